@@ -1,0 +1,3 @@
+-- Each service owns its database; no service reads another's.
+CREATE DATABASE auth;
+CREATE DATABASE blog;

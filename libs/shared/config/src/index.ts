@@ -1,0 +1,2 @@
+export * from './env-types.js';
+export * from './load-config.js';

@@ -1,0 +1,3 @@
+export * from './auth.contracts.js';
+export * from './events.js';
+export * from './rpc.js';

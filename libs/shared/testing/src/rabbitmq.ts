@@ -1,0 +1,49 @@
+import { testInfrastructure, uniqueSuffix } from './infrastructure.js';
+
+export interface TestVhost {
+  readonly name: string;
+  /** An AMQP URL whose virtual host no other test run uses. */
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+async function management(method: string, path: string, body?: unknown): Promise<void> {
+  const base = new URL(testInfrastructure.rabbitManagementUrl);
+  const auth = Buffer.from(
+    `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
+  ).toString('base64');
+  base.username = '';
+  base.password = '';
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!response.ok && response.status !== 404) {
+    throw new Error(`RabbitMQ management ${method} ${path} answered ${response.status}`);
+  }
+}
+
+/** Creates a RabbitMQ virtual host for one test file, so its queues and exchanges are its own. */
+export async function createTestVhost(label: string): Promise<TestVhost> {
+  const name = `capstone-test-${label}-${uniqueSuffix()}`;
+  const user = decodeURIComponent(new URL(testInfrastructure.amqpUrl).username || 'guest');
+  await management('PUT', `/api/vhosts/${encodeURIComponent(name)}`, {});
+  await management(
+    'PUT',
+    `/api/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`,
+    {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    },
+  );
+  const url = new URL(testInfrastructure.amqpUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => management('DELETE', `/api/vhosts/${encodeURIComponent(name)}`),
+  };
+}
