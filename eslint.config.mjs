@@ -29,6 +29,18 @@ const dependencyRules = [
   },
 ];
 
+/** Tests of any project may also use the test helpers. */
+const testDependencyRules = dependencyRules.map((rule) =>
+  rule.sourceTag.startsWith('type:')
+    ? { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'type:testing'] }
+    : rule,
+);
+
+const boundaries = (depConstraints) => [
+  'error',
+  { enforceBuildableLibDependency: true, allow: [], depConstraints },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules', '**/dist', '**/coverage', '.nx/**'] },
   ...nx.configs['flat/base'],
@@ -36,18 +48,15 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: dependencyRules,
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(dependencyRules),
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(testDependencyRules) },
   },
   {
     files: [

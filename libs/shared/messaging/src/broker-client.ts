@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { ClientProxy } from '@nestjs/microservices';
+import { RmqRecordBuilder } from '@nestjs/microservices';
+import { CORRELATION_HEADER, isRpcFailure, type RpcDefinition } from '@capstone/contracts';
+import { currentCorrelationId } from '@capstone/logging';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { ServiceError } from './service-error.js';
+
+/** The broker did not carry a request to its service and back: unreachable (503) or too slow (504). */
+export class BrokerUnavailableError extends Error {
+  constructor(
+    readonly reason: 'unreachable' | 'timeout',
+    readonly service: string,
+    cause?: unknown,
+  ) {
+    super(`${service} ${reason === 'timeout' ? 'did not answer in time' : 'cannot be reached'}`, {
+      cause,
+    });
+    this.name = 'BrokerUnavailableError';
+  }
+}
+
+/**
+ * Sends typed requests to one service over RabbitMQ. Every request carries the current correlation
+ * id and ends within `timeoutMs`: with the reply, with the service's own `ServiceError`, or with
+ * a `BrokerUnavailableError`. It never hangs.
+ */
+export class BrokerClient {
+  constructor(
+    private readonly service: string,
+    private readonly proxy: ClientProxy,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async send<TRequest, TReply>(
+    rpc: RpcDefinition<TRequest, TReply>,
+    payload: TRequest,
+  ): Promise<TReply> {
+    const record = new RmqRecordBuilder(payload)
+      .setOptions({ headers: { [CORRELATION_HEADER]: currentCorrelationId() ?? randomUUID() } })
+      .build();
+    try {
+      return await firstValueFrom(
+        this.proxy.send<TReply>(rpc.pattern, record).pipe(timeout(this.timeoutMs)),
+      );
+    } catch (error) {
+      if (isRpcFailure(error)) throw new ServiceError(error.status, error.errors);
+      throw new BrokerUnavailableError(
+        error instanceof TimeoutError ? 'timeout' : 'unreachable',
+        this.service,
+        error,
+      );
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve(this.proxy.close());
+  }
+}

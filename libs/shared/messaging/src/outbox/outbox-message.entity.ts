@@ -1,0 +1,24 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * An event waiting to be published. It is written in the same transaction as the change it
+ * describes, so the change and the promise to announce it are committed together or not at all.
+ */
+@Entity({ name: 'outbox' })
+@Index('outbox_unpublished_idx', ['occurredAt'], { where: 'published_at IS NULL' })
+export class OutboxMessage {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text')
+  name!: string;
+
+  @Column('jsonb')
+  data!: unknown;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}

@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import type { EventDefinition } from '@capstone/contracts';
+import type { EntityManager } from 'typeorm';
+import { OutboxMessage } from './outbox-message.entity.js';
+
+/** Records an event inside the caller's transaction; the relay publishes it after the commit. */
+export async function recordEvent<TData>(
+  manager: EntityManager,
+  event: EventDefinition<TData>,
+  data: TData,
+): Promise<OutboxMessage> {
+  return manager.save(OutboxMessage, {
+    id: randomUUID(),
+    name: event.name,
+    data,
+    occurredAt: new Date(),
+    publishedAt: null,
+  });
+}

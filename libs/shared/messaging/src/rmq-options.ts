@@ -1,0 +1,46 @@
+import { Transport, type RmqOptions } from '@nestjs/microservices';
+import { EVENTS_EXCHANGE } from '@capstone/contracts';
+
+/**
+ * Options for a service that answers requests on its own durable queue. Requests are not
+ * acknowledged one by one: a request lost in a crash times out at the caller, who may retry.
+ */
+export function rpcServerOptions(amqpUrl: string, queue: string): RmqOptions {
+  return {
+    transport: Transport.RMQ,
+    options: {
+      urls: [amqpUrl],
+      queue,
+      queueOptions: { durable: true },
+      prefetchCount: 20,
+      noAck: true,
+    },
+  };
+}
+
+/**
+ * Options for a service that consumes published events: its own durable queue, bound to the
+ * shared topic exchange with one binding per `@EventPattern` it handles.
+ */
+export function eventConsumerOptions(amqpUrl: string, queue: string): RmqOptions {
+  return {
+    transport: Transport.RMQ,
+    options: {
+      urls: [amqpUrl],
+      queue,
+      queueOptions: { durable: true },
+      exchange: EVENTS_EXCHANGE,
+      exchangeType: 'topic',
+      wildcards: true,
+      prefetchCount: 20,
+      noAck: false,
+    },
+  };
+}
+
+export function rpcClientOptions(amqpUrl: string, queue: string): RmqOptions {
+  return {
+    transport: Transport.RMQ,
+    options: { urls: [amqpUrl], queue, queueOptions: { durable: true }, persistent: true },
+  };
+}

@@ -1,0 +1,129 @@
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { JsonWebKeySet, PublicJwk } from '@capstone/contracts';
+import { AccessTokenVerifier, InvalidTokenError } from './access-token-verifier.js';
+import { tokenFromHeader } from './guards.js';
+
+const policy = { issuer: 'capstone-auth', audience: 'capstone' };
+const claims = { username: 'alice', role: 'user', sid: 'session-1' };
+
+interface SigningKey {
+  privateKey: CryptoKey;
+  jwk: PublicJwk;
+}
+
+async function signingKey(kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk: JWK = await exportJWK(publicKey);
+  return { privateKey, jwk: { ...jwk, kty: 'EC', kid, alg: 'ES256', use: 'sig' } };
+}
+
+function sign(
+  key: SigningKey,
+  overrides: { expiresIn?: string; issuer?: string; extra?: object } = {},
+) {
+  return new SignJWT({ ...claims, ...overrides.extra })
+    .setProtectedHeader({ alg: 'ES256', kid: key.jwk.kid })
+    .setSubject('user-1')
+    .setIssuer(overrides.issuer ?? policy.issuer)
+    .setAudience(policy.audience)
+    .setIssuedAt()
+    .setExpirationTime(overrides.expiresIn ?? '5m')
+    .sign(key.privateKey);
+}
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('AccessTokenVerifier', () => {
+  let current: SigningKey;
+  let jwks: JsonWebKeySet;
+  const source = vi.fn(async () => jwks);
+
+  beforeAll(async () => {
+    current = await signingKey('key-1');
+    jwks = { keys: [current.jwk] };
+  });
+
+  const verifier = () => new AccessTokenVerifier(source, { ...policy, refreshCooldownMs: 0 });
+
+  it('returns the claims of a valid token', async () => {
+    expect(await verifier().verify(await sign(current))).toEqual({ sub: 'user-1', ...claims });
+  });
+
+  it('refuses an expired token as expired', async () => {
+    const token = await sign(current, { expiresIn: '-1s' });
+    await expect(verifier().verify(token)).rejects.toEqual(new InvalidTokenError('expired'));
+  });
+
+  it('refuses a token whose payload was changed after signing', async () => {
+    const [header, , signature] = (await sign(current)).split('.');
+    const forged = `${header}.${base64url({ sub: 'admin-1', ...claims, role: 'admin', iss: policy.issuer, aud: policy.audience, exp: 9_999_999_999, iat: 1 })}.${signature}`;
+    await expect(verifier().verify(forged)).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('refuses an unsigned token (alg: none)', async () => {
+    const payload = {
+      sub: 'user-1',
+      ...claims,
+      iss: policy.issuer,
+      aud: policy.audience,
+      exp: 9_999_999_999,
+      iat: 1,
+    };
+    const unsigned = `${base64url({ alg: 'none', kid: 'key-1' })}.${base64url(payload)}.`;
+    await expect(verifier().verify(unsigned)).rejects.toEqual(new InvalidTokenError('invalid'));
+  });
+
+  it('refuses a token from another issuer or with an unknown role', async () => {
+    await expect(
+      verifier().verify(await sign(current, { issuer: 'someone-else' })),
+    ).rejects.toBeInstanceOf(InvalidTokenError);
+    await expect(
+      verifier().verify(await sign(current, { extra: { role: 'root' } })),
+    ).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('fetches the keys once and again only for a key id it has not seen', async () => {
+    source.mockClear();
+    const subject = verifier();
+    await subject.verify(await sign(current));
+    await subject.verify(await sign(current));
+    expect(source).toHaveBeenCalledTimes(1);
+
+    const rotated = await signingKey('key-2');
+    jwks = { keys: [current.jwk, rotated.jwk] };
+    expect((await subject.verify(await sign(rotated))).sub).toBe('user-1');
+    expect(source).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not refetch keys for unknown key ids within the cool-down', async () => {
+    source.mockClear();
+    const subject = new AccessTokenVerifier(source, { ...policy, refreshCooldownMs: 60_000 });
+    await subject.verify(await sign(current));
+    const stranger = await signingKey('key-unknown');
+    await expect(subject.verify(await sign(stranger))).rejects.toBeInstanceOf(InvalidTokenError);
+    await expect(subject.verify(await sign(stranger))).rejects.toBeInstanceOf(InvalidTokenError);
+    expect(source).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('tokenFromHeader', () => {
+  it('accepts the RealWorld and the Bearer scheme', () => {
+    expect(tokenFromHeader('Token abc.def.ghi')).toBe('abc.def.ghi');
+    expect(tokenFromHeader('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(tokenFromHeader('bearer abc.def.ghi')).toBe('abc.def.ghi');
+  });
+
+  it('rejects anything else', () => {
+    for (const header of [
+      undefined,
+      '',
+      'abc.def.ghi',
+      'Basic dXNlcjpwYXNz',
+      'Token',
+      'Token a b',
+    ]) {
+      expect(tokenFromHeader(header)).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,2 @@
+export * from './access-token-verifier.js';
+export * from './guards.js';
