@@ -8,7 +8,7 @@ export class ConfigError extends Error {
   }
 }
 
-type EnvSchema = z.ZodObject<z.ZodRawShape>;
+type EnvSchema = z.ZodType;
 
 /**
  * Validates the environment against an app's schema and returns the typed result.
@@ -17,7 +17,7 @@ type EnvSchema = z.ZodObject<z.ZodRawShape>;
 export function loadConfig<TSchema extends EnvSchema>(
   schema: TSchema,
   env: NodeJS.ProcessEnv = process.env,
-): z.infer<TSchema> {
+): z.output<TSchema> {
   const blankAsMissing = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
   );

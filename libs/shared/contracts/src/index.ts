@@ -1,3 +1,4 @@
+export * from './account-rules.js';
 export * from './auth.contracts.js';
 export * from './events.js';
 export * from './rpc.js';

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Public } from '@capstone/security';
 import type { Response } from 'express';
 import {
   assessReadiness,
@@ -11,6 +12,7 @@ import {
  * Liveness says the process can serve (restart it if not); readiness says its dependencies answer
  * (send it traffic only if so). Orchestrators probe both: Kubernetes and the Docker health checks.
  */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_INDICATORS) private readonly indicators: HealthIndicator[]) {}

@@ -1,3 +1,3 @@
 export * from './health-indicator.js';
 export * from './health.controller.js';
-export * from './health.module.js';
+export * from './health-indicators.provider.js';

@@ -53,6 +53,11 @@ export class BrokerClient {
     }
   }
 
+  /** Resolves once the client holds a connection to the broker; used by readiness checks. */
+  async ensureConnected(): Promise<void> {
+    await this.proxy.connect();
+  }
+
   close(): Promise<void> {
     return Promise.resolve(this.proxy.close());
   }

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENTS_EXCHANGE, type EventEnvelope } from '@capstone/contracts';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { In, LessThan, type DataSource } from 'typeorm';
@@ -21,7 +21,7 @@ const MAX_BACKOFF_MS = 5_000;
  * between publish and mark means the event goes out again (consumers ignore repeats by `eventId`).
  * Several instances may run: rows are claimed with `FOR UPDATE SKIP LOCKED`.
  */
-export class OutboxRelay {
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private connection: ChannelModel | undefined;
   private channel: ConfirmChannel | undefined;
@@ -36,6 +36,14 @@ export class OutboxRelay {
     private readonly dataSource: DataSource,
     private readonly options: OutboxRelayOptions,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
 
   start(): void {
     this.stopped = false;

@@ -1,0 +1,172 @@
+import type { INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { loadGatewayConfig, startGateway } from '@capstone/gateway-feature';
+import {
+  createTestKeyspace,
+  createTestVhost,
+  freePort,
+  testInfrastructure,
+} from '@capstone/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, newAccount, signUp, startStack, type Stack } from './support/stack.js';
+
+describe('the gateway edge', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack('edge');
+  });
+
+  afterAll(() => stack?.stop());
+
+  it('answers malformed JSON with 400', async () => {
+    const response = await stack.api.request('POST', '/api/users', {
+      rawBody: '{"user": {"email": ',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ errors: { body: ['is not valid JSON'] } });
+  });
+
+  it('answers a body over the limit with 413 without parsing it', async () => {
+    const response = await stack.api.request('POST', '/api/users', {
+      body: { user: { ...newAccount(), bio: 'x'.repeat(200 * 1024) } },
+    });
+    expect(response.status).toBe(413);
+    expect(response.body).toEqual({ errors: { body: ['is larger than 100kb'] } });
+  });
+
+  it('answers an unknown route with 404 in the same error shape', async () => {
+    const response = await stack.api.request('GET', '/api/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ errors: { request: ['no such route'] } });
+  });
+
+  it('gives every response a request id, and keeps a plain one the client sent', async () => {
+    const generated = await stack.api.request('GET', '/health/live');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await stack.api.request('GET', '/health/live', {
+      headers: { 'x-request-id': 'trace-123' },
+    });
+    expect(kept.headers.get('x-request-id')).toBe('trace-123');
+  });
+
+  it('sets security headers and hides the framework', async () => {
+    const response = await stack.api.request('GET', '/health/live');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('answers CORS preflight requests', async () => {
+    const response = await stack.api.request('OPTIONS', '/api/user', {
+      headers: {
+        origin: 'http://localhost:4200',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:4200');
+    expect(response.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
+
+  it('serves the OpenAPI documentation generated from the code', async () => {
+    const page = await stack.api.request<string>('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('swagger-ui');
+    const spec = await stack.api.request<{ paths: Record<string, unknown> }>('GET', '/docs-json');
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/users',
+        '/api/users/login',
+        '/api/user',
+        '/api/auth/refresh',
+        '/api/auth/sessions/{id}',
+      ]),
+    );
+  });
+
+  it('reports liveness, and readiness with each dependency', async () => {
+    expect((await stack.api.request('GET', '/health/live')).body).toEqual({ status: 'ok' });
+    const ready = await stack.api.request('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({
+      status: 'ok',
+      checks: { rabbitmq: { state: 'up' }, redis: { state: 'up' } },
+    });
+  });
+
+  it('limits failed logins per account with 429 and Retry-After, in Redis', async () => {
+    const account = await signUp(stack.api);
+    const attempt = (password: string) =>
+      stack.api.request('POST', '/api/users/login', {
+        body: { user: { email: account.email, password } },
+      });
+    for (let i = 0; i < stack.gatewayConfig.LOGIN_MAX_FAILURES_PER_ACCOUNT; i += 1) {
+      expect((await attempt('wrong password')).status).toBe(401);
+    }
+    const blocked = await attempt(account.password);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(blocked.body).toEqual({
+      errors: { login: ['too many failed attempts; try again later'] },
+    });
+  });
+});
+
+describe('the gateway when the broker or the service is not there', () => {
+  const started: INestApplication[] = [];
+
+  afterAll(async () => {
+    for (const app of started) await app.close();
+  });
+
+  async function gatewayWith(amqpUrl: string, brokerTimeoutMs: number) {
+    const keyspace = createTestKeyspace('broker-down');
+    const app = await startGateway({
+      ...loadGatewayConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'error',
+        AMQP_URL: amqpUrl,
+        REDIS_URL: testInfrastructure.redisUrl,
+        REDIS_KEY_PREFIX: keyspace.prefix,
+      }),
+      BROKER_TIMEOUT_MS: brokerTimeoutMs,
+      PORT: 0,
+    });
+    started.push(app);
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return new ApiClient(`http://127.0.0.1:${port}`);
+  }
+
+  it('answers 504 within the broker timeout when no service consumes the request', async () => {
+    const vhost = await createTestVhost('no-consumer');
+    try {
+      const api = await gatewayWith(vhost.url, 1_500);
+      const startedAt = Date.now();
+      const response = await api.request('POST', '/api/users', { body: { user: newAccount() } });
+      expect(response.status).toBe(504);
+      expect(response.body).toEqual({ errors: { auth: ['did not answer in time'] } });
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+    } finally {
+      await vhost.drop();
+    }
+  });
+
+  it('answers 503 when RabbitMQ cannot be reached, and says so in readiness', async () => {
+    const api = await gatewayWith(`amqp://guest:guest@127.0.0.1:${await freePort()}`, 1_500);
+    const response = await api.request('POST', '/api/users/login', {
+      body: { user: { email: 'a@example.com', password: 'whatever password' } },
+    });
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({ errors: { auth: ['is unavailable'] } });
+    const ready = await api.request('GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({
+      status: 'unavailable',
+      checks: { rabbitmq: { state: 'down' } },
+    });
+  });
+});

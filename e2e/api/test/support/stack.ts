@@ -1,0 +1,142 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { loadAuthConfig, startAuthService, type AuthConfig } from '@capstone/auth-feature';
+import { loadGatewayConfig, startGateway, type GatewayConfig } from '@capstone/gateway-feature';
+import {
+  createTestDatabase,
+  createTestKeyspace,
+  createTestVhost,
+  testInfrastructure,
+  type TestDatabase,
+  type TestKeyspace,
+  type TestVhost,
+} from '@capstone/testing';
+import { exportPKCS8, generateKeyPair, type CryptoKey } from 'jose';
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly token?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** Talks HTTP to a running gateway the way any client would. */
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers['authorization'] ??= `Token ${options.token}`;
+    const payload =
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    const body = (
+      text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text
+    ) as T;
+    return { status: response.status, headers: response.headers, body };
+  }
+}
+
+export interface Stack {
+  readonly api: ApiClient;
+  readonly gateway: INestApplication;
+  readonly auth: INestApplication;
+  readonly authConfig: AuthConfig;
+  readonly gatewayConfig: GatewayConfig;
+  readonly vhost: TestVhost;
+  readonly database: TestDatabase;
+  readonly keyspace: TestKeyspace;
+  /** The private key the auth service signs with, so tests can forge tokens it would have issued. */
+  readonly signingKey: CryptoKey;
+  stop(): Promise<void>;
+}
+
+function listeningUrl(app: INestApplication): string {
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * Starts the auth service and the gateway in this process on free ports, with their own
+ * PostgreSQL database, RabbitMQ virtual host and Redis key prefix.
+ */
+export async function startStack(
+  label: string,
+  gatewayOverrides: Partial<GatewayConfig> = {},
+): Promise<Stack> {
+  const [database, vhost] = await Promise.all([createTestDatabase(label), createTestVhost(label)]);
+  const keyspace = createTestKeyspace(label);
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+
+  const authConfig: AuthConfig = {
+    ...loadAuthConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+      JWT_PRIVATE_KEY: await exportPKCS8(privateKey),
+    }),
+    PORT: 0,
+  };
+  const gatewayConfig: GatewayConfig = {
+    ...loadGatewayConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      AMQP_URL: vhost.url,
+      REDIS_URL: testInfrastructure.redisUrl,
+      REDIS_KEY_PREFIX: keyspace.prefix,
+      BROKER_TIMEOUT_MS: '3000',
+    }),
+    PORT: 0,
+    ...gatewayOverrides,
+  };
+  const auth = await startAuthService(authConfig);
+  const gateway = await startGateway(gatewayConfig);
+
+  return {
+    api: new ApiClient(listeningUrl(gateway)),
+    gateway,
+    auth,
+    authConfig,
+    gatewayConfig,
+    vhost,
+    database,
+    keyspace,
+    signingKey: privateKey,
+    stop: async () => {
+      await gateway.close();
+      await auth.close();
+      await Promise.all([database.drop(), vhost.drop(), keyspace.drop()]);
+    },
+  };
+}
+
+let counter = 0;
+
+/** A new, valid account; unique within the run. */
+export function newAccount(prefix = 'user') {
+  counter += 1;
+  const username = `${prefix}${counter}${Math.random().toString(36).slice(2, 7)}`;
+  return { username, email: `${username}@example.com`, password: 'correct horse battery staple' };
+}
+
+export async function signUp(api: ApiClient, account = newAccount()) {
+  const response = await api.request<{
+    user: { token: string; refreshToken: string; username: string; email: string };
+  }>('POST', '/api/users', { body: { user: account } });
+  if (response.status !== 201)
+    throw new Error(`sign-up failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return { ...account, ...response.body.user };
+}

@@ -1,0 +1,22 @@
+import { CreateOutbox1764000000000, OutboxMessage } from '@capstone/messaging';
+import type { DataSourceOptions } from 'typeorm';
+import { CreateAccounts1764000000001 } from './migrations/1764000000001-create-accounts.js';
+import { SessionEntity } from './session.entity.js';
+import { UserEntity } from './user.entity.js';
+
+/** Everything TypeORM needs for the auth database. The schema changes only through these migrations. */
+export function authDataSourceOptions(
+  databaseUrl: string,
+  migrationsRun: boolean,
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: [UserEntity, SessionEntity, OutboxMessage],
+    migrations: [CreateOutbox1764000000000, CreateAccounts1764000000001],
+    migrationsRun,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    extra: { max: 10, connectionTimeoutMillis: 5_000 },
+  };
+}

@@ -1,0 +1,42 @@
+import type { JsonWebKeySet, PublicJwk } from '@capstone/contracts';
+import { ACCESS_TOKEN_ALGORITHM } from '@capstone/security';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importPKCS8,
+  type CryptoKey,
+} from 'jose';
+
+/** The key that signs access tokens, with its public half as published in the JWKS. */
+export class SigningKey {
+  private constructor(
+    readonly privateKey: CryptoKey,
+    readonly publicJwk: PublicJwk,
+  ) {}
+
+  get keyId(): string {
+    return this.publicJwk.kid;
+  }
+
+  /** Loads the configured PEM, or makes a throw-away key (development and tests only). */
+  static async load(privateKeyPem: string | undefined): Promise<SigningKey> {
+    const privateKey = privateKeyPem
+      ? await importPKCS8(privateKeyPem, ACCESS_TOKEN_ALGORITHM, { extractable: true })
+      : (await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { extractable: true })).privateKey;
+    const { d: _secret, ...publicPart } = await exportJWK(privateKey);
+    // The key id is the RFC 7638 thumbprint: stable for a key, different for the next one.
+    const kid = await calculateJwkThumbprint(publicPart);
+    return new SigningKey(privateKey, {
+      ...publicPart,
+      kty: 'EC',
+      kid,
+      alg: ACCESS_TOKEN_ALGORITHM,
+      use: 'sig',
+    });
+  }
+
+  jwks(): JsonWebKeySet {
+    return { keys: [this.publicJwk] };
+  }
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { AccessTokenVerifier, InvalidTokenError } from '@capstone/security';
+import { exportPKCS8, generateKeyPair } from 'jose';
+import { loadAuthConfig } from '../auth.config.js';
+import { AccessTokenIssuer } from './access-token.issuer.js';
+import {
+  formatRefreshToken,
+  hashRefreshSecret,
+  newRefreshSecret,
+  parseRefreshToken,
+  refreshSecretMatches,
+} from './refresh-token.js';
+import { SigningKey } from './signing-key.js';
+
+const claims = {
+  sub: 'b7e4c1a0-0000-4000-8000-000000000001',
+  username: 'alice',
+  role: 'user',
+  sid: 's-1',
+} as const;
+
+describe('refresh tokens', () => {
+  const sessionId = '6f1c2b9e-3d4a-4c5b-8e7f-0a1b2c3d4e5f';
+
+  it('round-trips session id and secret', () => {
+    const secret = newRefreshSecret();
+    expect(parseRefreshToken(formatRefreshToken({ sessionId, secret }))).toEqual({
+      sessionId,
+      secret,
+    });
+  });
+
+  it('makes a different 256-bit secret every time', () => {
+    const secrets = new Set(Array.from({ length: 50 }, newRefreshSecret));
+    expect(secrets.size).toBe(50);
+    expect(Buffer.from([...secrets][0] ?? '', 'base64url')).toHaveLength(32);
+  });
+
+  it('rejects anything that is not a session id and a secret', () => {
+    const secret = newRefreshSecret();
+    for (const bad of [
+      '',
+      'abc',
+      `${sessionId}`,
+      `${sessionId}.`,
+      `not-a-uuid.${secret}`,
+      `${sessionId}.${secret}.x`,
+      `${sessionId}.short`,
+    ]) {
+      expect(parseRefreshToken(bad)).toBeUndefined();
+    }
+  });
+
+  it('stores only a hash, which matches its own secret and no other', () => {
+    const secret = newRefreshSecret();
+    const stored = hashRefreshSecret(secret);
+    expect(stored).not.toContain(secret);
+    expect(refreshSecretMatches(secret, stored)).toBe(true);
+    expect(refreshSecretMatches(newRefreshSecret(), stored)).toBe(false);
+  });
+});
+
+describe('access tokens', () => {
+  const config = loadAuthConfig({ NODE_ENV: 'test' });
+
+  it('are signed with ES256, carry the key id and verify against the published key', async () => {
+    const key = await SigningKey.load(undefined);
+    const token = await new AccessTokenIssuer(key, config).issue(claims);
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString());
+    expect(header).toEqual({ alg: 'ES256', kid: key.keyId, typ: 'JWT' });
+
+    const verifier = new AccessTokenVerifier(async () => key.jwks(), {
+      issuer: 'capstone-auth',
+      audience: 'capstone',
+    });
+    expect(await verifier.verify(token)).toEqual(claims);
+  });
+
+  it('expire after the configured lifetime', async () => {
+    const key = await SigningKey.load(undefined);
+    const token = await new AccessTokenIssuer(key, {
+      ...config,
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+    }).issue(claims);
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    expect(payload.exp - payload.iat).toBe(900);
+  });
+
+  it('are refused when signed by a key that is not published', async () => {
+    const published = await SigningKey.load(undefined);
+    const other = await SigningKey.load(undefined);
+    const token = await new AccessTokenIssuer(other, config).issue(claims);
+    const verifier = new AccessTokenVerifier(async () => published.jwks(), {
+      issuer: 'capstone-auth',
+      audience: 'capstone',
+    });
+    await expect(verifier.verify(token)).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('use a configured PEM key, whose id stays the same across restarts', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const pem = await exportPKCS8(privateKey);
+    const first = await SigningKey.load(pem);
+    const second = await SigningKey.load(pem.replace(/\n/g, '\n'));
+    expect(first.keyId).toBe(second.keyId);
+    expect(first.publicJwk).not.toHaveProperty('d');
+  });
+});

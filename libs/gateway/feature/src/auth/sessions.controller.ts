@@ -1,0 +1,90 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  AuthRpc,
+  type AccessTokenClaims,
+  type JsonWebKeySet,
+  type SessionView,
+} from '@capstone/contracts';
+import { BrokerClient, ServiceError } from '@capstone/messaging';
+import { CurrentUser, Public } from '@capstone/security';
+import type { Request } from 'express';
+import { AUTH_SERVICE } from '../broker/broker.module.js';
+import { clientInfo } from '../http/request-context.js';
+import { RefreshRequest, UserResponse } from './auth.dto.js';
+import { signedInResponse } from './user-response.js';
+
+const sessionId = new ParseUUIDPipe({ exceptionFactory: () => ServiceError.notFound('session') });
+
+/** Beyond RealWorld: refresh tokens, sessions one can see and revoke, and the public signing keys. */
+@ApiTags('auth')
+@Controller('auth')
+export class SessionsController {
+  constructor(@Inject(AUTH_SERVICE) private readonly auth: BrokerClient) {}
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Trade a refresh token for a new access token and a new refresh token' })
+  @ApiResponse({ status: 200, type: UserResponse })
+  @ApiResponse({
+    status: 401,
+    description: 'Invalid, expired or already used (the session is then revoked)',
+  })
+  async refresh(@Body() body: RefreshRequest, @Req() request: Request): Promise<UserResponse> {
+    const result = await this.auth.send(AuthRpc.refresh, {
+      refreshToken: body.refreshToken,
+      client: clientInfo(request),
+    });
+    return signedInResponse(result);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End the current session: its refresh token stops working' })
+  async logout(@CurrentUser() caller: AccessTokenClaims): Promise<void> {
+    await this.auth.send(AuthRpc.logout, { userId: caller.sub, sessionId: caller.sid });
+  }
+
+  @Get('sessions')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "The caller's active sessions, most recently used first" })
+  async sessions(@CurrentUser() caller: AccessTokenClaims): Promise<{ sessions: SessionView[] }> {
+    return {
+      sessions: await this.auth.send(AuthRpc.listSessions, {
+        userId: caller.sub,
+        sessionId: caller.sid,
+      }),
+    };
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Revoke one of the caller's sessions (someone else's is not found)" })
+  async revoke(
+    @CurrentUser() caller: AccessTokenClaims,
+    @Param('id', sessionId) id: string,
+  ): Promise<void> {
+    await this.auth.send(AuthRpc.revokeSession, { userId: caller.sub, sessionId: id });
+  }
+
+  @Public()
+  @Get('jwks')
+  @ApiOperation({ summary: 'The public keys that verify access tokens (JWKS)' })
+  jwks(): Promise<JsonWebKeySet> {
+    return this.auth.send(AuthRpc.jwks, {});
+  }
+}

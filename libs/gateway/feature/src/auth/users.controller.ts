@@ -1,0 +1,95 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Put, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuthRpc, type AccessTokenClaims } from '@capstone/contracts';
+import { BrokerClient, ServiceError } from '@capstone/messaging';
+import { CurrentUser, Public, tokenFromHeader } from '@capstone/security';
+import type { Request } from 'express';
+import { AUTH_SERVICE } from '../broker/broker.module.js';
+import { clientInfo } from '../http/request-context.js';
+import { LoginThrottle } from '../throttle/login-throttle.js';
+import { LoginRequest, RegisterRequest, UpdateUserRequest, UserResponse } from './auth.dto.js';
+import { signedInResponse, userResponse } from './user-response.js';
+
+/** RealWorld's account endpoints: sign up, log in, read and update the current user. */
+@ApiTags('users')
+@Controller()
+export class UsersController {
+  constructor(
+    @Inject(AUTH_SERVICE) private readonly auth: BrokerClient,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  @Public()
+  @Post('users')
+  @ApiOperation({ summary: 'Sign up' })
+  @ApiResponse({ status: 201, type: UserResponse })
+  @ApiResponse({ status: 422, description: 'Invalid field, or email or username already taken' })
+  async register(@Body() body: RegisterRequest, @Req() request: Request): Promise<UserResponse> {
+    const result = await this.auth.send(AuthRpc.register, {
+      ...body.user,
+      client: clientInfo(request),
+    });
+    return signedInResponse(result);
+  }
+
+  @Public()
+  @Post('users/login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in' })
+  @ApiResponse({ status: 200, type: UserResponse })
+  @ApiResponse({
+    status: 401,
+    description: 'Unknown email or wrong password (one answer for both)',
+  })
+  @ApiResponse({ status: 429, description: 'Too many failed attempts; see Retry-After' })
+  async login(@Body() body: LoginRequest, @Req() request: Request): Promise<UserResponse> {
+    const client = clientInfo(request);
+    await this.throttle.assertAllowed(body.user.email, client.ip);
+    try {
+      const result = await this.auth.send(AuthRpc.login, { ...body.user, client });
+      await this.throttle.recordSuccess(body.user.email);
+      return signedInResponse(result);
+    } catch (error) {
+      if (error instanceof ServiceError && error.status === 401) {
+        await this.throttle.recordFailure(body.user.email, client.ip);
+      }
+      throw error;
+    }
+  }
+
+  @Get('user')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The current user' })
+  @ApiResponse({ status: 200, type: UserResponse })
+  async current(
+    @CurrentUser() caller: AccessTokenClaims,
+    @Req() request: Request,
+  ): Promise<UserResponse> {
+    const user = await this.auth.send(AuthRpc.getUser, { userId: caller.sub });
+    return userResponse(user, this.presentedToken(request));
+  }
+
+  @Put('user')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Update the current user: any of email, username, password, bio, image',
+  })
+  @ApiResponse({ status: 200, type: UserResponse })
+  async update(
+    @CurrentUser() caller: AccessTokenClaims,
+    @Body() body: UpdateUserRequest,
+    @Req() request: Request,
+  ): Promise<UserResponse> {
+    const user = await this.auth.send(AuthRpc.updateUser, {
+      userId: caller.sub,
+      changes: body.user,
+    });
+    return userResponse(user, this.presentedToken(request));
+  }
+
+  private presentedToken(request: Request): string {
+    const token = tokenFromHeader(request.headers.authorization);
+    if (!token) throw ServiceError.unauthorized();
+    return token;
+  }
+}

@@ -1,0 +1,39 @@
+import { env, loadConfig } from '@capstone/config';
+import { z } from 'zod';
+
+export const gatewayConfigSchema = z.object({
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  PORT: env.port(3000),
+  AMQP_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
+  REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+  /** Every Redis key the gateway writes starts with this, so one Redis can serve several stacks. */
+  REDIS_KEY_PREFIX: z.string().default('capstone:gateway:'),
+  /** A broker request that takes longer is answered with 504. */
+  BROKER_TIMEOUT_MS: env.positiveInt(5_000),
+  /** Larger request bodies are refused with 413 before they are parsed. */
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'must look like 100kb')
+    .default('100kb'),
+  /** Origins allowed to call the API from a browser; `*` allows any. */
+  CORS_ORIGINS: env.csv('*'),
+  /** Set when behind a reverse proxy or ingress so that client addresses come from X-Forwarded-For. */
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  JWT_ISSUER: z.string().default('capstone-auth'),
+  JWT_AUDIENCE: z.string().default('capstone'),
+  LOGIN_WINDOW_SECONDS: env.positiveInt(900),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(20),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export function loadGatewayConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadConfig(gatewayConfigSchema, environment);
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { AuthRpc } from '@capstone/contracts';
+import { HealthController, healthIndicators, type HealthIndicator } from '@capstone/health';
+import { BrokerClient } from '@capstone/messaging';
+import { AccessTokenGuard, AccessTokenVerifier } from '@capstone/security';
+import { SessionsController } from './auth/sessions.controller.js';
+import { UsersController } from './auth/users.controller.js';
+import { AUTH_SERVICE, BrokerModule } from './broker/broker.module.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
+import { HttpErrorFilter } from './http/http-error.filter.js';
+import { LoginThrottle } from './throttle/login-throttle.js';
+import { GatewayRedis } from './throttle/redis.provider.js';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [BrokerModule.forRoot(config)],
+      controllers: [UsersController, SessionsController, HealthController],
+      providers: [
+        healthIndicators({
+          inject: [AUTH_SERVICE, GatewayRedis],
+          useFactory: (auth: BrokerClient, redis: GatewayRedis): HealthIndicator[] => [
+            { name: 'rabbitmq', critical: true, check: () => auth.ensureConnected() },
+            // Without Redis the gateway still answers, only without its cache and login limits.
+            { name: 'redis', critical: false, check: async () => void (await redis.ping()) },
+          ],
+        }),
+        { provide: GATEWAY_CONFIG, useValue: config },
+        {
+          provide: GatewayRedis,
+          useFactory: () => new GatewayRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX),
+        },
+        {
+          provide: AccessTokenVerifier,
+          inject: [AUTH_SERVICE],
+          useFactory: (auth: BrokerClient) =>
+            new AccessTokenVerifier(() => auth.send(AuthRpc.jwks, {}), {
+              issuer: config.JWT_ISSUER,
+              audience: config.JWT_AUDIENCE,
+            }),
+        },
+        {
+          provide: APP_GUARD,
+          inject: [AccessTokenVerifier, Reflector],
+          useFactory: (verifier: AccessTokenVerifier, reflector: Reflector) =>
+            new AccessTokenGuard(verifier, reflector),
+        },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        LoginThrottle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import type { ClientInfo } from '@capstone/contracts';
+import { acceptOrCreateCorrelationId, runWithCorrelationId } from '@capstone/logging';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** Gives every request an id (the caller's, if it is plain) that the response, the logs and broker messages carry. */
+export function requestIdMiddleware(): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const requestId = acceptOrCreateCorrelationId(request.get(REQUEST_ID_HEADER));
+    response.set(REQUEST_ID_HEADER, requestId);
+    runWithCorrelationId(requestId, next);
+  };
+}
+
+/**
+ * JSON body parsing with a size limit, answering its own failures in the RealWorld error shape:
+ * malformed JSON is 400, a body over the limit 413, an unsupported charset 415.
+ */
+export function jsonBodyMiddleware(limit: string): RequestHandler {
+  const parse = express.json({ limit });
+  return (request, response, next) =>
+    parse(request, response, (error?: unknown) => {
+      if (!error) return next();
+      const type = (error as { type?: string }).type;
+      const [status, message] =
+        type === 'entity.too.large'
+          ? [413, `is larger than ${limit}`]
+          : type === 'charset.unsupported' || type === 'encoding.unsupported'
+            ? [415, 'has an unsupported encoding']
+            : [400, 'is not valid JSON'];
+      response.status(status).json({ errors: { body: [message] } });
+    });
+}
+
+export function clientInfo(request: Request): ClientInfo {
+  return { ip: request.ip ?? null, userAgent: request.get('user-agent')?.slice(0, 512) ?? null };
+}

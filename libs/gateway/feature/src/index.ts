@@ -1,0 +1,3 @@
+export * from './bootstrap.js';
+export * from './gateway.config.js';
+export * from './gateway.module.js';

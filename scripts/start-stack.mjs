@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// `npm start`: runs the whole stack on this machine against local PostgreSQL, Redis and RabbitMQ
+// (URLs from the environment, localhost by default). Builds the apps, creates the databases they
+// own if missing, then runs each app's production build, as its container would, until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import pg from 'pg';
+
+const postgresAdminUrl =
+  process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const databases = {
+  auth: process.env.AUTH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/auth',
+};
+
+const apps = [
+  { name: 'auth', env: { PORT: process.env.AUTH_PORT ?? '3001', DATABASE_URL: databases.auth } },
+  { name: 'gateway', env: { PORT: process.env.PORT ?? '3000' } },
+];
+
+async function ensureDatabase(url) {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      console.log(`created database ${name}`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+const build = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'build', '-p', ...apps.map((app) => app.name)],
+  {
+    stdio: 'inherit',
+  },
+);
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+for (const url of Object.values(databases)) await ensureDatabase(url);
+
+const children = apps.map((app) => {
+  const child = spawn('node', [`dist/apps/${app.name}/apps/${app.name}/src/main.js`], {
+    env: { ...process.env, ...app.env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    console.log(`${app.name} exited (${signal ?? code}); stopping the stack`);
+    shutdown(code ?? 1);
+  });
+  return child;
+});
+
+let stopping = false;
+function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 1_000).unref();
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+console.log(`gateway: http://localhost:${apps[1].env.PORT}  (API under /api, docs at /docs)`);
