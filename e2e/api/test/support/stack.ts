@@ -74,7 +74,7 @@ function listeningUrl(app: INestApplication): string {
  */
 export async function startStack(
   label: string,
-  gatewayOverrides: Partial<GatewayConfig> = {},
+  overrides: { gateway?: Partial<GatewayConfig>; auth?: Partial<AuthConfig> } = {},
 ): Promise<Stack> {
   const [database, vhost] = await Promise.all([createTestDatabase(label), createTestVhost(label)]);
   const keyspace = createTestKeyspace(label);
@@ -89,6 +89,7 @@ export async function startStack(
       JWT_PRIVATE_KEY: await exportPKCS8(privateKey),
     }),
     PORT: 0,
+    ...overrides.auth,
   };
   const gatewayConfig: GatewayConfig = {
     ...loadGatewayConfig({
@@ -100,7 +101,7 @@ export async function startStack(
       BROKER_TIMEOUT_MS: '3000',
     }),
     PORT: 0,
-    ...gatewayOverrides,
+    ...overrides.gateway,
   };
   const auth = await startAuthService(authConfig);
   const gateway = await startGateway(gatewayConfig);

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { GatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import {
+  accessLogMiddleware,
   jsonBodyMiddleware,
   REQUEST_ID_HEADER,
   requestIdMiddleware,
@@ -23,6 +24,7 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware());
+  app.use(accessLogMiddleware());
   app.use(helmet());
   app.enableCors({
     origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { RmqRecordBuilder } from '@nestjs/microservices';
 import { CORRELATION_HEADER, isRpcFailure, type RpcDefinition } from '@capstone/contracts';
@@ -25,7 +26,7 @@ export class BrokerUnavailableError extends Error {
  * id and ends within `timeoutMs`: with the reply, with the service's own `ServiceError`, or with
  * a `BrokerUnavailableError`. It never hangs.
  */
-export class BrokerClient {
+export class BrokerClient implements OnApplicationShutdown {
   constructor(
     private readonly service: string,
     private readonly proxy: ClientProxy,
@@ -58,7 +59,7 @@ export class BrokerClient {
     await this.proxy.connect();
   }
 
-  close(): Promise<void> {
-    return Promise.resolve(this.proxy.close());
+  async onApplicationShutdown(): Promise<void> {
+    await this.proxy.close();
   }
 }

@@ -5,5 +5,6 @@ export * from './outbox/outbox-message.entity.js';
 export * from './outbox/outbox-relay.js';
 export * from './outbox/outbox-writer.js';
 export * from './rmq-options.js';
+export * from './rpc-access-log.interceptor.js';
 export * from './rpc-exception.filter.js';
 export * from './service-error.js';

@@ -12,7 +12,11 @@ import {
   type UpdateUserCommand,
   type UserView,
 } from '@capstone/contracts';
-import { BrokerCorrelationInterceptor, RpcFailureFilter } from '@capstone/messaging';
+import {
+  BrokerCorrelationInterceptor,
+  RpcAccessLogInterceptor,
+  RpcFailureFilter,
+} from '@capstone/messaging';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { toUserView } from '../accounts/user-views.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -21,7 +25,8 @@ import { SigningKey } from '../tokens/signing-key.js';
 /** The auth service's broker interface: one handler per request in `AuthRpc`, nothing else. */
 @Controller()
 @UseFilters(RpcFailureFilter)
-@UseInterceptors(BrokerCorrelationInterceptor)
+// Outermost first: the correlation id must be set before the access log line is written.
+@UseInterceptors(BrokerCorrelationInterceptor, RpcAccessLogInterceptor)
 export class AuthRpcController {
   constructor(
     private readonly accounts: AccountsService,

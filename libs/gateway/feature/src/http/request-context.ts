@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { Logger } from '@nestjs/common';
 import type { ClientInfo } from '@capstone/contracts';
 import { acceptOrCreateCorrelationId, runWithCorrelationId } from '@capstone/logging';
 import express, {
@@ -40,4 +42,22 @@ export function jsonBodyMiddleware(limit: string): RequestHandler {
 
 export function clientInfo(request: Request): ClientInfo {
   return { ip: request.ip ?? null, userAgent: request.get('user-agent')?.slice(0, 512) ?? null };
+}
+
+/** One info line per request once it is answered: method, path, status and duration. */
+export function accessLogMiddleware(): RequestHandler {
+  const logger = new Logger('Http');
+  return (request, response, next) => {
+    const started = performance.now();
+    response.on('finish', () =>
+      logger.log({
+        msg: 'request',
+        method: request.method,
+        path: request.originalUrl.split('?')[0],
+        status: response.statusCode,
+        durationMs: Math.round(performance.now() - started),
+      }),
+    );
+    next();
+  };
 }

@@ -1,8 +1,10 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 
 /** The gateway's Redis connection. Commands fail at once while Redis is down instead of queueing. */
-export class GatewayRedis extends Redis implements OnApplicationShutdown {
+export class GatewayRedis extends Redis implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(GatewayRedis.name);
   private reportedDown = false;
 
@@ -21,6 +23,19 @@ export class GatewayRedis extends Redis implements OnApplicationShutdown {
     this.on('ready', () => {
       this.reportedDown = false;
     });
+  }
+
+  /**
+   * Gives the connection a moment before the gateway takes traffic, so the first requests are not
+   * served without Redis by accident. If Redis is down, start anyway, degraded.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.status === 'ready') return;
+    const abort = new AbortController();
+    await Promise.race([once(this, 'ready', { signal: abort.signal }), delay(2_000)]).catch(
+      () => undefined,
+    );
+    abort.abort();
   }
 
   onApplicationShutdown(): void {

@@ -1,0 +1,160 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { ClientInfo } from '@capstone/contracts';
+import { OutboxMessage, ServiceError } from '@capstone/messaging';
+import {
+  createTestDatabase,
+  createTestVhost,
+  type TestDatabase,
+  type TestVhost,
+} from '@capstone/testing';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountsService } from '../src/accounts/accounts.service.js';
+import { AuthServiceModule } from '../src/auth-service.module.js';
+import { loadAuthConfig } from '../src/auth.config.js';
+import { authDataSourceOptions } from '../src/persistence/auth-data-source.js';
+import { SessionsService } from '../src/sessions/sessions.service.js';
+
+const client: ClientInfo = { ip: '203.0.113.7', userAgent: 'integration test' };
+let sequence = 0;
+const account = () => {
+  sequence += 1;
+  return {
+    email: `person${sequence}@example.com`,
+    username: `person${sequence}`,
+    password: 'long enough password',
+    client,
+  };
+};
+
+async function settle<T>(
+  work: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: ServiceError }> {
+  try {
+    return { ok: true, value: await work };
+  } catch (error) {
+    if (error instanceof ServiceError) return { ok: false, error };
+    throw error;
+  }
+}
+
+describe('auth service on a real PostgreSQL database', () => {
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let context: INestApplicationContext;
+  let accounts: AccountsService;
+  let sessions: SessionsService;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([
+      createTestDatabase('auth_int'),
+      createTestVhost('auth-int'),
+    ]);
+    const config = loadAuthConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      DATABASE_URL: database.url,
+      AMQP_URL: vhost.url,
+    });
+    context = await NestFactory.createApplicationContext(AuthServiceModule.forRoot(config), {
+      logger: false,
+    });
+    await context.init();
+    accounts = context.get(AccountsService);
+    sessions = context.get(SessionsService);
+    dataSource = context.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await Promise.all([database?.drop(), vhost?.drop()]);
+  });
+
+  it('writes the user and its user.registered event in one transaction', async () => {
+    const result = await accounts.register(account());
+    const events = await dataSource
+      .getRepository(OutboxMessage)
+      .findBy({ name: 'user.registered' });
+    expect(events.map((event) => (event.data as { userId: string }).userId)).toContain(
+      result.user.id,
+    );
+  });
+
+  it('lets exactly one of two simultaneous sign-ups with the same email win, whatever the case', async () => {
+    const base = account();
+    const results = await Promise.all([
+      settle(accounts.register({ ...base, username: `${base.username}a` })),
+      settle(
+        accounts.register({
+          ...base,
+          email: base.email.toUpperCase(),
+          username: `${base.username}b`,
+        }),
+      ),
+    ]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    const failure = results.find((result) => !result.ok);
+    expect(failure && !failure.ok && failure.error.errors).toEqual({
+      email: ['has already been taken'],
+    });
+  });
+
+  it('gives a refresh token to one of several simultaneous uses only, and then treats the session as stolen', async () => {
+    const { tokens } = await accounts.register(account());
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => settle(sessions.refresh(tokens.refreshToken, client))),
+    );
+    const winners = results.filter((result) => result.ok);
+    expect(winners).toHaveLength(1);
+    const winner = winners[0];
+    if (!winner?.ok) throw new Error('unreachable');
+    // The replays revoked the session, so even the winner's new token is refused.
+    const after = await settle(sessions.refresh(winner.value.tokens.refreshToken, client));
+    expect(after.ok).toBe(false);
+  });
+
+  it('stores refresh tokens only as hashes', async () => {
+    const { tokens } = await accounts.register(account());
+    const rows: { refresh_token_hash: string }[] = await dataSource.query(
+      'SELECT refresh_token_hash FROM sessions WHERE id = $1',
+      [tokens.sessionId],
+    );
+    const secret = tokens.refreshToken.split('.')[1] ?? '';
+    expect(rows[0]?.refresh_token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0]?.refresh_token_hash).not.toContain(secret);
+  });
+});
+
+describe('auth migrations', () => {
+  it('create the schema from nothing and can be reverted completely', async () => {
+    const database = await createTestDatabase('auth_migrations');
+    const dataSource = await new DataSource(
+      authDataSourceOptions(database.url, false),
+    ).initialize();
+    try {
+      const tables = async () =>
+        (
+          await dataSource.query<{ table_name: string }[]>(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1",
+          )
+        ).map((row) => row.table_name);
+
+      const applied = await dataSource.runMigrations();
+      expect(applied.map((migration) => migration.name)).toEqual([
+        'CreateOutbox1764000000000',
+        'CreateAccounts1764000000001',
+      ]);
+      expect(await tables()).toEqual(['outbox', 'sessions', 'users']);
+      expect(await dataSource.runMigrations()).toEqual([]);
+
+      await dataSource.undoLastMigration();
+      await dataSource.undoLastMigration();
+      expect(await tables()).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+});
