@@ -1,4 +1,5 @@
 export * from './account-rules.js';
 export * from './auth.contracts.js';
+export * from './blog.contracts.js';
 export * from './events.js';
 export * from './rpc.js';
