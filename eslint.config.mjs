@@ -11,9 +11,10 @@ const dependencyRules = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:auth', onlyDependOnLibsWithTags: ['scope:auth', 'scope:shared'] },
   { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+  { sourceTag: 'scope:blog', onlyDependOnLibsWithTags: ['scope:blog', 'scope:shared'] },
   {
     sourceTag: 'scope:e2e',
-    onlyDependOnLibsWithTags: ['scope:auth', 'scope:gateway', 'scope:shared'],
+    onlyDependOnLibsWithTags: ['scope:auth', 'scope:blog', 'scope:gateway', 'scope:shared'],
   },
   {
     sourceTag: 'type:app',
