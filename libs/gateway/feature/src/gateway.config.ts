@@ -25,6 +25,8 @@ export const gatewayConfigSchema = z.object({
     .transform((value) => value === 'true'),
   JWT_ISSUER: z.string().default('capstone-auth'),
   JWT_AUDIENCE: z.string().default('capstone'),
+  /** How long a cached blog response may be served; writes and events invalidate sooner. */
+  CACHE_TTL_SECONDS: env.positiveInt(60),
   LOGIN_WINDOW_SECONDS: env.positiveInt(900),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(20),

@@ -5,6 +5,13 @@ import { HealthController, healthIndicators, type HealthIndicator } from '@capst
 import { BrokerClient } from '@capstone/messaging';
 import { AccessTokenGuard, AccessTokenVerifier } from '@capstone/security';
 import { SessionsController } from './auth/sessions.controller.js';
+import { ArticlesController } from './blog/articles.controller.js';
+import { BlogReads } from './blog/blog-reads.js';
+import { CommentsController } from './blog/comments.controller.js';
+import { ProfilesController } from './blog/profiles.controller.js';
+import { TagsController } from './blog/tags.controller.js';
+import { BlogCacheInvalidation } from './cache/blog-cache-invalidation.js';
+import { ResponseCache } from './cache/response-cache.js';
 import { UsersController } from './auth/users.controller.js';
 import { AUTH_SERVICE, BrokerModule } from './broker/broker.module.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
@@ -18,13 +25,21 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [BrokerModule.forRoot(config)],
-      controllers: [UsersController, SessionsController, HealthController],
+      controllers: [
+        UsersController,
+        SessionsController,
+        ProfilesController,
+        ArticlesController,
+        CommentsController,
+        TagsController,
+        HealthController,
+      ],
       providers: [
         healthIndicators({
           inject: [AUTH_SERVICE, GatewayRedis],
           useFactory: (auth: BrokerClient, redis: GatewayRedis): HealthIndicator[] => [
             { name: 'rabbitmq', critical: true, check: () => auth.ensureConnected() },
-            // Without Redis the gateway still answers, only without its cache and login limits.
+            // Without Redis the gateway still answers, only slower (no cache) and without login limits.
             { name: 'redis', critical: false, check: async () => void (await redis.ping()) },
           ],
         }),
@@ -50,6 +65,9 @@ export class GatewayModule {
         },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         LoginThrottle,
+        ResponseCache,
+        BlogCacheInvalidation,
+        BlogReads,
       ],
     };
   }

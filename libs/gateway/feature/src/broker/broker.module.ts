@@ -1,11 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientProxyFactory } from '@nestjs/microservices';
-import { AUTH_QUEUE } from '@capstone/contracts';
+import { AUTH_QUEUE, BLOG_QUEUE } from '@capstone/contracts';
 import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
 import type { GatewayConfig } from '../gateway.config.js';
 
-/** The typed client for the auth service's queue. */
+/** Typed clients for the services' request queues. */
 export const AUTH_SERVICE = Symbol('AUTH_SERVICE');
+export const BLOG_SERVICE = Symbol('BLOG_SERVICE');
+
+const clients = [
+  { token: AUTH_SERVICE, name: 'auth', queue: AUTH_QUEUE },
+  { token: BLOG_SERVICE, name: 'blog', queue: BLOG_QUEUE },
+];
 
 @Module({})
 export class BrokerModule {
@@ -13,18 +19,16 @@ export class BrokerModule {
     return {
       module: BrokerModule,
       global: true,
-      providers: [
-        {
-          provide: AUTH_SERVICE,
-          useFactory: () =>
-            new BrokerClient(
-              'auth',
-              ClientProxyFactory.create(rpcClientOptions(config.AMQP_URL, AUTH_QUEUE)),
-              config.BROKER_TIMEOUT_MS,
-            ),
-        },
-      ],
-      exports: [AUTH_SERVICE],
+      providers: clients.map(({ token, name, queue }) => ({
+        provide: token,
+        useFactory: () =>
+          new BrokerClient(
+            name,
+            ClientProxyFactory.create(rpcClientOptions(config.AMQP_URL, queue)),
+            config.BROKER_TIMEOUT_MS,
+          ),
+      })),
+      exports: clients.map(({ token }) => token),
     };
   }
 }

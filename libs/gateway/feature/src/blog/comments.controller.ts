@@ -1,0 +1,81 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseIntPipe,
+  Post,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BlogRpc, type AccessTokenClaims, type CommentView } from '@capstone/contracts';
+import { BrokerClient, ServiceError } from '@capstone/messaging';
+import { CurrentUser, OptionalAuth } from '@capstone/security';
+import type { Response } from 'express';
+import { BLOG_SERVICE } from '../broker/broker.module.js';
+import { BlogCacheInvalidation } from '../cache/blog-cache-invalidation.js';
+import { BlogReads } from './blog-reads.js';
+import { NewCommentRequest } from './blog.dto.js';
+import { served } from './cache-header.js';
+
+const commentId = new ParseIntPipe({ exceptionFactory: () => ServiceError.notFound('comment') });
+
+@ApiTags('comments')
+@Controller('articles/:slug/comments')
+export class CommentsController {
+  constructor(
+    @Inject(BLOG_SERVICE) private readonly blog: BrokerClient,
+    private readonly reads: BlogReads,
+    private readonly invalidation: BlogCacheInvalidation,
+  ) {}
+
+  @OptionalAuth()
+  @Get()
+  @ApiOperation({ summary: 'Comments of an article, oldest first' })
+  async list(
+    @Param('slug') slug: string,
+    @CurrentUser() caller: AccessTokenClaims | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ comments: CommentView[] }> {
+    return { comments: served(response, await this.reads.comments(slug, caller?.sub ?? null)) };
+  }
+
+  @Post()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Comment on an article' })
+  async add(
+    @Param('slug') slug: string,
+    @Body() body: NewCommentRequest,
+    @CurrentUser() caller: AccessTokenClaims,
+  ): Promise<{ comment: CommentView }> {
+    const comment = await this.blog.send(BlogRpc.addComment, {
+      viewerId: caller.sub,
+      username: caller.username,
+      slug,
+      body: body.comment.body,
+    });
+    await this.invalidation.commentsChanged(slug);
+    return { comment };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Delete your comment' })
+  async remove(
+    @Param('slug') slug: string,
+    @Param('id', commentId) id: number,
+    @CurrentUser() caller: AccessTokenClaims,
+  ): Promise<void> {
+    await this.blog.send(BlogRpc.deleteComment, {
+      viewerId: caller.sub,
+      username: caller.username,
+      slug,
+      commentId: id,
+    });
+    await this.invalidation.commentsChanged(slug);
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '@capstone/security';
+import type { Response } from 'express';
+import { BlogReads } from './blog-reads.js';
+import { served } from './cache-header.js';
+
+@ApiTags('tags')
+@Controller('tags')
+export class TagsController {
+  constructor(private readonly reads: BlogReads) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'The tags in use' })
+  async list(@Res({ passthrough: true }) response: Response): Promise<{ tags: string[] }> {
+    return { tags: served(response, await this.reads.tags()) };
+  }
+}
