@@ -138,7 +138,7 @@ export class PageQuery {
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number' })
   @Min(0, { message: 'must not be negative' })
-  offset: number = 0;
+  offset = 0;
 }
 
 export class ListArticlesQuery extends PageQuery {
