@@ -1,0 +1,283 @@
+import { importPKCS8 } from 'jose';
+import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import { Service } from 'kubernetes-models/v1/Service';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  appNamed,
+  apps,
+  builtFile,
+  configProblems,
+  containerRequiredVariables,
+  healthPaths,
+  listeningPort,
+  type AppUnderTest,
+} from './support/apps.js';
+import { last, parseDockerfile } from './support/dockerfile.js';
+import {
+  containerEnvironment,
+  kustomize,
+  matchesSelector,
+  named,
+  podOrContainer,
+  resolvePort,
+  validateManifest,
+  type Manifest,
+} from './support/kubernetes.js';
+
+const imageOf = (app: AppUnderTest) => `ghcr.io/capstone/${app.name}`;
+const imageUid = (app: AppUnderTest) =>
+  Number((last(parseDockerfile(app.dockerfile).final, 'USER')?.args ?? '').split(':')[0]);
+
+/** Cluster-wide kinds; every other object belongs in the overlay's namespace. */
+const clusterScoped = new Set(['Namespace']);
+
+function podSpec(deployment: IDeployment): IPodSpec {
+  const spec = deployment.spec?.template.spec;
+  if (!spec) throw new Error(`${deployment.metadata?.name} has no pod spec`);
+  return spec;
+}
+
+function onlyContainer(spec: IPodSpec): IContainer {
+  expect(spec.containers).toHaveLength(1);
+  return spec.containers[0] as IContainer;
+}
+
+/** The checks every container of an app must pass, in a Deployment or in the migrate Job. */
+function expectSecureContainer(app: AppUnderTest, spec: IPodSpec, container: IContainer): void {
+  expect(podOrContainer(spec, container, 'runAsNonRoot')).toBe(true);
+  const uid = podOrContainer(spec, container, 'runAsUser') ?? imageUid(app);
+  expect(uid).toBe(imageUid(app));
+  expect(uid).toBeGreaterThan(0);
+  expect(container.securityContext?.allowPrivilegeEscalation).toBe(false);
+  expect(container.securityContext?.readOnlyRootFilesystem).toBe(true);
+  expect(container.securityContext?.capabilities?.drop).toContain('ALL');
+  const seccomp = container.securityContext?.seccompProfile ?? spec.securityContext?.seccompProfile;
+  expect(seccomp?.type).toBe('RuntimeDefault');
+  for (const kind of ['requests', 'limits'] as const) {
+    expect(container.resources?.[kind]?.['cpu'], `${kind}.cpu`).toBeDefined();
+    expect(container.resources?.[kind]?.['memory'], `${kind}.memory`).toBeDefined();
+  }
+}
+
+/** The environment the app gets must hold what it needs and pass its own validation. */
+function expectCompleteEnvironment(
+  manifests: readonly Manifest[],
+  app: AppUnderTest,
+  container: IContainer,
+): Record<string, string> {
+  const environment = containerEnvironment(manifests, container);
+  expect(environment.unresolved, 'references to missing ConfigMaps/Secrets').toEqual([]);
+  const missing = containerRequiredVariables(app).filter((name) => !(name in environment.values));
+  expect(missing, `${app.name} needs these from its ConfigMap or Secret`).toEqual([]);
+  expect(environment.values['NODE_ENV']).toBe('production');
+  expect(configProblems(app, environment.values)).toEqual([]);
+  return environment.values;
+}
+
+describe.each([
+  { overlay: 'k8s/base', namespace: undefined },
+  { overlay: 'k8s/overlays/dev', namespace: 'capstone-dev' },
+  { overlay: 'k8s/overlays/prod', namespace: 'capstone' },
+])('kubectl kustomize $overlay', ({ overlay, namespace }) => {
+  let manifests: Manifest[];
+
+  beforeAll(() => {
+    manifests = kustomize(overlay);
+  });
+
+  it('renders documents that are valid Kubernetes objects', () => {
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const manifest of manifests) {
+      expect(
+        () => validateManifest(manifest),
+        `${manifest.kind} ${manifest.metadata?.name}`,
+      ).not.toThrow();
+    }
+  });
+
+  it(namespace ? `puts everything in namespace ${namespace}` : 'sets no namespace', () => {
+    for (const manifest of manifests.filter((item) => !clusterScoped.has(item.kind))) {
+      expect(manifest.metadata?.namespace, `${manifest.kind} ${manifest.metadata?.name}`).toBe(
+        namespace,
+      );
+    }
+  });
+
+  describe.each(apps)('the $name Deployment', (app) => {
+    let deployment: IDeployment;
+    let spec: IPodSpec;
+    let container: IContainer;
+
+    beforeAll(() => {
+      deployment = named(manifests, Deployment.is, app.name);
+      spec = podSpec(deployment);
+      container = onlyContainer(spec);
+    });
+
+    it(`runs the ${app.name} image`, () => {
+      expect(container.image).toMatch(new RegExp(`^${imageOf(app)}:[\\w.-]+$`));
+    });
+
+    it('probes readiness, liveness and start-up on the port the app listens on', () => {
+      const environment = containerEnvironment(manifests, container).values;
+      const port = listeningPort(app, environment);
+      const probes = {
+        readiness: container.readinessProbe,
+        liveness: container.livenessProbe,
+        startup: container.startupProbe,
+      };
+      expect(probes.readiness?.httpGet?.path).toBe(healthPaths.ready);
+      expect(probes.liveness?.httpGet?.path).toBe(healthPaths.live);
+      expect(probes.startup?.httpGet?.path).toBe(healthPaths.live);
+      for (const [kind, probe] of Object.entries(probes)) {
+        expect(resolvePort(container.ports, probe?.httpGet?.port), `${kind} port`).toBe(port);
+      }
+    });
+
+    it('runs unprivileged, read-only, with requests and limits', () => {
+      expectSecureContainer(app, spec, container);
+    });
+
+    it('gets every variable the app needs from its ConfigMap and Secret', () => {
+      expectCompleteEnvironment(manifests, app, container);
+    });
+
+    it('is reached through a Service that targets a port the container exposes', () => {
+      const services = manifests
+        .filter(Service.is)
+        .filter((item) =>
+          matchesSelector(deployment.spec?.template.metadata?.labels, item.spec?.selector),
+        );
+      expect(services.length).toBeGreaterThan(0);
+      for (const item of services) {
+        expect(item.spec?.type ?? 'ClusterIP').toBe('ClusterIP');
+        for (const servicePort of item.spec?.ports ?? []) {
+          const target = servicePort.targetPort ?? servicePort.port;
+          expect(resolvePort(container.ports, target), `targetPort ${target}`).toBeDefined();
+        }
+      }
+    });
+
+    it('is scaled by an autoscaling/v2 HPA whose range holds its replicas', () => {
+      const hpa = manifests
+        .filter(HorizontalPodAutoscaler.is)
+        .find(
+          (item) =>
+            item.spec?.scaleTargetRef.kind === 'Deployment' &&
+            item.spec.scaleTargetRef.name === app.name,
+        );
+      expect(hpa?.apiVersion).toBe('autoscaling/v2');
+      const min = hpa?.spec?.minReplicas ?? 1;
+      const replicas = deployment.spec?.replicas ?? 1;
+      expect(min).toBeGreaterThanOrEqual(1);
+      expect(hpa?.spec?.maxReplicas).toBeGreaterThan(min);
+      expect(replicas).toBeGreaterThanOrEqual(min);
+      expect(replicas).toBeLessThanOrEqual(hpa?.spec?.maxReplicas ?? 0);
+    });
+  });
+
+  describe('the auth migrate Job', () => {
+    it('runs the built migrate.js with the auth image and configuration, securely', () => {
+      const job = named(manifests, Job.is, 'auth-migrate');
+      const spec = job.spec?.template.spec;
+      if (!spec) throw new Error('the Job has no pod spec');
+      const container = onlyContainer(spec);
+      const auth = onlyContainer(podSpec(named(manifests, Deployment.is, 'auth')));
+      expect(container.image).toBe(auth.image);
+      expect([...(container.command ?? []), ...(container.args ?? [])]).toEqual([
+        'node',
+        builtFile('auth', 'migrate.ts'),
+      ]);
+      expect(['Never', 'OnFailure']).toContain(spec.restartPolicy);
+      expectSecureContainer(appNamed('auth'), spec, container);
+      const environment = expectCompleteEnvironment(manifests, appNamed('auth'), container);
+      expect(environment['DATABASE_URL']).toBe(
+        containerEnvironment(manifests, auth).values['DATABASE_URL'],
+      );
+    });
+
+    it('leaves migrations to the Job: auth pods do not migrate at start', () => {
+      const auth = onlyContainer(podSpec(named(manifests, Deployment.is, 'auth')));
+      expect(containerEnvironment(manifests, auth).values['MIGRATIONS_RUN']).toBe('false');
+    });
+  });
+
+  it('keeps at most one gateway pod out during voluntary disruptions', () => {
+    const gateway = named(manifests, Deployment.is, 'gateway');
+    const budgets = manifests
+      .filter(PodDisruptionBudget.is)
+      .filter((item) =>
+        matchesSelector(gateway.spec?.template.metadata?.labels, item.spec?.selector?.matchLabels),
+      );
+    expect(budgets).toHaveLength(1);
+    const budget = budgets[0]?.spec;
+    expect(budget?.maxUnavailable ?? budget?.minAvailable).toBeDefined();
+    if (budget?.maxUnavailable !== undefined) expect(budget.maxUnavailable).toBe(1);
+  });
+
+  it('routes / to the gateway Service through an Ingress ready for WebSockets', () => {
+    const ingresses = manifests.filter(Ingress.is);
+    expect(ingresses).toHaveLength(1);
+    const ingress = ingresses[0];
+    const paths = (ingress?.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+    const root = paths.find((path) => path.path === '/');
+    expect(root?.pathType).toBe('Prefix');
+    const backend = root?.backend.service;
+    expect(backend?.name).toBe('gateway');
+    const service = named(manifests, Service.is, 'gateway');
+    expect(
+      service.spec?.ports?.some(
+        (port) => port.name === backend?.port?.name || port.port === backend?.port?.number,
+      ),
+    ).toBe(true);
+    const annotations = ingress?.metadata?.annotations ?? {};
+    // ingress-nginx closes idle proxied connections after 60 s unless told otherwise.
+    expect(
+      Number(annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']),
+    ).toBeGreaterThanOrEqual(3600);
+    expect(
+      Number(annotations['nginx.ingress.kubernetes.io/proxy-send-timeout']),
+    ).toBeGreaterThanOrEqual(3600);
+  });
+
+  if (overlay === 'k8s/overlays/dev') {
+    it('runs one replica of each app', () => {
+      for (const app of apps) {
+        expect(named(manifests, Deployment.is, app.name).spec?.replicas).toBe(1);
+      }
+    });
+
+    it('gives auth a signing key it can load', async () => {
+      const auth = onlyContainer(podSpec(named(manifests, Deployment.is, 'auth')));
+      const pem = containerEnvironment(manifests, auth).values['JWT_PRIVATE_KEY'] ?? '';
+      await expect(importPKCS8(pem.replace(/\\n/g, '\n'), 'ES256')).resolves.toBeDefined();
+    });
+  }
+
+  if (overlay === 'k8s/overlays/prod') {
+    it('pins release tags and runs more than one replica of each app', () => {
+      for (const app of apps) {
+        const deployment = named(manifests, Deployment.is, app.name);
+        const image = onlyContainer(podSpec(deployment)).image ?? '';
+        expect(image).not.toMatch(/:latest$/);
+        expect(deployment.spec?.replicas).toBeGreaterThanOrEqual(2);
+      }
+    });
+  }
+
+  if (overlay === 'k8s/base') {
+    it('names the images ghcr.io/capstone/<app>:latest', () => {
+      for (const app of apps) {
+        const container = onlyContainer(podSpec(named(manifests, Deployment.is, app.name)));
+        expect(container.image).toBe(`${imageOf(app)}:latest`);
+      }
+      expect(named(manifests, Deployment.is, 'gateway').spec?.replicas).toBe(2);
+    });
+  }
+});

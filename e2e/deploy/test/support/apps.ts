@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { authConfigSchema } from '@capstone/auth-feature';
+import { ConfigError, loadConfig } from '@capstone/config';
+import { gatewayConfigSchema } from '@capstone/gateway-feature';
+import { z } from 'zod';
+
+export const repoRoot = resolve(import.meta.dirname, '../../../..');
+
+export type AppName = 'gateway' | 'auth';
+
+/** What the deployment files must agree with, read from each app's code rather than restated. */
+export interface AppUnderTest {
+  readonly name: AppName;
+  /** The app's environment schema, exactly as `main.ts` validates it. */
+  readonly schema: z.ZodType;
+  readonly dockerfile: string;
+}
+
+export const apps: readonly AppUnderTest[] = [
+  { name: 'gateway', schema: gatewayConfigSchema, dockerfile: 'apps/gateway/Dockerfile' },
+  { name: 'auth', schema: authConfigSchema, dockerfile: 'apps/auth/Dockerfile' },
+];
+
+export const healthPaths = { live: '/health/live', ready: '/health/ready' } as const;
+
+/** The object schema inside an app's config schema, whatever refinements and transforms wrap it. */
+export function configShape(schema: z.core.$ZodType): Record<string, z.core.$ZodType> {
+  if (schema instanceof z.ZodObject) return schema.shape;
+  if (schema instanceof z.ZodPipe) return configShape(schema.in);
+  throw new Error(`cannot find the variables of a ${schema._zod.def.type} schema`);
+}
+
+function defaultOf(field: z.core.$ZodType): { required: boolean; value: unknown } {
+  const result = z.safeParse(field, undefined);
+  return result.success ? { required: false, value: result.data } : { required: true, value: null };
+}
+
+function isLoopbackUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(value).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Variables a container must set: those without a default (and not optional), and those whose
+ * default is a loopback URL, which inside a container or pod points at the container itself.
+ */
+export function containerRequiredVariables(app: AppUnderTest): string[] {
+  return Object.entries(configShape(app.schema))
+    .filter(([, field]) => {
+      const fallback = defaultOf(field);
+      return fallback.required || isLoopbackUrl(fallback.value);
+    })
+    .map(([name]) => name)
+    .sort();
+}
+
+export function knownVariables(app: AppUnderTest): string[] {
+  return Object.keys(configShape(app.schema));
+}
+
+/** The port the app listens on when PORT is not set. */
+export function defaultPort(app: AppUnderTest): number {
+  const port = defaultOf(configShape(app.schema)['PORT'] ?? z.never()).value;
+  if (typeof port !== 'number') throw new Error(`${app.name} has no default PORT`);
+  return port;
+}
+
+/** The port the app listens on with this environment. */
+export function listeningPort(app: AppUnderTest, environment: Record<string, string>): number {
+  return environment['PORT'] === undefined ? defaultPort(app) : Number(environment['PORT']);
+}
+
+/** What the app says at start-up about this environment: an empty list when it would start. */
+export function configProblems(app: AppUnderTest, environment: Record<string, string>): string[] {
+  try {
+    loadConfig(app.schema, environment);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+}
+
+/**
+ * Where `nx run <app>:build` writes the JavaScript for a source file of the app, relative to the
+ * repository root, from the app's tsconfig.app.json (rootDir and outDir).
+ */
+export function builtFile(app: AppName, sourceFile: string): string {
+  const appDir = resolve(repoRoot, 'apps', app);
+  const tsconfig = JSON.parse(readFileSync(resolve(appDir, 'tsconfig.app.json'), 'utf8')) as {
+    compilerOptions: { rootDir: string; outDir: string };
+  };
+  const rootDir = resolve(appDir, tsconfig.compilerOptions.rootDir);
+  const outDir = resolve(appDir, tsconfig.compilerOptions.outDir);
+  const source = resolve(appDir, 'src', sourceFile);
+  const output = resolve(outDir, relative(rootDir, source)).replace(/\.ts$/, '.js');
+  return relative(repoRoot, output);
+}
+
+/** The directory `nx run <app>:build` writes, relative to the repository root. */
+export function buildOutputDir(app: AppName): string {
+  const project = JSON.parse(
+    readFileSync(resolve(repoRoot, 'apps', app, 'project.json'), 'utf8'),
+  ) as { targets: { build: { outputs: string[] } } };
+  const [output] = project.targets.build.outputs;
+  if (!output) throw new Error(`apps/${app}/project.json declares no build output`);
+  return output.replace('{workspaceRoot}/', '');
+}
+
+export function appNamed(name: AppName): AppUnderTest {
+  const found = apps.find((app) => app.name === name);
+  if (!found) throw new Error(`no app ${name}`);
+  return found;
+}

@@ -1,0 +1,185 @@
+import { execFileSync } from 'node:child_process';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IContainerPort } from 'kubernetes-models/v1/ContainerPort';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { parseAllDocuments } from 'yaml';
+import { repoRoot } from './apps.js';
+
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+}
+
+type Validator = (manifest: Manifest) => { validate(): void };
+
+/** The model class of a kind; its `validate()` checks the object against the Kubernetes schema. */
+function model<Data>(Model: new (data?: Data) => { validate(): void }): Validator {
+  // The class checks the shape itself in validate(); here it only receives the parsed document.
+  return (manifest) => new Model(manifest as Data);
+}
+
+/** Every kind the manifests may use. A new kind needs its model here before it can be deployed. */
+const models: Record<string, Validator> = {
+  'v1/Namespace': model(Namespace),
+  'v1/ConfigMap': model(ConfigMap),
+  'v1/Secret': model(Secret),
+  'v1/Service': model(Service),
+  'apps/v1/Deployment': model(Deployment),
+  'batch/v1/Job': model(Job),
+  'networking.k8s.io/v1/Ingress': model(Ingress),
+  'autoscaling/v2/HorizontalPodAutoscaler': model(HorizontalPodAutoscaler),
+  'policy/v1/PodDisruptionBudget': model(PodDisruptionBudget),
+};
+
+/** Instantiates the model for the manifest's apiVersion and kind and validates it; throws if invalid. */
+export function validateManifest(manifest: Manifest): void {
+  const validator = models[`${manifest.apiVersion}/${manifest.kind}`];
+  if (!validator) {
+    throw new Error(`no Kubernetes model for ${manifest.apiVersion} ${manifest.kind}`);
+  }
+  validator(withoutBase64LineBreaks(manifest)).validate();
+}
+
+/**
+ * Kustomize writes long Secret values as base64 wrapped over several lines. The API server's
+ * decoder ignores those line breaks; the schema's "byte" format does not, so they go first.
+ */
+function withoutBase64LineBreaks(manifest: Manifest): Manifest {
+  if (!Secret.is(manifest) || !manifest.data) return manifest;
+  const data = Object.fromEntries(
+    Object.entries(manifest.data).map(([key, value]) => [key, value.replace(/[\r\n]/g, '')]),
+  );
+  return { ...manifest, data } as Manifest;
+}
+
+function isCommandError(
+  error: unknown,
+): error is Error & { code?: string; stderr?: string | Buffer; status?: number | null } {
+  return error instanceof Error;
+}
+
+/** `kubectl kustomize <dir>`, parsed into its documents. */
+export function kustomize(dir: string): Manifest[] {
+  let output: string;
+  try {
+    output = execFileSync('kubectl', ['kustomize', dir], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    if (isCommandError(error) && error.code === 'ENOENT') {
+      throw new Error(
+        'kubectl is not installed, so the Kubernetes manifests cannot be rendered and checked. ' +
+          'Install it (Debian: apt-get install kubectl; see https://kubernetes.io/docs/tasks/tools/).',
+      );
+    }
+    const stderr = isCommandError(error) ? String(error.stderr ?? '') : String(error);
+    throw new Error(`kubectl kustomize ${dir} failed:\n${stderr}`);
+  }
+  return parseAllDocuments(output)
+    .map((document) => document.toJS() as Manifest | null)
+    .filter((manifest): manifest is Manifest => manifest !== null);
+}
+
+export function named<T extends Manifest>(
+  manifests: readonly Manifest[],
+  guard: (value: unknown) => value is T,
+  name: string,
+): T {
+  const found = manifests.filter(guard).filter((manifest) => manifest.metadata?.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${name} of its kind, found ${found.length}`);
+  }
+  return found[0] as T;
+}
+
+export interface ContainerEnvironment {
+  readonly values: Record<string, string>;
+  /** ConfigMaps, Secrets and keys the container refers to that the manifests do not contain. */
+  readonly unresolved: readonly string[];
+}
+
+function configMapValues(configMap: IConfigMap): Record<string, string> {
+  return { ...configMap.data };
+}
+
+function secretValues(secret: ISecret): Record<string, string> {
+  const decoded = Object.entries(secret.data ?? {}).map(([key, value]) => [
+    key,
+    Buffer.from(value, 'base64').toString('utf8'),
+  ]);
+  return { ...Object.fromEntries(decoded), ...secret.stringData };
+}
+
+/** The environment a container starts with, resolved from the ConfigMaps and Secrets it names. */
+export function containerEnvironment(
+  manifests: readonly Manifest[],
+  container: IContainer,
+): ContainerEnvironment {
+  const configMaps = new Map(
+    manifests.filter(ConfigMap.is).map((item) => [item.metadata?.name, configMapValues(item)]),
+  );
+  const secrets = new Map(
+    manifests.filter(Secret.is).map((item) => [item.metadata?.name, secretValues(item)]),
+  );
+  const values: Record<string, string> = {};
+  const unresolved: string[] = [];
+  for (const source of container.envFrom ?? []) {
+    const reference = source.configMapRef ?? source.secretRef;
+    const store = source.configMapRef ? configMaps : secrets;
+    const found = store.get(reference?.name);
+    if (found) Object.assign(values, found);
+    else if (!reference?.optional) unresolved.push(`envFrom ${reference?.name}`);
+  }
+  for (const variable of container.env ?? []) {
+    const fromMap = variable.valueFrom?.configMapKeyRef;
+    const fromSecret = variable.valueFrom?.secretKeyRef;
+    const value =
+      variable.value ??
+      (fromMap ? configMaps.get(fromMap.name)?.[fromMap.key] : undefined) ??
+      (fromSecret ? secrets.get(fromSecret.name)?.[fromSecret.key] : undefined);
+    if (value === undefined) unresolved.push(`env ${variable.name}`);
+    else values[variable.name] = value;
+  }
+  return { values, unresolved };
+}
+
+/** The container port a probe or Service names, by number or by name. */
+export function resolvePort(
+  ports: readonly IContainerPort[] | undefined,
+  port: number | string | undefined,
+): number | undefined {
+  if (typeof port === 'number') {
+    return ports?.some((candidate) => candidate.containerPort === port) ? port : undefined;
+  }
+  return ports?.find((candidate) => candidate.name === port)?.containerPort;
+}
+
+/** Whether the pod (or the container, which overrides it) has this security setting. */
+export function podOrContainer<K extends 'runAsNonRoot' | 'runAsUser'>(
+  pod: IPodSpec,
+  container: IContainer,
+  setting: K,
+): NonNullable<IPodSpec['securityContext']>[K] {
+  return container.securityContext?.[setting] ?? pod.securityContext?.[setting];
+}
+
+export function matchesSelector(
+  labels: Record<string, string> | undefined,
+  selector: Record<string, string> | undefined,
+): boolean {
+  const wanted = Object.entries(selector ?? {});
+  return wanted.length > 0 && wanted.every(([key, value]) => labels?.[key] === value);
+}
