@@ -1,3 +1,4 @@
+import { ConfigError } from '@capstone/config';
 import type { JsonWebKeySet, PublicJwk } from '@capstone/contracts';
 import { ACCESS_TOKEN_ALGORITHM } from '@capstone/security';
 import {
@@ -22,7 +23,7 @@ export class SigningKey {
   /** Loads the configured PEM, or makes a throw-away key (development and tests only). */
   static async load(privateKeyPem: string | undefined): Promise<SigningKey> {
     const privateKey = privateKeyPem
-      ? await importPKCS8(privateKeyPem, ACCESS_TOKEN_ALGORITHM, { extractable: true })
+      ? await importConfiguredKey(privateKeyPem)
       : (await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { extractable: true })).privateKey;
     const { d: _secret, ...publicPart } = await exportJWK(privateKey);
     // The key id is the RFC 7638 thumbprint: stable for a key, different for the next one.
@@ -38,5 +39,13 @@ export class SigningKey {
 
   jwks(): JsonWebKeySet {
     return { keys: [this.publicJwk] };
+  }
+}
+
+async function importConfiguredKey(pem: string): Promise<CryptoKey> {
+  try {
+    return await importPKCS8(pem, ACCESS_TOKEN_ALGORITHM, { extractable: true });
+  } catch {
+    throw new ConfigError(['JWT_PRIVATE_KEY: is not a PKCS#8 PEM private key on the P-256 curve']);
   }
 }

@@ -105,4 +105,13 @@ describe('access tokens', () => {
     expect(first.keyId).toBe(second.keyId);
     expect(first.publicJwk).not.toHaveProperty('d');
   });
+
+  it('refuses a configured key that is not a P-256 PKCS#8 PEM, naming the variable', async () => {
+    const { privateKey: rsa } = await generateKeyPair('RS256', { extractable: true });
+    for (const bad of ['not a key', await exportPKCS8(rsa)]) {
+      await expect(SigningKey.load(bad)).rejects.toThrow(
+        /JWT_PRIVATE_KEY: is not a PKCS#8 PEM private key/,
+      );
+    }
+  });
 });
