@@ -1,5 +1,6 @@
 export * from './broker-client.js';
 export * from './correlation.interceptor.js';
+export * from './event-ack.interceptor.js';
 export * from './outbox/create-outbox.migration.js';
 export * from './outbox/outbox-message.entity.js';
 export * from './outbox/outbox-relay.js';

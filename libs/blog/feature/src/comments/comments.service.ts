@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { BlogEvents, BlogRules, type Actor, type CommentView } from '@capstone/contracts';
+import { recordEvent, ServiceError } from '@capstone/messaging';
+import { DataSource } from 'typeorm';
+import { findArticle } from '../articles/article-lookup.js';
+import { AuthorDirectory } from '../authors/author-directory.js';
+import { CommentEntity } from '../persistence/comment.entity.js';
+import { OutboxTransactions } from '../persistence/outbox-transactions.js';
+import { requiredText } from '../validation/fields.js';
+import { toCommentView, type CommentRow } from './comment-views.js';
+
+/** The largest value of PostgreSQL's `integer`: no comment id is above it. */
+const MAX_COMMENT_ID = 2_147_483_647;
+
+/** Comments on an article: list (newest first), add, delete your own. */
+@Injectable()
+export class CommentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: OutboxTransactions,
+    private readonly authors: AuthorDirectory,
+  ) {}
+
+  async list(request: { viewerId: string | null; slug: string }): Promise<CommentView[]> {
+    const article = await findArticle(this.dataSource.manager, request.slug);
+    const rows = await this.dataSource.query<CommentRow[]>(
+      `SELECT c.id, c.body, c.created_at AS "createdAt", c.updated_at AS "updatedAt", au.username, au.bio, au.image,
+         EXISTS (SELECT 1 FROM follows fo
+                 WHERE fo.follower_id = $2::uuid AND fo.followed_id = c.author_id) AS following
+       FROM comments c JOIN authors au ON au.user_id = c.author_id
+       WHERE c.article_id = $1
+       ORDER BY c.id DESC`,
+      [article.id, request.viewerId],
+    );
+    return rows.map((row) => toCommentView(row, row, row.following));
+  }
+
+  async add(command: Actor & { slug: string; body: string }): Promise<CommentView> {
+    const body = requiredText('body', command.body, BlogRules.commentMaxLength, { trim: false });
+    return this.transactions.run(async (manager) => {
+      const author = await this.authors.ensureActor(manager, command);
+      // Keeps the article from being deleted before this comment is committed.
+      const article = await findArticle(manager, command.slug, 'for_key_share');
+      const comment = await manager.save(
+        manager.create(CommentEntity, { articleId: article.id, authorId: author.userId, body }),
+      );
+      await recordEvent(manager, BlogEvents.commentCreated, {
+        commentId: comment.id,
+        articleSlug: article.slug,
+        authorId: author.userId,
+      });
+      // Written by the viewer, who cannot follow themselves.
+      return toCommentView(comment, author, false);
+    });
+  }
+
+  /** Only its author may delete a comment; an id that is not on this article is not found. */
+  async delete(command: Actor & { slug: string; commentId: number }): Promise<{ deleted: true }> {
+    const { commentId } = command;
+    if (!Number.isInteger(commentId) || commentId < 1 || commentId > MAX_COMMENT_ID) {
+      throw ServiceError.notFound('comment');
+    }
+    await this.transactions.run(async (manager) => {
+      const article = await findArticle(manager, command.slug, 'for_key_share');
+      const comment = await manager.findOne(CommentEntity, {
+        where: { id: commentId, articleId: article.id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!comment) throw ServiceError.notFound('comment');
+      if (comment.authorId !== command.viewerId) throw ServiceError.forbidden('comment');
+      await manager.delete(CommentEntity, { id: comment.id });
+      await recordEvent(manager, BlogEvents.commentDeleted, {
+        commentId: comment.id,
+        articleSlug: article.slug,
+        authorId: comment.authorId,
+      });
+    });
+    return { deleted: true };
+  }
+}

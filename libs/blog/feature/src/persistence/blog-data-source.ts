@@ -1,0 +1,32 @@
+import { CreateOutbox1764000000000, OutboxMessage } from '@capstone/messaging';
+import type { DataSourceOptions } from 'typeorm';
+import { ArticleEntity } from './article.entity.js';
+import { AuthorEntity } from './author.entity.js';
+import { CommentEntity } from './comment.entity.js';
+import { FavoriteEntity } from './favorite.entity.js';
+import { FollowEntity } from './follow.entity.js';
+import { CreateBlog1765000000001 } from './migrations/1765000000001-create-blog.js';
+
+/** Everything TypeORM needs for the blog database. The schema changes only through these migrations. */
+export function blogDataSourceOptions(
+  databaseUrl: string,
+  migrationsRun: boolean,
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: [
+      AuthorEntity,
+      FollowEntity,
+      ArticleEntity,
+      FavoriteEntity,
+      CommentEntity,
+      OutboxMessage,
+    ],
+    migrations: [CreateOutbox1764000000000, CreateBlog1765000000001],
+    migrationsRun,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    extra: { max: 10, connectionTimeoutMillis: 5_000 },
+  };
+}

@@ -1,0 +1,13 @@
+import { CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'follows' })
+export class FollowEntity {
+  @PrimaryColumn({ name: 'follower_id', type: 'uuid' })
+  followerId!: string;
+
+  @PrimaryColumn({ name: 'followed_id', type: 'uuid' })
+  followedId!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,176 @@
+import type { UserProfileData } from '@capstone/contracts';
+import { createTestDatabase } from '@capstone/testing';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArticleReader } from '../src/articles/article-reader.js';
+import { ArticlesService } from '../src/articles/articles.service.js';
+import { AuthorProjection } from '../src/authors/author-projection.js';
+import { CommentsService } from '../src/comments/comments.service.js';
+import { blogDataSourceOptions } from '../src/persistence/blog-data-source.js';
+import { ProfilesService } from '../src/profiles/profiles.service.js';
+import {
+  failureOf,
+  newUser,
+  startBlogContext,
+  type BlogTestContext,
+} from './support/blog-context.js';
+
+const article = { title: 'Projection', description: 'About authors', body: 'Body' };
+
+describe('the authors projection', () => {
+  let blog: BlogTestContext;
+  let projection: AuthorProjection;
+  let profiles: ProfilesService;
+
+  beforeAll(async () => {
+    blog = await startBlogContext('blog_projection');
+    projection = blog.get(AuthorProjection);
+    profiles = blog.get(ProfilesService);
+  });
+
+  afterAll(() => blog?.close());
+
+  const profileOf = (username: string) => profiles.get({ viewerId: null, username });
+  const storedVersion = async (userId: string) =>
+    (
+      await blog.dataSource.query<{ version: number }[]>(
+        'SELECT version FROM authors WHERE user_id = $1',
+        [userId],
+      )
+    )[0]?.version;
+
+  it('applies user.registered, and a repeat of it changes nothing', async () => {
+    const user = newUser();
+    expect(await projection.apply(user)).toBe(true);
+    expect(await projection.apply(user)).toBe(false);
+    expect(await profileOf(user.username)).toEqual({
+      username: user.username,
+      bio: null,
+      image: null,
+      following: false,
+    });
+  });
+
+  it('applies newer versions and ignores older ones, in whatever order they arrive', async () => {
+    const v1 = newUser();
+    const v2: UserProfileData = { ...v1, bio: 'second', version: 2 };
+    const v3: UserProfileData = {
+      ...v1,
+      bio: 'third',
+      image: 'https://img.example/3.png',
+      version: 3,
+    };
+    expect(await projection.apply(v3)).toBe(true);
+    expect(await projection.apply(v1)).toBe(false);
+    expect(await projection.apply(v2)).toBe(false);
+    expect(await profileOf(v1.username)).toMatchObject({
+      bio: 'third',
+      image: 'https://img.example/3.png',
+    });
+    expect(await storedVersion(v1.userId)).toBe(3);
+  });
+
+  it('shows a new username on the author’s old articles and comments at once', async () => {
+    const user = newUser('before');
+    await projection.apply(user);
+    const actor = { viewerId: user.userId, username: user.username };
+    const { slug } = await blog.get(ArticlesService).create({ ...actor, article });
+    await blog.get(CommentsService).add({ ...actor, slug, body: 'My own comment' });
+
+    const renamed: UserProfileData = { ...user, username: `after${user.username}`, version: 2 };
+    await projection.apply(renamed);
+
+    const reader = blog.get(ArticleReader);
+    expect((await reader.get(slug, null)).author.username).toBe(renamed.username);
+    const [comment] = await blog.get(CommentsService).list({ viewerId: null, slug });
+    expect(comment?.author.username).toBe(renamed.username);
+    const byNewName = await reader.list({
+      viewerId: null,
+      author: renamed.username,
+      limit: 20,
+      offset: 0,
+    });
+    expect(byNewName.articlesCount).toBe(1);
+    const byOldName = await reader.list({
+      viewerId: null,
+      author: user.username,
+      limit: 20,
+      offset: 0,
+    });
+    expect(byOldName.articlesCount).toBe(0);
+    expect((await failureOf(profileOf(user.username))).status).toBe(404);
+  });
+
+  it('admits a writer before user.registered arrives, and lets the event fill in the rest', async () => {
+    const user = newUser('early');
+    const actor = { viewerId: user.userId, username: user.username };
+    const created = await blog.get(ArticlesService).create({ ...actor, article });
+    expect(created.author).toEqual({
+      username: user.username,
+      bio: null,
+      image: null,
+      following: false,
+    });
+    expect(await storedVersion(user.userId)).toBe(0);
+
+    expect(await projection.apply({ ...user, bio: 'Arrived late', version: 1 })).toBe(true);
+    const seen = await blog.get(ArticleReader).get(created.slug, null);
+    expect(seen.author).toMatchObject({ username: user.username, bio: 'Arrived late' });
+
+    // The projection now knows the author: writing again does not reset them.
+    await blog.get(ArticlesService).create({ ...actor, article });
+    expect(await storedVersion(user.userId)).toBe(1);
+  });
+
+  it('asks a new writer to retry (409) while their token’s name still belongs to someone else', async () => {
+    // Y signed up with the name X just gave up, but X's rename has not arrived yet.
+    const x = newUser('holder');
+    await projection.apply(x);
+    const y = { viewerId: newUser().userId, username: x.username };
+    const refused = await failureOf(blog.get(ArticlesService).create({ ...y, article }));
+    expect([refused.status, refused.errors]).toEqual([
+      409,
+      { author: ['is not known yet; try again shortly'] },
+    ]);
+    expect(await storedVersion(y.viewerId)).toBeUndefined();
+  });
+});
+
+describe('blog migrations', () => {
+  it('create the schema from nothing and can be reverted completely', async () => {
+    const database = await createTestDatabase('blog_migrations');
+    const dataSource = await new DataSource(
+      blogDataSourceOptions(database.url, false),
+    ).initialize();
+    try {
+      const tables = async () =>
+        (
+          await dataSource.query<{ table_name: string }[]>(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1",
+          )
+        ).map((row) => row.table_name);
+
+      const applied = await dataSource.runMigrations();
+      expect(applied.map((migration) => migration.name)).toEqual([
+        'CreateOutbox1764000000000',
+        'CreateBlog1765000000001',
+      ]);
+      expect(await tables()).toEqual([
+        'articles',
+        'authors',
+        'comments',
+        'favorites',
+        'follows',
+        'outbox',
+      ]);
+      expect(await dataSource.runMigrations()).toEqual([]);
+
+      await dataSource.undoLastMigration();
+      await dataSource.undoLastMigration();
+      expect(await tables()).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+});

@@ -1,0 +1,232 @@
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ClientProxyFactory } from '@nestjs/microservices';
+import {
+  AuthEvents,
+  BLOG_EVENTS_QUEUE,
+  BLOG_QUEUE,
+  BlogRpc,
+  EVENTS_EXCHANGE,
+  type ArticleEventData,
+  type EventEnvelope,
+  type ProfileView,
+  type UserProfileData,
+} from '@capstone/contracts';
+import { BrokerClient, rpcClientOptions, ServiceError } from '@capstone/messaging';
+import {
+  createTestDatabase,
+  createTestVhost,
+  testInfrastructure,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@capstone/testing';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBlogConfig } from '../src/blog.config.js';
+import { startBlogService } from '../src/bootstrap.js';
+import { failureOf, newUser } from './support/blog-context.js';
+
+/**
+ * The blog app as it runs in production, seen only through RabbitMQ: user events published to
+ * `capstone.events` as the auth service's outbox relay does, requests sent to `blog.rpc` as the
+ * gateway does, and the blog's own events read back from the exchange.
+ */
+describe('the blog service over RabbitMQ', () => {
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let app: INestApplication;
+  let blog: BrokerClient;
+  let connection: ChannelModel;
+  let channel: Channel;
+  const published: EventEnvelope<unknown>[] = [];
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([
+      createTestDatabase('blog_e2e'),
+      createTestVhost('blog-e2e'),
+    ]);
+    app = await startBlogService({
+      ...loadBlogConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: database.url,
+        AMQP_URL: vhost.url,
+      }),
+      PORT: 0,
+    });
+    blog = new BrokerClient(
+      'blog',
+      ClientProxyFactory.create(rpcClientOptions(vhost.url, BLOG_QUEUE)),
+      5_000,
+    );
+
+    connection = await amqp.connect(vhost.url);
+    channel = await connection.createChannel();
+    await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, EVENTS_EXCHANGE, 'article.*');
+    await channel.consume(
+      queue,
+      (message) => message && published.push(JSON.parse(message.content.toString()).data),
+      { noAck: true },
+    );
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await blog?.onApplicationShutdown();
+    await app?.close();
+    await Promise.all([database?.drop(), vhost?.drop()]);
+  });
+
+  /** Publishes a user event the way the auth service's outbox relay does. */
+  function publishUserEvent(name: string, data: unknown): void {
+    const envelope = { eventId: randomUUID(), name, occurredAt: new Date().toISOString(), data };
+    channel.publish(
+      EVENTS_EXCHANGE,
+      name,
+      Buffer.from(JSON.stringify({ pattern: name, data: envelope })),
+      { persistent: true, contentType: 'application/json' },
+    );
+  }
+
+  /** The profile once the projection has it and `accept` likes it. */
+  const profileWhen = (username: string, accept: (profile: ProfileView) => boolean) =>
+    waitFor(
+      async () => {
+        try {
+          const profile = await blog.send(BlogRpc.getProfile, { viewerId: null, username });
+          return accept(profile) ? profile : undefined;
+        } catch (error) {
+          if (error instanceof ServiceError && error.status === 404) return undefined;
+          throw error;
+        }
+      },
+      { what: `the profile of ${username}` },
+    );
+
+  it('answers health probes on its HTTP port', async () => {
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(response.status).toBe(200);
+  });
+
+  it('builds its authors from user events and ignores repeated or older ones', async () => {
+    const v1 = newUser('e2e');
+    const v2: UserProfileData = { ...v1, bio: 'Second version', version: 2 };
+    publishUserEvent(AuthEvents.userRegistered.name, v1);
+    await profileWhen(v1.username, () => true);
+    publishUserEvent(AuthEvents.userUpdated.name, v2);
+    await profileWhen(v1.username, (profile) => profile.bio === 'Second version');
+
+    // The relay may send an event twice; events may arrive late. Neither may undo v2.
+    publishUserEvent(AuthEvents.userRegistered.name, v1);
+    publishUserEvent(AuthEvents.userUpdated.name, v2);
+    const marker = newUser('marker');
+    publishUserEvent(AuthEvents.userRegistered.name, marker);
+    await profileWhen(marker.username, () => true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await blog.send(BlogRpc.getProfile, { viewerId: null, username: v1.username })).toEqual({
+      username: v1.username,
+      bio: 'Second version',
+      image: null,
+      following: false,
+    });
+  });
+
+  it('retries an event that cannot be applied yet until it can', async () => {
+    // B takes the name A is giving up, but B's event overtakes A's rename: B's event fails on
+    // the unique username, goes back to the queue, and succeeds once A's rename is applied.
+    const a = newUser('holder');
+    publishUserEvent(AuthEvents.userRegistered.name, a);
+    await profileWhen(a.username, () => true);
+    const b: UserProfileData = { ...newUser('taker'), username: a.username, bio: "I'm B" };
+    publishUserEvent(AuthEvents.userRegistered.name, b);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await profileWhen(a.username, () => true)).bio).toBeNull();
+
+    publishUserEvent(AuthEvents.userUpdated.name, { ...a, username: `${a.username}x`, version: 2 });
+    await profileWhen(`${a.username}x`, () => true);
+    await profileWhen(a.username, (profile) => profile.bio === "I'm B");
+  });
+
+  it('drops a malformed event instead of retrying it forever', async () => {
+    publishUserEvent(AuthEvents.userUpdated.name, { userId: 'not-a-user' });
+    const after = newUser('after');
+    publishUserEvent(AuthEvents.userRegistered.name, after);
+    await profileWhen(after.username, () => true);
+    const { messageCount } = await channel.checkQueue(BLOG_EVENTS_QUEUE);
+    expect(messageCount).toBe(0);
+  });
+
+  it('answers requests and publishes article.created after the article is saved', async () => {
+    const user = newUser('writer');
+    publishUserEvent(AuthEvents.userRegistered.name, { ...user, bio: 'Writes things' });
+    await profileWhen(user.username, () => true);
+
+    const article = await blog.send(BlogRpc.createArticle, {
+      viewerId: user.userId,
+      username: user.username,
+      article: { title: 'Over the broker', description: 'RPC', body: 'Hello', tagList: ['e2e'] },
+    });
+    expect(article.author).toEqual({
+      username: user.username,
+      bio: 'Writes things',
+      image: null,
+      following: false,
+    });
+    const event = await waitFor(
+      () =>
+        published.find(
+          (envelope) =>
+            envelope.name === 'article.created' &&
+            (envelope.data as ArticleEventData).slug === article.slug,
+        ),
+      { what: 'article.created' },
+    );
+    expect(event.data).toMatchObject({ authorId: user.userId, tagList: ['e2e'] });
+
+    const list = await blog.send(BlogRpc.listArticles, {
+      viewerId: null,
+      tag: 'e2e',
+      limit: 20,
+      offset: 0,
+    });
+    expect(list.articles.map((item) => item.slug)).toEqual([article.slug]);
+  });
+
+  it('sends expected failures back with their status and field errors', async () => {
+    const missing = await failureOf(
+      blog.send(BlogRpc.getArticle, { viewerId: null, slug: 'no-such-article' }),
+    );
+    expect([missing.status, missing.errors]).toEqual([404, { article: ['not found'] }]);
+    const invalid = await failureOf(
+      blog.send(BlogRpc.createArticle, {
+        viewerId: randomUUID(),
+        username: 'someone',
+        article: { title: '', description: 'd', body: 'b' },
+      }),
+    );
+    expect([invalid.status, invalid.errors]).toEqual([422, { title: ["can't be blank"] }]);
+  });
+
+  it('binds its events queue to the event names it handles, and nothing else', async () => {
+    const management = new URL(testInfrastructure.rabbitManagementUrl);
+    const authorization = `Basic ${Buffer.from(
+      `${decodeURIComponent(management.username)}:${decodeURIComponent(management.password)}`,
+    ).toString('base64')}`;
+    management.username = '';
+    management.password = '';
+    const path = `/api/queues/${encodeURIComponent(vhost.name)}/${BLOG_EVENTS_QUEUE}/bindings`;
+    const response = await fetch(new URL(path, management), { headers: { authorization } });
+    const bindings = (await response.json()) as { source: string; routing_key: string }[];
+    expect(
+      bindings
+        .filter((binding) => binding.source === EVENTS_EXCHANGE)
+        .map((binding) => binding.routing_key)
+        .sort(),
+    ).toEqual(['user.registered', 'user.updated']);
+  });
+});

@@ -1,0 +1,203 @@
+import { BlogRules, type CommentEventData, type FollowEventData } from '@capstone/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArticlesService } from '../src/articles/articles.service.js';
+import { FavoritesService } from '../src/articles/favorites.service.js';
+import { TagsService } from '../src/articles/tags.service.js';
+import { ViewerFlagsService } from '../src/articles/viewer-flags.service.js';
+import { CommentsService } from '../src/comments/comments.service.js';
+import { ProfilesService } from '../src/profiles/profiles.service.js';
+import {
+  failureOf,
+  outboxEvents,
+  registeredActor,
+  startBlogContext,
+  type BlogTestContext,
+} from './support/blog-context.js';
+
+const draft = (title: string, tagList: string[] = []) => ({
+  title,
+  description: 'About it',
+  body: 'The body',
+  tagList,
+});
+
+describe('comments, profiles, tags and viewer flags on a real database', () => {
+  let blog: BlogTestContext;
+  let articles: ArticlesService;
+  let comments: CommentsService;
+  let profiles: ProfilesService;
+
+  beforeAll(async () => {
+    blog = await startBlogContext('blog_social');
+    articles = blog.get(ArticlesService);
+    comments = blog.get(CommentsService);
+    profiles = blog.get(ProfilesService);
+  });
+
+  afterAll(() => blog?.close());
+
+  describe('comments', () => {
+    it('adds comments and lists them newest first, with following as each viewer sees it', async () => {
+      const [jake, anna, ben] = await Promise.all([
+        registeredActor(blog),
+        registeredActor(blog),
+        registeredActor(blog),
+      ]);
+      const { slug } = await articles.create({ ...jake, article: draft('Discuss') });
+      const first = await comments.add({ ...anna, slug, body: 'First!' });
+      const second = await comments.add({ ...jake, slug, body: '  Thanks  ' });
+      expect(first).toEqual({
+        id: expect.any(Number),
+        createdAt: expect.stringMatching(/\.\d{3}Z$/),
+        updatedAt: first.createdAt,
+        body: 'First!',
+        author: { username: anna.username, bio: null, image: null, following: false },
+      });
+      expect(second.body).toBe('  Thanks  ');
+
+      await profiles.follow({ ...ben, target: anna.username });
+      const seenByBen = await comments.list({ viewerId: ben.viewerId, slug });
+      expect(seenByBen.map((comment) => [comment.body, comment.author.following])).toEqual([
+        ['  Thanks  ', false],
+        ['First!', true],
+      ]);
+      const anonymous = await comments.list({ viewerId: null, slug });
+      expect(anonymous.every((comment) => !comment.author.following)).toBe(true);
+    });
+
+    it('refuses a blank or too long comment and answers 404 for an unknown article', async () => {
+      const jake = await registeredActor(blog);
+      const { slug } = await articles.create({ ...jake, article: draft('Quiet') });
+      const blank = await failureOf(comments.add({ ...jake, slug, body: ' \n ' }));
+      expect([blank.status, blank.errors]).toEqual([422, { body: ["can't be blank"] }]);
+      const long = 'x'.repeat(BlogRules.commentMaxLength + 1);
+      expect((await failureOf(comments.add({ ...jake, slug, body: long }))).status).toBe(422);
+      const missing = await failureOf(comments.add({ ...jake, slug: 'missing', body: 'Hi' }));
+      expect([missing.status, missing.errors]).toEqual([404, { article: ['not found'] }]);
+      expect((await failureOf(comments.list({ viewerId: null, slug: 'missing' }))).status).toBe(
+        404,
+      );
+      expect(await comments.list({ viewerId: null, slug })).toEqual([]);
+    });
+
+    it('lets only its author delete a comment, and announces both changes', async () => {
+      const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
+      const { slug } = await articles.create({ ...jake, article: draft('Moderated') });
+      const other = await articles.create({ ...jake, article: draft('Elsewhere') });
+      const comment = await comments.add({ ...anna, slug, body: 'Mine' });
+
+      const notYours = await failureOf(comments.delete({ ...jake, slug, commentId: comment.id }));
+      expect([notYours.status, notYours.errors]).toEqual([403, { comment: ['is not yours'] }]);
+      const wrongArticle = await failureOf(
+        comments.delete({ ...anna, slug: other.slug, commentId: comment.id }),
+      );
+      expect([wrongArticle.status, wrongArticle.errors]).toEqual([404, { comment: ['not found'] }]);
+      for (const commentId of [0, -1, 1.5, 2 ** 40]) {
+        expect((await failureOf(comments.delete({ ...anna, slug, commentId }))).status).toBe(404);
+      }
+
+      expect(await comments.delete({ ...anna, slug, commentId: comment.id })).toEqual({
+        deleted: true,
+      });
+      expect(await comments.list({ viewerId: null, slug })).toEqual([]);
+      const expected: CommentEventData = {
+        commentId: comment.id,
+        articleSlug: slug,
+        authorId: anna.viewerId,
+      };
+      expect(await outboxEvents(blog, 'comment.created')).toContainEqual(expected);
+      expect(await outboxEvents(blog, 'comment.deleted')).toContainEqual(expected);
+    });
+  });
+
+  describe('profiles', () => {
+    it('shows following from the viewer’s point of view, ignoring the case of the name', async () => {
+      const [jake, anna, ben] = await Promise.all([
+        registeredActor(blog),
+        registeredActor(blog),
+        registeredActor(blog),
+      ]);
+      expect(await profiles.get({ viewerId: null, username: jake.username })).toEqual({
+        username: jake.username,
+        bio: null,
+        image: null,
+        following: false,
+      });
+      expect(await profiles.follow({ ...anna, target: jake.username.toUpperCase() })).toEqual({
+        username: jake.username,
+        bio: null,
+        image: null,
+        following: true,
+      });
+      expect(
+        (await profiles.get({ viewerId: anna.viewerId, username: jake.username })).following,
+      ).toBe(true);
+      expect(
+        (await profiles.get({ viewerId: ben.viewerId, username: jake.username })).following,
+      ).toBe(false);
+    });
+
+    it('makes following and unfollowing idempotent, announcing each real change once', async () => {
+      const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
+      await profiles.follow({ ...anna, target: jake.username });
+      await profiles.follow({ ...anna, target: jake.username });
+      expect((await profiles.unfollow({ ...anna, target: jake.username })).following).toBe(false);
+      expect((await profiles.unfollow({ ...anna, target: jake.username })).following).toBe(false);
+
+      const mine = (events: FollowEventData[]) =>
+        events.filter((event) => event.followerId === anna.viewerId);
+      expect(mine(await outboxEvents(blog, 'profile.followed'))).toEqual([
+        { followerId: anna.viewerId, followedId: jake.viewerId, followedUsername: jake.username },
+      ]);
+      expect(mine(await outboxEvents(blog, 'profile.unfollowed'))).toHaveLength(1);
+    });
+
+    it('answers 404 for an unknown user and 422 for following yourself', async () => {
+      const jake = await registeredActor(blog);
+      const unknown = await failureOf(profiles.follow({ ...jake, target: 'nobody-here' }));
+      expect([unknown.status, unknown.errors]).toEqual([404, { profile: ['not found'] }]);
+      expect((await failureOf(profiles.get({ viewerId: null, username: 'nobody' }))).status).toBe(
+        404,
+      );
+      const self = await failureOf(profiles.follow({ ...jake, target: jake.username }));
+      expect([self.status, self.errors]).toEqual([422, { profile: ["can't follow yourself"] }]);
+    });
+  });
+
+  describe('tags and viewer flags', () => {
+    it('lists the tags in use, most used first, then by name', async () => {
+      const jake = await registeredActor(blog);
+      await articles.create({ ...jake, article: draft('One', ['zeta', 'beta']) });
+      await articles.create({ ...jake, article: draft('Two', ['zeta', 'alpha']) });
+      await articles.create({ ...jake, article: draft('Three', ['zeta', 'alpha']) });
+      const tags = await blog.get(TagsService).list();
+      expect(tags.slice(0, 3)).toEqual(['zeta', 'alpha', 'beta']);
+      expect(new Set(tags).size).toBe(tags.length);
+    });
+
+    it('tells which of the given articles a viewer favorited and which authors they follow', async () => {
+      const [jake, anna, reader] = await Promise.all([
+        registeredActor(blog),
+        registeredActor(blog),
+        registeredActor(blog),
+      ]);
+      const liked = await articles.create({ ...jake, article: draft('Liked') });
+      const other = await articles.create({ ...anna, article: draft('Other') });
+      await blog.get(FavoritesService).favorite({ ...reader, slug: liked.slug });
+      await profiles.follow({ ...reader, target: anna.username });
+
+      const flags = blog.get(ViewerFlagsService);
+      expect(
+        await flags.forViewer({
+          viewerId: reader.viewerId,
+          slugs: [liked.slug, other.slug, 'missing', liked.slug],
+          usernames: [jake.username, anna.username.toUpperCase(), 'nobody'],
+        }),
+      ).toEqual({ favorited: [liked.slug], following: [anna.username] });
+      expect(await flags.forViewer({ viewerId: jake.viewerId, slugs: [], usernames: [] })).toEqual({
+        favorited: [],
+        following: [],
+      });
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Actor, UserProfileData } from '@capstone/contracts';
+import { OutboxMessage, ServiceError } from '@capstone/messaging';
+import {
+  createTestDatabase,
+  createTestVhost,
+  type TestDatabase,
+  type TestVhost,
+} from '@capstone/testing';
+import { DataSource } from 'typeorm';
+import { AuthorProjection } from '../../src/authors/author-projection.js';
+import { BlogServiceModule } from '../../src/blog-service.module.js';
+import { loadBlogConfig } from '../../src/blog.config.js';
+
+/** The blog's providers on a fresh database and vhost, without the broker servers. */
+export interface BlogTestContext {
+  readonly dataSource: DataSource;
+  get<T>(type: Type<T>): T;
+  close(): Promise<void>;
+}
+
+export async function startBlogContext(label: string): Promise<BlogTestContext> {
+  const [database, vhost]: [TestDatabase, TestVhost] = await Promise.all([
+    createTestDatabase(label),
+    createTestVhost(label),
+  ]);
+  const config = loadBlogConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: database.url,
+    AMQP_URL: vhost.url,
+  });
+  let context: INestApplicationContext | undefined;
+  try {
+    context = await NestFactory.createApplicationContext(BlogServiceModule.forRoot(config), {
+      logger: false,
+    });
+    await context.init();
+  } catch (error) {
+    await Promise.all([database.drop(), vhost.drop()]);
+    throw error;
+  }
+  const app = context;
+  return {
+    dataSource: app.get(DataSource),
+    get: (type) => app.get(type),
+    close: async () => {
+      await app.close();
+      await Promise.all([database.drop(), vhost.drop()]);
+    },
+  };
+}
+
+let sequence = 0;
+
+/** A user as the auth service would announce it: a new id, a unique name, version 1. */
+export function newUser(prefix = 'user'): UserProfileData {
+  sequence += 1;
+  return {
+    userId: randomUUID(),
+    email: `${prefix}${sequence}@example.com`,
+    username: `${prefix}${sequence}${Math.random().toString(36).slice(2, 6)}`,
+    bio: null,
+    image: null,
+    version: 1,
+  };
+}
+
+/** Registers a user in the authors projection, as `user.registered` would, and acts as them. */
+export async function registeredActor(
+  context: BlogTestContext,
+  prefix?: string,
+): Promise<Actor & { profile: UserProfileData }> {
+  const profile = newUser(prefix);
+  await context.get(AuthorProjection).apply(profile);
+  return { viewerId: profile.userId, username: profile.username, profile };
+}
+
+/** The ServiceError `work` fails with; fails the test if it succeeds or fails otherwise. */
+export async function failureOf(work: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof ServiceError) return error;
+    throw error;
+  }
+  throw new Error('expected a ServiceError');
+}
+
+/** The data of the outbox events with this name, oldest first. */
+export async function outboxEvents<T>(context: BlogTestContext, name: string): Promise<T[]> {
+  const messages = await context.dataSource
+    .getRepository(OutboxMessage)
+    .find({ where: { name }, order: { occurredAt: 'ASC' } });
+  return messages.map((message) => message.data as T);
+}

@@ -1,0 +1,60 @@
+import {
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { RmqContext } from '@nestjs/microservices';
+import type { Channel, Message } from 'amqplib';
+import { catchError, EMPTY, tap, type Observable } from 'rxjs';
+
+/** How long a failed event waits before it goes back to the queue, so a failure does not spin. */
+const REDELIVERY_DELAY_MS = 1_000;
+
+/**
+ * Acknowledges an event consumed with `noAck: false` (see `eventConsumerOptions`) once its handler
+ * has finished, so RabbitMQ forgets it only when it was applied. When the handler fails, the
+ * event is returned to the queue after a short delay and tried again: handlers must therefore be
+ * idempotent. If the process dies first, RabbitMQ redelivers the unacknowledged event itself.
+ * Only for event consumers: on an RPC server (`noAck: true`) acknowledging would close the channel.
+ */
+@Injectable()
+export class EventAckInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(EventAckInterceptor.name);
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const rmq = context.switchToRpc().getContext<unknown>();
+    if (!(rmq instanceof RmqContext)) return next.handle();
+    const channel = rmq.getChannelRef() as Channel;
+    const message = rmq.getMessage() as Message;
+    return next.handle().pipe(
+      tap({ complete: () => this.settle(() => channel.ack(message)) }),
+      catchError((error: unknown) => {
+        this.logger.warn({
+          msg: 'event handling failed; it will be redelivered',
+          pattern: rmq.getPattern(),
+          messageId: message.properties.messageId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        setTimeout(
+          () => this.settle(() => channel.nack(message, false, true)),
+          REDELIVERY_DELAY_MS,
+        ).unref();
+        return EMPTY;
+      }),
+    );
+  }
+
+  /** A channel that closed meanwhile cannot settle the message; RabbitMQ then redelivers it. */
+  private settle(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.logger.warn({
+        msg: 'could not settle an event; RabbitMQ will redeliver it',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
