@@ -1,10 +1,12 @@
-import { RequestMethod, type INestApplication } from '@nestjs/common';
+import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { JsonLogger } from '@capstone/logging';
+import { eventConsumerOptions } from '@capstone/messaging';
 import helmet from 'helmet';
 import type { GatewayConfig } from './gateway.config.js';
+import { GATEWAY_CACHE_EVENTS_QUEUE } from './cache/cache-events.controller.js';
 import { GatewayModule } from './gateway.module.js';
 import {
   accessLogMiddleware,
@@ -55,6 +57,12 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
 
 export async function startGateway(config: GatewayConfig): Promise<INestApplication> {
   const app = await createGateway(config);
+  // The gateway also listens to the blog's events, to invalidate its cache. It does not wait for
+  // that consumer: with RabbitMQ down it must still answer, with 503s, and report itself not ready.
+  app.connectMicroservice(eventConsumerOptions(config.AMQP_URL, GATEWAY_CACHE_EVENTS_QUEUE));
   await app.listen(config.PORT, '0.0.0.0');
+  app.startAllMicroservices().catch((error: unknown) => {
+    Logger.error(`cache invalidation events unavailable: ${String(error)}`, 'Bootstrap');
+  });
   return app;
 }

@@ -11,6 +11,7 @@ import { CommentsController } from './blog/comments.controller.js';
 import { ProfilesController } from './blog/profiles.controller.js';
 import { TagsController } from './blog/tags.controller.js';
 import { BlogCacheInvalidation } from './cache/blog-cache-invalidation.js';
+import { CacheEventsController } from './cache/cache-events.controller.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { UsersController } from './auth/users.controller.js';
 import { AUTH_SERVICE, BrokerModule } from './broker/broker.module.js';
@@ -33,6 +34,7 @@ export class GatewayModule {
         CommentsController,
         TagsController,
         HealthController,
+        CacheEventsController,
       ],
       providers: [
         healthIndicators({
