@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { loadAuthConfig, startAuthService, type AuthConfig } from '@capstone/auth-feature';
+import { loadBlogConfig, startBlogService } from '@capstone/blog-feature';
 import { loadGatewayConfig, startGateway, type GatewayConfig } from '@capstone/gateway-feature';
 import {
   createTestDatabase,
@@ -53,6 +54,7 @@ export interface Stack {
   readonly api: ApiClient;
   readonly gateway: INestApplication;
   readonly auth: INestApplication;
+  readonly blog: INestApplication;
   readonly authConfig: AuthConfig;
   readonly gatewayConfig: GatewayConfig;
   readonly vhost: TestVhost;
@@ -69,14 +71,18 @@ function listeningUrl(app: INestApplication): string {
 }
 
 /**
- * Starts the auth service and the gateway in this process on free ports, with their own
- * PostgreSQL database, RabbitMQ virtual host and Redis key prefix.
+ * Starts the auth and blog services and the gateway in this process on free ports, with their own
+ * PostgreSQL databases, RabbitMQ virtual host and Redis key prefix.
  */
 export async function startStack(
   label: string,
   overrides: { gateway?: Partial<GatewayConfig>; auth?: Partial<AuthConfig> } = {},
 ): Promise<Stack> {
-  const [database, vhost] = await Promise.all([createTestDatabase(label), createTestVhost(label)]);
+  const [database, blogDatabase, vhost] = await Promise.all([
+    createTestDatabase(label),
+    createTestDatabase(`${label}_blog`),
+    createTestVhost(label),
+  ]);
   const keyspace = createTestKeyspace(label);
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
 
@@ -104,12 +110,22 @@ export async function startStack(
     ...overrides.gateway,
   };
   const auth = await startAuthService(authConfig);
+  const blog = await startBlogService({
+    ...loadBlogConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: blogDatabase.url,
+      AMQP_URL: vhost.url,
+    }),
+    PORT: 0,
+  });
   const gateway = await startGateway(gatewayConfig);
 
   return {
     api: new ApiClient(listeningUrl(gateway)),
     gateway,
     auth,
+    blog,
     authConfig,
     gatewayConfig,
     vhost,
@@ -118,8 +134,8 @@ export async function startStack(
     signingKey: privateKey,
     stop: async () => {
       await gateway.close();
-      await auth.close();
-      await Promise.all([database.drop(), vhost.drop(), keyspace.drop()]);
+      await Promise.all([auth.close(), blog.close()]);
+      await Promise.all([database.drop(), blogDatabase.drop(), vhost.drop(), keyspace.drop()]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthController, healthIndicators, type HealthIndicator } from '@capstone/health';
-import { OutboxRelay } from '@capstone/messaging';
+import { OutboxRelay, OutboxTransactions } from '@capstone/messaging';
 import { DataSource } from 'typeorm';
 import { AccountsService } from './accounts/accounts.service.js';
 import { PasswordHasher } from './accounts/password-hasher.js';
@@ -47,6 +47,7 @@ export class AuthServiceModule {
           useFactory: (dataSource: DataSource) =>
             new OutboxRelay(dataSource, { amqpUrl: config.AMQP_URL }),
         },
+        OutboxTransactions,
         AccessTokenIssuer,
         PasswordHasher,
         SessionsService,

@@ -1,11 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { BLOG_QUEUE } from '@capstone/contracts';
+import { BLOG_EVENTS_QUEUE, BLOG_QUEUE } from '@capstone/contracts';
 import { JsonLogger } from '@capstone/logging';
-import { rpcServerOptions } from '@capstone/messaging';
+import { eventConsumer, rpcServerOptions } from '@capstone/messaging';
 import type { BlogConfig } from './blog.config.js';
 import { BlogServiceModule } from './blog-service.module.js';
-import { eventConsumer } from './events/event-consumer.js';
 
 /**
  * Starts the blog service: requests arrive on its RPC queue, other services' events on its events
@@ -18,7 +17,7 @@ export async function startBlogService(config: BlogConfig): Promise<INestApplica
   });
   app.enableShutdownHooks();
   app.connectMicroservice(rpcServerOptions(config.AMQP_URL, BLOG_QUEUE));
-  app.connectMicroservice(eventConsumer(config.AMQP_URL));
+  app.connectMicroservice(eventConsumer(config.AMQP_URL, BLOG_EVENTS_QUEUE));
   await app.startAllMicroservices();
   await app.listen(config.PORT, '0.0.0.0');
   return app;

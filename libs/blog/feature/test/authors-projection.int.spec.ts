@@ -70,6 +70,22 @@ describe('the authors projection', () => {
     expect(await storedVersion(v1.userId)).toBe(3);
   });
 
+  it('announces a change to a known author as author.updated, and a new author not at all', async () => {
+    const v1 = newUser();
+    const announced = async () =>
+      (
+        await blog.dataSource.query<{ name: string; data: { userId: string; username: string } }[]>(
+          "SELECT name, data FROM outbox WHERE data->>'userId' = $1 ORDER BY occurred_at",
+          [v1.userId],
+        )
+      ).map((row) => [row.name, row.data.username]);
+    await projection.apply(v1);
+    expect(await announced()).toEqual([]);
+    await projection.apply({ ...v1, username: `${v1.username}x`, version: 2 });
+    await projection.apply({ ...v1, username: `${v1.username}x`, version: 2 });
+    expect(await announced()).toEqual([['author.updated', `${v1.username}x`]]);
+  });
+
   it('shows a new username on the author’s old articles and comments at once', async () => {
     const user = newUser('before');
     await projection.apply(user);

@@ -152,7 +152,14 @@ export interface FollowEventData {
   readonly followedUsername: string;
 }
 
+/** The blog's copy of an author changed (after a `user.updated`): pages showing them are stale. */
+export interface AuthorEventData {
+  readonly userId: string;
+  readonly username: string;
+}
+
 export const BlogEvents = {
+  authorUpdated: defineEvent<AuthorEventData>('author.updated'),
   articleCreated: defineEvent<ArticleEventData>('article.created'),
   articleUpdated: defineEvent<ArticleEventData>('article.updated'),
   articleDeleted: defineEvent<ArticleEventData>('article.deleted'),

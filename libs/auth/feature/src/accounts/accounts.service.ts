@@ -7,7 +7,7 @@ import {
   type UpdateUserCommand,
   type UserView,
 } from '@capstone/contracts';
-import { OutboxRelay, recordEvent, ServiceError } from '@capstone/messaging';
+import { OutboxTransactions, recordEvent, ServiceError } from '@capstone/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { takenField } from '../persistence/unique-violation.js';
 import { UserEntity } from '../persistence/user.entity.js';
@@ -23,7 +23,7 @@ export class AccountsService {
     private readonly dataSource: DataSource,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
-    private readonly outbox: OutboxRelay,
+    private readonly transactions: OutboxTransactions,
   ) {}
 
   async register(command: RegisterCommand): Promise<AuthResult> {
@@ -33,8 +33,8 @@ export class AccountsService {
     await this.ensureAvailable(this.dataSource.manager, { email, username });
     const passwordHash = await this.passwords.hash(password);
 
-    const result = await this.saving(() =>
-      this.dataSource.transaction(async (manager) => {
+    return this.saving(() =>
+      this.transactions.run(async (manager) => {
         const user = await manager.save(
           manager.create(UserEntity, {
             email,
@@ -50,8 +50,6 @@ export class AccountsService {
         return { user: toUserView(user), tokens };
       }),
     );
-    this.outbox.publishSoon();
-    return result;
   }
 
   /** One answer for an unknown email and a wrong password, after the same amount of work. */
@@ -79,7 +77,7 @@ export class AccountsService {
       changes.password === undefined ? undefined : await this.passwords.hash(changes.password);
 
     const updated = await this.saving(() =>
-      this.dataSource.transaction(async (manager) => {
+      this.transactions.run(async (manager) => {
         const user = await manager.findOne(UserEntity, {
           where: { id: command.userId },
           lock: { mode: 'pessimistic_write' },
@@ -106,7 +104,6 @@ export class AccountsService {
         return saved;
       }),
     );
-    this.outbox.publishSoon();
     return toUserView(updated);
   }
 

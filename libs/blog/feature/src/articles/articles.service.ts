@@ -10,7 +10,7 @@ import { recordEvent } from '@capstone/messaging';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { ArticleEntity } from '../persistence/article.entity.js';
 import { AuthorEntity } from '../persistence/author.entity.js';
-import { OutboxTransactions } from '../persistence/outbox-transactions.js';
+import { OutboxTransactions } from '@capstone/messaging';
 import { checkArticleChanges, checkNewArticle } from './article-fields.js';
 import { ensureAuthorOf, findArticle } from './article-lookup.js';
 import { ArticleReader } from './article-reader.js';

@@ -4,7 +4,7 @@ import { recordEvent } from '@capstone/messaging';
 import type { EntityManager } from 'typeorm';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { FavoriteEntity } from '../persistence/favorite.entity.js';
-import { OutboxTransactions } from '../persistence/outbox-transactions.js';
+import { OutboxTransactions } from '@capstone/messaging';
 import { findArticle } from './article-lookup.js';
 import { ArticleReader } from './article-reader.js';
 

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { findArticle } from '../articles/article-lookup.js';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { CommentEntity } from '../persistence/comment.entity.js';
-import { OutboxTransactions } from '../persistence/outbox-transactions.js';
+import { OutboxTransactions } from '@capstone/messaging';
 import { requiredText } from '../validation/fields.js';
 import { toCommentView, type CommentRow } from './comment-views.js';
 

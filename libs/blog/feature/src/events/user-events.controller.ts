@@ -1,9 +1,12 @@
 import { Controller, Logger, UseInterceptors } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { AuthEvents } from '@capstone/contracts';
-import { BrokerCorrelationInterceptor, EventAckInterceptor } from '@capstone/messaging';
+import {
+  BrokerCorrelationInterceptor,
+  EVENT_CONSUMER,
+  EventAckInterceptor,
+} from '@capstone/messaging';
 import { AuthorProjection } from '../authors/author-projection.js';
-import { EVENT_CONSUMER } from './event-consumer.js';
 import { parseUserEvent } from './user-profile-data.schema.js';
 
 /**

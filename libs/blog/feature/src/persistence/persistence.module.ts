@@ -4,7 +4,7 @@ import { OutboxRelay } from '@capstone/messaging';
 import { DataSource } from 'typeorm';
 import type { BlogConfig } from '../blog.config.js';
 import { blogDataSourceOptions } from './blog-data-source.js';
-import { OutboxTransactions } from './outbox-transactions.js';
+import { OutboxTransactions } from '@capstone/messaging';
 
 /** The database and the outbox relay that publishes the events written to it; every feature uses both. */
 @Global()

@@ -6,7 +6,7 @@ import { AuthorDirectory } from '../authors/author-directory.js';
 import { toProfileView } from '../authors/profile-view.js';
 import type { AuthorEntity } from '../persistence/author.entity.js';
 import { FollowEntity } from '../persistence/follow.entity.js';
-import { OutboxTransactions } from '../persistence/outbox-transactions.js';
+import { OutboxTransactions } from '@capstone/messaging';
 
 /** Profiles as a viewer sees them, and following. Following twice or unfollowing a stranger changes nothing. */
 @Injectable()

@@ -28,7 +28,7 @@ import { ProfilesService } from '../profiles/profiles.service.js';
 
 /**
  * The blog service's broker interface: one handler per request in `BlogRpc`, nothing else.
- * `Transport.RMQ` keeps these handlers on the RPC server (see `events/event-consumer.ts`).
+ * `Transport.RMQ` keeps these handlers on the RPC server (see `eventConsumer` in @capstone/messaging).
  */
 @Controller()
 @UseFilters(RpcFailureFilter)

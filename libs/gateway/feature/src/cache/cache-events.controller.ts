@@ -9,8 +9,11 @@ import { BlogCacheInvalidation } from './blog-cache-invalidation.js';
 export const GATEWAY_CACHE_EVENTS_QUEUE = 'gateway.cache-events';
 
 // Tolerant readers: only the fields invalidation needs, so the blog may add others freely.
-const articleEvent = z.object({ data: z.object({ slug: z.string(), previousSlug: z.string().optional() }) });
+const articleEvent = z.object({
+  data: z.object({ slug: z.string(), previousSlug: z.string().optional() }),
+});
 const articleSlugEvent = z.object({ data: z.object({ articleSlug: z.string() }) });
+const authorEvent = z.object({ data: z.object({ userId: z.string() }) });
 
 /**
  * Invalidates the cache when the blog announces a change. The gateway already invalidates right
@@ -50,6 +53,11 @@ export class CacheEventsController {
   async commentsChanged(@Payload() payload: unknown): Promise<void> {
     const event = this.read(articleSlugEvent, payload);
     if (event) await this.invalidation.commentsChanged(event.data.articleSlug);
+  }
+
+  @EventPattern(BlogEvents.authorUpdated.name)
+  async authorChanged(@Payload() payload: unknown): Promise<void> {
+    if (this.read(authorEvent, payload)) await this.invalidation.authorChanged();
   }
 
   /** A malformed event cannot become well-formed by retrying: it is logged and acknowledged. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxRelay } from '@capstone/messaging';
+import { OutboxRelay } from './outbox-relay.js';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /**
