@@ -3,6 +3,14 @@ import type { ErrorDetails } from '@capstone/contracts';
 import { ServiceError } from '@capstone/messaging';
 
 const BLANK = "can't be blank";
+const TYPE_CONSTRAINTS = new Set([
+  'isArray',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isObject',
+]);
 
 function messagesOf(error: ValidationError): string[] {
   const constraints = Object.entries(error.constraints ?? {});
@@ -15,14 +23,18 @@ function messagesOf(error: ValidationError): string[] {
   ) {
     return [error.constraints?.['isDefined'] ?? BLANK];
   }
-  return constraints.map(([, message]) => message);
+  // A value of the wrong type fails the rules about its contents too; only the type error helps.
+  const typeErrors = constraints.filter(([constraint]) => TYPE_CONSTRAINTS.has(constraint));
+  return (typeErrors.length > 0 ? typeErrors : constraints).map(([, message]) => message);
 }
 
 /** `{ user: { email: [...] } }` becomes `{ email: [...] }`: RealWorld names fields, not paths. */
 function collect(errors: ValidationError[], into: ErrorDetails = {}): ErrorDetails {
   for (const error of errors) {
     const messages = messagesOf(error);
-    if (messages.length > 0) into[error.property] = [...(into[error.property] ?? []), ...messages];
+    if (messages.length > 0) {
+      into[error.property] = [...new Set([...(into[error.property] ?? []), ...messages])];
+    }
     if (error.children?.length) collect(error.children, into);
   }
   return into;
