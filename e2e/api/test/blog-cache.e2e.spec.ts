@@ -1,0 +1,213 @@
+import { BlogRpc } from '@capstone/contracts';
+import { BLOG_SERVICE } from '@capstone/gateway-feature';
+import type { BrokerClient } from '@capstone/messaging';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, waitFor } from '@capstone/testing';
+import {
+  writeArticle,
+  type ArticleBody,
+  type ArticleListBody,
+  type CommentsBody,
+  type ProfileBody,
+} from './support/blog.js';
+import { signUp, startStack, type ApiClient, type Stack } from './support/stack.js';
+
+const cacheOf = (response: { headers: Headers }) => response.headers.get('x-cache');
+
+describe('the gateway cache for blog reads', () => {
+  let stack: Stack;
+  let author: Awaited<ReturnType<typeof signUp>>;
+  let reader: Awaited<ReturnType<typeof signUp>>;
+
+  beforeAll(async () => {
+    stack = await startStack('cache');
+    [author, reader] = await Promise.all([signUp(stack.api), signUp(stack.api)]);
+  });
+
+  afterAll(() => stack?.stop());
+
+  const get = <T>(api: ApiClient, path: string, token?: string) =>
+    api.request<T>('GET', path, { token });
+
+  it('answers MISS, then HIT for the same public read', async () => {
+    const article = await writeArticle(stack.api, author.token);
+    for (const path of [
+      `/api/articles/${article.slug}`,
+      `/api/articles/${article.slug}/comments`,
+      `/api/profiles/${author.username}`,
+      '/api/tags',
+      `/api/articles?author=${author.username}`,
+    ]) {
+      expect(cacheOf(await get(stack.api, path)), path).toBe('MISS');
+      expect(cacheOf(await get(stack.api, path)), path).toBe('HIT');
+    }
+  });
+
+  it('shows each write in the very next read', async () => {
+    const article = await writeArticle(stack.api, author.token, { tagList: ['before'] });
+    const articlePath = `/api/articles/${article.slug}`;
+    const listPath = `/api/articles?author=${author.username}`;
+    const commentsPath = `${articlePath}/comments`;
+    await get(stack.api, articlePath);
+    await get(stack.api, listPath);
+    await get(stack.api, commentsPath);
+    await get(stack.api, '/api/tags');
+
+    await stack.api.request('PUT', articlePath, {
+      token: author.token,
+      body: { article: { body: 'edited', tagList: ['after'] } },
+    });
+    expect((await get<ArticleBody>(stack.api, articlePath)).body.article.body).toBe('edited');
+    expect((await get<{ tags: string[] }>(stack.api, '/api/tags')).body.tags).toContain('after');
+
+    await stack.api.request('POST', `${articlePath}/favorite`, { token: reader.token });
+    expect((await get<ArticleBody>(stack.api, articlePath)).body.article.favoritesCount).toBe(1);
+    const listed = await get<ArticleListBody>(stack.api, listPath);
+    expect(listed.body.articles.find((item) => item.slug === article.slug)?.favoritesCount).toBe(1);
+
+    await stack.api.request('POST', commentsPath, {
+      token: reader.token,
+      body: { comment: { body: 'first!' } },
+    });
+    expect(
+      (await get<CommentsBody>(stack.api, commentsPath)).body.comments.map(
+        (comment) => comment.body,
+      ),
+    ).toEqual(['first!']);
+
+    const created = await writeArticle(stack.api, author.token);
+    expect((await get<ArticleListBody>(stack.api, listPath)).body.articles[0]?.slug).toBe(
+      created.slug,
+    );
+
+    await stack.api.request('DELETE', articlePath, { token: author.token });
+    expect((await get(stack.api, articlePath)).status).toBe(404);
+    expect(
+      (await get<ArticleListBody>(stack.api, listPath)).body.articles.map((item) => item.slug),
+    ).not.toContain(article.slug);
+  });
+
+  it("never shows one reader another reader's favorited and following flags", async () => {
+    const article = await writeArticle(stack.api, author.token);
+    const path = `/api/articles/${article.slug}`;
+    await stack.api.request('POST', `${path}/favorite`, { token: reader.token });
+    await stack.api.request('POST', `/api/profiles/${author.username}/follow`, {
+      token: reader.token,
+    });
+    const stranger = await signUp(stack.api);
+
+    for (let round = 0; round < 2; round += 1) {
+      const asReader = await get<ArticleBody>(stack.api, path, reader.token);
+      const asStranger = await get<ArticleBody>(stack.api, path, stranger.token);
+      const anonymous = await get<ArticleBody>(stack.api, path);
+      expect(asReader.body.article).toMatchObject({ favorited: true, author: { following: true } });
+      expect(asStranger.body.article).toMatchObject({
+        favorited: false,
+        author: { following: false },
+      });
+      expect(anonymous.body.article).toMatchObject({
+        favorited: false,
+        author: { following: false },
+      });
+      if (round === 1)
+        expect([cacheOf(asReader), cacheOf(asStranger), cacheOf(anonymous)]).toEqual([
+          'HIT',
+          'HIT',
+          'HIT',
+        ]);
+    }
+    const listAsReader = await get<ArticleListBody>(
+      stack.api,
+      `/api/articles?author=${author.username}`,
+      reader.token,
+    );
+    const listAsStranger = await get<ArticleListBody>(
+      stack.api,
+      `/api/articles?author=${author.username}`,
+      stranger.token,
+    );
+    expect(listAsReader.body.articles.find((item) => item.slug === article.slug)).toMatchObject({
+      favorited: true,
+    });
+    expect(
+      listAsStranger.body.articles.every((item) => !item.favorited && !item.author.following),
+    ).toBe(true);
+    const profileAsReader = await get<ProfileBody>(
+      stack.api,
+      `/api/profiles/${author.username}`,
+      reader.token,
+    );
+    const profileAsStranger = await get<ProfileBody>(
+      stack.api,
+      `/api/profiles/${author.username}`,
+      stranger.token,
+    );
+    expect([
+      profileAsReader.body.profile.following,
+      profileAsStranger.body.profile.following,
+    ]).toEqual([true, false]);
+  });
+
+  it('turns a burst of identical misses into one call to the blog', async () => {
+    const article = await writeArticle(stack.api, author.token);
+    const send = vi.spyOn(stack.gateway.get<symbol, BrokerClient>(BLOG_SERVICE), 'send');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        get<ArticleBody>(stack.api, `/api/articles/${article.slug}`),
+      ),
+    );
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    const articleCalls = send.mock.calls.filter(([rpc]) => rpc === BlogRpc.getArticle);
+    expect(articleCalls).toHaveLength(1);
+  });
+
+  it('invalidates pages of an author when their profile changes in the auth service', async () => {
+    const writer = await signUp(stack.api);
+    const article = await writeArticle(stack.api, writer.token);
+    const path = `/api/articles/${article.slug}`;
+    await get(stack.api, path);
+    expect(cacheOf(await get(stack.api, path))).toBe('HIT');
+    await stack.api.request('PUT', '/api/user', {
+      token: writer.token,
+      body: { user: { bio: 'changed in auth' } },
+    });
+    const updated = await waitFor(async () => {
+      const read = await get<ArticleBody>(stack.api, path);
+      return read.body.article.author.bio === 'changed in auth' ? read : undefined;
+    });
+    expect(updated.body.article.author.bio).toBe('changed in auth');
+  });
+});
+
+describe('the gateway with Redis unreachable', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack('no-redis', {
+      gateway: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
+    });
+  });
+
+  afterAll(() => stack?.stop());
+
+  it('still answers reads and writes correctly, uncached, and reports itself degraded', async () => {
+    const account = await signUp(stack.api);
+    const article = await writeArticle(stack.api, account.token);
+    const first = await stack.api.request<ArticleBody>('GET', `/api/articles/${article.slug}`);
+    await stack.api.request('PUT', `/api/articles/${article.slug}`, {
+      token: account.token,
+      body: { article: { body: 'after' } },
+    });
+    const second = await stack.api.request<ArticleBody>('GET', `/api/articles/${article.slug}`);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([cacheOf(first), cacheOf(second)]).toEqual(['MISS', 'MISS']);
+    expect(second.body.article.body).toBe('after');
+
+    const ready = await stack.api.request('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({
+      status: 'degraded',
+      checks: { redis: { state: 'down' }, rabbitmq: { state: 'up' } },
+    });
+  });
+});
