@@ -1,20 +1,25 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   appNamed,
   apps,
+  backendApps,
   builtFile,
   configProblems,
   containerRequiredVariables,
   healthPaths,
   knownVariables,
   listeningPort,
+  migrateName,
+  migratingApps,
   repoRoot,
 } from './support/apps.js';
 import {
   buildOf,
   commandOf,
+  composePath,
+  databasesCreatedAtInit,
   dependencies,
   healthcheckCommand,
   isAllInterfaces,
@@ -109,42 +114,77 @@ describe('docker-compose.yml', () => {
     expect(open).toContain('gateway:3000');
   });
 
-  describe('auth', () => {
-    const auth = service(compose, 'auth');
-    const migrate = service(compose, 'auth-migrate');
+  describe.each(migratingApps)('the $name migrations', (app) => {
+    const entry = service(compose, app.name);
+    const migrate = service(compose, migrateName(app));
 
-    it('has a JWT_PRIVATE_KEY, which production mode requires', () => {
-      const environment = serviceEnvironment(auth);
-      expect(environment['NODE_ENV']).toBe('production');
-      expect(environment['JWT_PRIVATE_KEY']).toMatch(/-----BEGIN PRIVATE KEY-----/);
+    it(`are applied by ${migrateName(app)} before ${app.name} starts`, () => {
+      expect(dependencies(entry)[migrateName(app)]).toBe('service_completed_successfully');
     });
 
-    it('starts only after auth-migrate applied the migrations', () => {
-      expect(dependencies(auth)['auth-migrate']).toBe('service_completed_successfully');
-    });
-
-    it('migrates with the auth image, the built migrate.js and the same database', () => {
-      expect(buildOf(migrate)).toEqual(buildOf(auth));
-      expect(migrate.image).toBe(auth.image);
-      expect(commandOf(migrate)).toEqual(['node', builtFile('auth', 'migrate.ts')]);
+    it(`run with the ${app.name} image, the built migrate.js and the same database`, () => {
+      expect(buildOf(migrate)).toEqual(buildOf(entry));
+      expect(migrate.image).toBe(entry.image);
+      expect(commandOf(migrate)).toEqual(['node', builtFile(app.name, 'migrate.ts')]);
       const environment = serviceEnvironment(migrate);
-      expect(environment['DATABASE_URL']).toBe(serviceEnvironment(auth)['DATABASE_URL']);
-      expect(configProblems(appNamed('auth'), environment)).toEqual([]);
+      expect(environment['DATABASE_URL']).toBe(serviceEnvironment(entry)['DATABASE_URL']);
+      expect(configProblems(app, environment)).toEqual([]);
       expect(dependencies(migrate)['postgres']).toBe('service_healthy');
       expect(migrate.restart ?? 'no').toBe('no');
     });
+  });
+
+  describe.each(backendApps)('the $name service behind the gateway', (app) => {
+    const entry = service(compose, app.name);
 
     it('is not published to the host', () => {
-      expect(publishedPorts(auth)).toEqual([]);
+      expect(publishedPorts(entry)).toEqual([]);
+    });
+
+    it('is healthy before the gateway starts, so that its first request finds a consumer', () => {
+      expect(dependencies(service(compose, 'gateway'))[app.name]).toBe('service_healthy');
     });
   });
 
-  it('gives every service a memory limit, together small enough for a laptop', () => {
+  it('has auth sign tokens with a JWT_PRIVATE_KEY, which production mode requires', () => {
+    const environment = serviceEnvironment(service(compose, 'auth'));
+    expect(environment['NODE_ENV']).toBe('production');
+    expect(environment['JWT_PRIVATE_KEY']).toMatch(/-----BEGIN PRIVATE KEY-----/);
+  });
+
+  it('gives each app with a database its own, which postgres creates on its first start', () => {
+    const databases = apps
+      .map((app) => serviceEnvironment(service(compose, app.name))['DATABASE_URL'])
+      .filter((url): url is string => url !== undefined)
+      .map((url) => new URL(url).pathname.replace(/^\//, ''));
+    expect(databases.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(databases).size, `one database each: ${databases.join(', ')}`).toBe(
+      databases.length,
+    );
+    expect(databasesCreatedAtInit(service(compose, 'postgres'))).toEqual(
+      expect.arrayContaining(databases),
+    );
+  });
+
+  it('connects every app to the same RabbitMQ virtual host, where they find each other', () => {
+    const brokers = new Set(
+      apps.map((app) => serviceEnvironment(service(compose, app.name))['AMQP_URL']),
+    );
+    expect([...brokers]).toHaveLength(1);
+    expect([...brokers][0]).toBeDefined();
+  });
+
+  it('gives every service a memory limit, together small enough for a laptop, as the header says', () => {
     const limits = Object.entries(compose.services).map(([name, entry]) => {
       const limit = entry.deploy?.resources?.limits?.memory;
       expect(limit, `${name} memory limit`).toBeDefined();
       return memoryBytes(limit ?? '0');
     });
-    expect(limits.reduce((sum, bytes) => sum + bytes, 0)).toBeLessThanOrEqual(4 * 1024 ** 3);
+    const total = limits.reduce((sum, bytes) => sum + bytes, 0);
+    expect(total).toBeLessThanOrEqual(4 * 1024 ** 3);
+    // The header comment tells a learner what the stack needs; it must say the current total.
+    const text = readFileSync(composePath, 'utf8');
+    const header = text.slice(0, text.search(/^[^#\n]/m));
+    expect(header).toContain(`${Math.round(total / 1024 ** 2)} MB`);
   });
 });

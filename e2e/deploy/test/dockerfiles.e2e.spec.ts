@@ -134,6 +134,7 @@ describe('.dockerignore', () => {
       'nx.json',
       'tsconfig.base.json',
       'apps/auth/src/main.ts',
+      'apps/blog/src/main.ts',
       'libs/shared/config/src/index.ts',
     ]) {
       expect(dockerIgnores(path), path).toBe(false);

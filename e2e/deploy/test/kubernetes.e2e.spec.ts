@@ -9,13 +9,14 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Service } from 'kubernetes-models/v1/Service';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  appNamed,
   apps,
   builtFile,
   configProblems,
   containerRequiredVariables,
   healthPaths,
   listeningPort,
+  migrateName,
+  migratingApps,
   type AppUnderTest,
 } from './support/apps.js';
 import { last, parseDockerfile } from './support/dockerfile.js';
@@ -63,6 +64,12 @@ function expectSecureContainer(app: AppUnderTest, spec: IPodSpec, container: ICo
     expect(container.resources?.[kind]?.['cpu'], `${kind}.cpu`).toBeDefined();
     expect(container.resources?.[kind]?.['memory'], `${kind}.memory`).toBeDefined();
   }
+}
+
+/** The environment the app's Deployment starts its container with. */
+function appEnvironment(manifests: readonly Manifest[], app: AppUnderTest): Record<string, string> {
+  const container = onlyContainer(podSpec(named(manifests, Deployment.is, app.name)));
+  return containerEnvironment(manifests, container).values;
 }
 
 /** The environment the app gets must hold what it needs and pass its own validation. */
@@ -182,30 +189,47 @@ describe.each([
     });
   });
 
-  describe('the auth migrate Job', () => {
-    it('runs the built migrate.js with the auth image and configuration, securely', () => {
-      const job = named(manifests, Job.is, 'auth-migrate');
+  describe.each(migratingApps)('the $name migrate Job', (app) => {
+    it(`runs the built migrate.js with the ${app.name} image and configuration, securely`, () => {
+      const job = named(manifests, Job.is, migrateName(app));
       const spec = job.spec?.template.spec;
       if (!spec) throw new Error('the Job has no pod spec');
       const container = onlyContainer(spec);
-      const auth = onlyContainer(podSpec(named(manifests, Deployment.is, 'auth')));
-      expect(container.image).toBe(auth.image);
+      const deployed = onlyContainer(podSpec(named(manifests, Deployment.is, app.name)));
+      expect(container.image).toBe(deployed.image);
       expect([...(container.command ?? []), ...(container.args ?? [])]).toEqual([
         'node',
-        builtFile('auth', 'migrate.ts'),
+        builtFile(app.name, 'migrate.ts'),
       ]);
       expect(['Never', 'OnFailure']).toContain(spec.restartPolicy);
-      expectSecureContainer(appNamed('auth'), spec, container);
-      const environment = expectCompleteEnvironment(manifests, appNamed('auth'), container);
+      expectSecureContainer(app, spec, container);
+      const environment = expectCompleteEnvironment(manifests, app, container);
       expect(environment['DATABASE_URL']).toBe(
-        containerEnvironment(manifests, auth).values['DATABASE_URL'],
+        containerEnvironment(manifests, deployed).values['DATABASE_URL'],
       );
     });
 
-    it('leaves migrations to the Job: auth pods do not migrate at start', () => {
-      const auth = onlyContainer(podSpec(named(manifests, Deployment.is, 'auth')));
-      expect(containerEnvironment(manifests, auth).values['MIGRATIONS_RUN']).toBe('false');
+    it(`leaves migrations to the Job: ${app.name} pods do not migrate at start`, () => {
+      const deployed = onlyContainer(podSpec(named(manifests, Deployment.is, app.name)));
+      expect(containerEnvironment(manifests, deployed).values['MIGRATIONS_RUN']).toBe('false');
     });
+  });
+
+  it('gives each app with a database its own', () => {
+    const databases = apps
+      .map((app) => appEnvironment(manifests, app)['DATABASE_URL'])
+      .filter((url): url is string => url !== undefined)
+      .map((url) => new URL(url).pathname.replace(/^\//, ''));
+    expect(databases.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(databases).size, `one database each: ${databases.join(', ')}`).toBe(
+      databases.length,
+    );
+  });
+
+  it('connects every app to the same RabbitMQ virtual host, where they find each other', () => {
+    const brokers = new Set(apps.map((app) => appEnvironment(manifests, app)['AMQP_URL']));
+    expect([...brokers]).toHaveLength(1);
+    expect([...brokers][0]).toBeDefined();
   });
 
   it('keeps at most one gateway pod out during voluntary disruptions', () => {
@@ -251,6 +275,16 @@ describe.each([
       for (const app of apps) {
         expect(named(manifests, Deployment.is, app.name).spec?.replicas).toBe(1);
       }
+    });
+
+    it('keeps every database on the one PostgreSQL server the overlay expects', () => {
+      const servers = new Set(
+        apps
+          .map((app) => appEnvironment(manifests, app)['DATABASE_URL'])
+          .filter((url): url is string => url !== undefined)
+          .map((url) => new URL(url).host),
+      );
+      expect([...servers]).toEqual(['postgresql:5432']);
     });
 
     it('gives auth a signing key it can load', async () => {

@@ -11,7 +11,18 @@ import {
   type TestVhost,
 } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appNamed, builtFile, healthPaths, repoRoot, type AppName } from './support/apps.js';
+import {
+  appNamed,
+  apps,
+  backendApps,
+  builtFile,
+  hasMigrations,
+  healthPaths,
+  migrateName,
+  migratingApps,
+  repoRoot,
+  type AppName,
+} from './support/apps.js';
 import {
   commandOf,
   loadCompose,
@@ -23,6 +34,7 @@ import { environmentOf, execForm, last, parseDockerfile } from './support/docker
 import { AppProcess, runNx } from './support/processes.js';
 
 const compose = loadCompose();
+const serviceNames = Object.keys(compose.services);
 
 /** What a container of the app runs: the Dockerfile's CMD. */
 function imageCommand(app: AppName): string[] {
@@ -30,37 +42,75 @@ function imageCommand(app: AppName): string[] {
   return execForm(cmd?.args ?? '');
 }
 
+/** A compose service's environment over its image's ENV, as the container gets it. */
+function composeEnvironment(serviceName: string, image: AppName): Record<string, string> {
+  return {
+    ...environmentOf(parseDockerfile(appNamed(image).dockerfile).final),
+    ...serviceEnvironment(service(compose, serviceName)),
+  };
+}
+
 /**
- * A compose service's environment (over its image's ENV) for a process on this machine: URLs
- * that name a compose service point at the local test servers instead.
+ * Which local test server stands in for a compose URL: each PostgreSQL database on its own
+ * (`postgres/auth`, `postgres/blog`: every app owns one), every other store by its service name.
+ */
+function storeKey(url: string, store: string): string {
+  const database = new URL(url).pathname.replace(/^\//, '');
+  return store === 'postgres' && database ? `postgres/${database}` : store;
+}
+
+/** The PostgreSQL databases the apps' compose services use. */
+function composeDatabases(): string[] {
+  const databases = apps
+    .map((app) => serviceEnvironment(service(compose, app.name))['DATABASE_URL'])
+    .filter((url): url is string => url !== undefined)
+    .map((url) => storeKey(url, 'postgres'));
+  return [...new Set(databases)];
+}
+
+/**
+ * A compose service's environment for a process on this machine: URLs that name a compose service
+ * point at the local test servers instead.
  */
 function hostEnvironment(
   serviceName: string,
   image: AppName,
   stores: Record<string, string>,
 ): Record<string, string> {
-  const environment = {
-    ...environmentOf(parseDockerfile(appNamed(image).dockerfile).final),
-    ...serviceEnvironment(service(compose, serviceName)),
-  };
-  const referenced = servicesReferenced(environment, Object.keys(compose.services));
-  for (const [variable, store] of referenced) {
-    const local = stores[store];
-    if (!local) throw new Error(`${variable} points at ${store}, which this test does not run`);
+  const environment = composeEnvironment(serviceName, image);
+  for (const [variable, store] of servicesReferenced(environment, serviceNames)) {
+    const key = storeKey(environment[variable] ?? '', store);
+    const local = stores[key];
+    if (!local) throw new Error(`${variable} points at ${key}, which this test does not run`);
     environment[variable] = local;
   }
   return environment;
 }
 
+/** What each app's /health/ready checks: the stores and the broker it cannot work without. */
+const readyChecks: Record<AppName, string[]> = {
+  auth: ['postgres', 'rabbitmq'],
+  blog: ['postgres', 'rabbitmq'],
+  gateway: ['rabbitmq', 'redis'],
+};
+
+const allUp = (app: AppName) =>
+  Object.fromEntries(readyChecks[app].map((check) => [check, { state: 'up' }]));
+
 interface Reply {
   readonly status: number;
+  readonly headers: Headers;
   readonly body: unknown;
 }
 
 async function request(url: string, init: RequestInit = {}): Promise<Reply> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? JSON.parse(text) : null,
+  };
 }
 
 /** Polls the app until /health/ready says 200; fails at once, with its output, if it exits. */
@@ -80,100 +130,150 @@ async function readiness(app: AppProcess, port: number): Promise<Reply> {
 }
 
 describe('the production builds, run as their containers run them', () => {
-  let database: TestDatabase;
+  let databases: TestDatabase[] = [];
   let vhost: TestVhost;
   let keyspace: TestKeyspace;
   let stores: Record<string, string>;
 
   beforeAll(async () => {
-    runNx('gateway:build');
-    runNx('auth:build');
-    [database, vhost] = await Promise.all([
-      createTestDatabase('deploy'),
+    for (const app of apps) runNx(`${app.name}:build`);
+    const names = composeDatabases();
+    // A fresh database for each one an app owns, and one vhost that they all share, as in compose.
+    [databases, vhost] = await Promise.all([
+      Promise.all(names.map((name) => createTestDatabase(`deploy_${name.replace('/', '_')}`))),
       createTestVhost('deploy'),
     ]);
     keyspace = createTestKeyspace('deploy');
-    stores = { postgres: database.url, rabbitmq: vhost.url, redis: keyspace.url };
+    stores = {
+      ...Object.fromEntries(names.map((name, index) => [name, databases[index]?.url ?? ''])),
+      rabbitmq: vhost.url,
+      redis: keyspace.url,
+    };
   }, 300_000);
 
   afterAll(async () => {
     await AppProcess.stopAll();
-    await Promise.all([database?.drop(), vhost?.drop(), keyspace?.drop()]);
+    await Promise.all([
+      ...databases.map((database) => database.drop()),
+      vhost?.drop(),
+      keyspace?.drop(),
+    ]);
   });
 
-  it('produces the files the images and the migrate service run', () => {
-    for (const file of [
-      imageCommand('gateway')[1],
-      imageCommand('auth')[1],
-      commandOf(service(compose, 'auth-migrate'))?.[1],
-    ]) {
+  it('produces the files the images and the migrate services run', () => {
+    const files = [
+      ...apps.map((app) => imageCommand(app.name)[1]),
+      ...migratingApps.map((app) => commandOf(service(compose, migrateName(app)))?.[1]),
+    ];
+    for (const file of files) {
       expect(file).toBeDefined();
       expect(existsSync(resolve(repoRoot, file ?? '')), `${file} exists after the build`).toBe(
         true,
       );
     }
-    expect(imageCommand('auth')[1]).toBe(builtFile('auth', 'main.ts'));
+    for (const app of apps) expect(imageCommand(app.name)[1]).toBe(builtFile(app.name, 'main.ts'));
   });
 
   describe('the stack from docker-compose.yml', () => {
-    let authPort: number;
-    let gatewayPort: number;
-    let auth: AppProcess;
-    let gateway: AppProcess;
+    const running = new Map<AppName, { child: AppProcess; port: number }>();
+    const gatewayUrl = (path: string) => `http://127.0.0.1:${running.get('gateway')?.port}${path}`;
+    /** What the apps printed, to explain a failed request through the gateway. */
+    const outputs = () => [...running.values()].map(({ child }) => child.describe()).join('\n');
+    let token: string;
+    let slug: string;
 
-    beforeAll(async () => {
-      [authPort, gatewayPort] = [await freePort(), await freePort()];
-    });
-
-    it('migrates the auth database with the auth-migrate service command, then exits 0', async () => {
-      const migrate = AppProcess.start(
-        'auth-migrate',
-        commandOf(service(compose, 'auth-migrate')) ?? [],
-        hostEnvironment('auth-migrate', 'auth', stores),
-      );
-      const { code, output } = await migrate.finished(60_000);
-      expect(code, output).toBe(0);
-      expect(output).toContain('migrations applied');
-    });
-
-    it('starts auth in production mode and reports it ready', async () => {
-      auth = AppProcess.start('auth', imageCommand('auth'), {
-        ...hostEnvironment('auth', 'auth', stores),
-        PORT: String(authPort),
+    async function startApp(app: AppName, environment: Record<string, string>) {
+      const port = await freePort();
+      const child = AppProcess.start(app, imageCommand(app), {
+        ...environment,
+        PORT: String(port),
       });
-      const ready = await readiness(auth, authPort);
-      expect(ready.status).toBe(200);
-      expect(ready.body).toEqual({
-        status: 'ok',
-        checks: { postgres: { state: 'up' }, rabbitmq: { state: 'up' } },
+      running.set(app, { child, port });
+      return readiness(child, port);
+    }
+
+    // The order compose starts them in: migrations, then the services behind the gateway, then it.
+    for (const app of backendApps) {
+      if (hasMigrations(app)) {
+        it(`migrates the ${app.name} database with the ${migrateName(app)} service command, then exits 0`, async () => {
+          const migrate = AppProcess.start(
+            migrateName(app),
+            commandOf(service(compose, migrateName(app))) ?? [],
+            hostEnvironment(migrateName(app), app.name, stores),
+          );
+          const { code, output } = await migrate.finished(60_000);
+          expect(code, output).toBe(0);
+          expect(output).toContain('migrations applied');
+        });
+      }
+
+      it(`starts ${app.name} in production mode and reports it ready`, async () => {
+        const ready = await startApp(app.name, hostEnvironment(app.name, app.name, stores));
+        expect(ready.status).toBe(200);
+        expect(ready.body).toEqual({ status: 'ok', checks: allUp(app.name) });
       });
-    });
+    }
 
     it('starts the gateway in production mode and reports it ready', async () => {
-      gateway = AppProcess.start('gateway', imageCommand('gateway'), {
+      const ready = await startApp('gateway', {
         ...hostEnvironment('gateway', 'gateway', stores),
         REDIS_KEY_PREFIX: keyspace.prefix,
-        PORT: String(gatewayPort),
       });
-      const ready = await readiness(gateway, gatewayPort);
       expect(ready.status).toBe(200);
-      expect(ready.body).toEqual({
-        status: 'ok',
-        checks: { rabbitmq: { state: 'up' }, redis: { state: 'up' } },
-      });
+      expect(ready.body).toEqual({ status: 'ok', checks: allUp('gateway') });
     });
 
     it('signs a user up through the gateway with 201', async () => {
       const username = `deploy${Date.now().toString(36)}`;
-      const reply = await request(`http://127.0.0.1:${gatewayPort}/api/users`, {
+      const reply = await request(gatewayUrl('/api/users'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           user: { email: `${username}@example.com`, username, password: 'a long passphrase' },
         }),
       });
-      expect(reply.status, `${JSON.stringify(reply.body)}\n${auth.describe()}`).toBe(201);
-      expect(reply.body).toMatchObject({ user: { username, email: `${username}@example.com` } });
+      expect(reply.status, `${JSON.stringify(reply.body)}\n${outputs()}`).toBe(201);
+      expect(reply.body).toMatchObject({
+        user: { username, email: `${username}@example.com`, token: expect.any(String) },
+      });
+      token = (reply.body as { user: { token: string } }).user.token;
+    });
+
+    it('writes an article through the gateway with that token: 201', async () => {
+      const article = {
+        title: 'Shipped from a production build',
+        description: 'Migrated, started and reached through the gateway',
+        body: 'The blog answers over RabbitMQ.',
+        tagList: ['deploy', 'capstone'],
+      };
+      const reply = await request(gatewayUrl('/api/articles'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Token ${token}` },
+        body: JSON.stringify({ article }),
+      });
+      expect(reply.status, `${JSON.stringify(reply.body)}\n${outputs()}`).toBe(201);
+      expect(reply.body).toMatchObject({
+        article: {
+          ...article,
+          tagList: ['capstone', 'deploy'],
+          slug: expect.stringMatching(/^shipped-from-a-production-build-\w+$/),
+        },
+      });
+      slug = (reply.body as { article: { slug: string } }).article.slug;
+    });
+
+    it('reads the article back through the gateway, from the blog first, then from its cache', async () => {
+      const first = await request(gatewayUrl(`/api/articles/${slug}`));
+      expect(first.status, `${JSON.stringify(first.body)}\n${outputs()}`).toBe(200);
+      expect(first.headers.get('x-cache')).toBe('MISS');
+      expect(first.body).toMatchObject({
+        article: { slug, title: 'Shipped from a production build' },
+      });
+
+      const second = await request(gatewayUrl(`/api/articles/${slug}`));
+      expect(second.status).toBe(200);
+      expect(second.headers.get('x-cache')).toBe('HIT');
+      expect(second.body).toEqual(first.body);
     });
   });
 
@@ -188,6 +288,17 @@ describe('the production builds, run as their containers run them', () => {
       const { code, output } = await auth.finished(20_000);
       expect(code).not.toBe(0);
       expect(output).toContain('JWT_PRIVATE_KEY');
+    });
+
+    it('the blog with DATABASE_URL=mysql://x', async () => {
+      const blog = AppProcess.start('blog with a bad DATABASE_URL', imageCommand('blog'), {
+        ...hostEnvironment('blog', 'blog', stores),
+        DATABASE_URL: 'mysql://x',
+        PORT: String(await freePort()),
+      });
+      const { code, output } = await blog.finished(20_000);
+      expect(code).not.toBe(0);
+      expect(output).toContain('DATABASE_URL');
     });
 
     it('the gateway with AMQP_URL=http://x', async () => {

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { authConfigSchema } from '@capstone/auth-feature';
+import { blogConfigSchema } from '@capstone/blog-feature';
 import { ConfigError, loadConfig } from '@capstone/config';
 import { gatewayConfigSchema } from '@capstone/gateway-feature';
 import { z } from 'zod';
 
 export const repoRoot = resolve(import.meta.dirname, '../../../..');
 
-export type AppName = 'gateway' | 'auth';
+export type AppName = 'gateway' | 'auth' | 'blog';
 
 /** What the deployment files must agree with, read from each app's code rather than restated. */
 export interface AppUnderTest {
@@ -20,6 +21,7 @@ export interface AppUnderTest {
 export const apps: readonly AppUnderTest[] = [
   { name: 'gateway', schema: gatewayConfigSchema, dockerfile: 'apps/gateway/Dockerfile' },
   { name: 'auth', schema: authConfigSchema, dockerfile: 'apps/auth/Dockerfile' },
+  { name: 'blog', schema: blogConfigSchema, dockerfile: 'apps/blog/Dockerfile' },
 ];
 
 export const healthPaths = { live: '/health/live', ready: '/health/ready' } as const;
@@ -111,6 +113,23 @@ export function buildOutputDir(app: AppName): string {
   if (!output) throw new Error(`apps/${app}/project.json declares no build output`);
   return output.replace('{workspaceRoot}/', '');
 }
+
+/**
+ * Whether the app has its own migrate step (`apps/<app>/src/migrate.ts`), which a deployment runs
+ * once before the app's processes start: the `<app>-migrate` compose service and Kubernetes Job.
+ */
+export function hasMigrations(app: AppUnderTest): boolean {
+  return existsSync(resolve(repoRoot, 'apps', app.name, 'src', 'migrate.ts'));
+}
+
+/** The apps that run a migrate step before they start. */
+export const migratingApps: readonly AppUnderTest[] = apps.filter(hasMigrations);
+
+/** The name of the one-shot compose service and the Kubernetes Job that migrate the app. */
+export const migrateName = (app: AppUnderTest) => `${app.name}-migrate`;
+
+/** The apps behind the gateway: it sends them requests over RabbitMQ; only the gateway is public. */
+export const backendApps: readonly AppUnderTest[] = apps.filter((app) => app.name !== 'gateway');
 
 export function appNamed(name: AppName): AppUnderTest {
   const found = apps.find((app) => app.name === name);

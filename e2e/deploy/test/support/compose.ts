@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -41,6 +41,11 @@ const serviceSchema = z.looseObject({
       test: z.union([z.string(), z.array(z.string())]).optional(),
       disable: z.boolean().optional(),
     })
+    .optional(),
+  volumes: z
+    .array(
+      z.union([z.string(), z.looseObject({ source: z.string().optional(), target: z.string() })]),
+    )
     .optional(),
   restart: z.string().optional(),
   deploy: z
@@ -213,4 +218,35 @@ function urlHost(value: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The host directories mounted into the service, by their path inside the container. */
+export function boundDirectories(entry: ComposeService): Map<string, string> {
+  const mounts = new Map<string, string>();
+  for (const volume of entry.volumes ?? []) {
+    const [source, target] =
+      typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target];
+    // Named volumes (`postgres-data:/var/lib/...`) are not host directories.
+    if (source && target && /^[./~]/.test(source)) mounts.set(target, source);
+  }
+  return mounts;
+}
+
+/**
+ * The databases the postgres image creates on its first start: the `CREATE DATABASE` statements
+ * of the .sql files mounted at /docker-entrypoint-initdb.d.
+ */
+export function databasesCreatedAtInit(postgres: ComposeService): string[] {
+  const directory = boundDirectories(postgres).get('/docker-entrypoint-initdb.d');
+  if (!directory) return [];
+  const path = resolve(repoRoot, directory);
+  return readdirSync(path)
+    .filter((file) => file.endsWith('.sql'))
+    .flatMap((file) =>
+      [
+        ...readFileSync(resolve(path, file), 'utf8')
+          .replace(/--.*$/gm, '')
+          .matchAll(/CREATE\s+DATABASE\s+"?(\w+)"?/gi),
+      ].map((match) => match[1] ?? ''),
+    );
 }
