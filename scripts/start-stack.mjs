@@ -9,10 +9,12 @@ const postgresAdminUrl =
   process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const databases = {
   auth: process.env.AUTH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/auth',
+  blog: process.env.BLOG_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/blog',
 };
 
 const apps = [
   { name: 'auth', env: { PORT: process.env.AUTH_PORT ?? '3001', DATABASE_URL: databases.auth } },
+  { name: 'blog', env: { PORT: process.env.BLOG_PORT ?? '3002', DATABASE_URL: databases.blog } },
   { name: 'gateway', env: { PORT: process.env.PORT ?? '3000' } },
 ];
 
@@ -63,4 +65,4 @@ function shutdown(code) {
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
-console.log(`gateway: http://localhost:${apps[1].env.PORT}  (API under /api, docs at /docs)`);
+console.log(`gateway: http://localhost:${apps.at(-1).env.PORT}  (API under /api, docs at /docs)`);
