@@ -58,46 +58,56 @@ async function waitReady(url) {
   throw new Error(`${url} never became ready`);
 }
 
+const APPS = ['auth', 'blog', 'gateway'];
+
+/** Starts auth, blog and gateway from their production builds; returns their URLs and databases. */
 export async function startBenchStack(label, extraEnv = {}) {
-  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'auth', 'gateway'], {
+  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...APPS], {
     stdio: 'ignore',
   });
   if (build.status !== 0) throw new Error('build failed: run `npm run build` to see why');
 
   const id = `${label}_${Date.now().toString(36)}`;
-  const database = `capstone_bench_${id}`;
+  const databases = { auth: `capstone_bench_auth_${id}`, blog: `capstone_bench_blog_${id}` };
   const vhost = `capstone-bench-${id}`;
-  await admin(`CREATE DATABASE "${database}"`);
+  for (const name of Object.values(databases)) await admin(`CREATE DATABASE "${name}"`);
   await management('PUT', `/api/vhosts/${vhost}`);
   await management('PUT', `/api/permissions/${vhost}/${new URL(amqpUrl).username || 'guest'}`);
 
-  const databaseUrl = new URL(postgresUrl);
-  databaseUrl.pathname = `/${database}`;
-  const vhostUrl = `${amqpUrl}/${vhost}`;
-  const [authPort, gatewayPort] = [await freePort(), await freePort()];
-  const common = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', AMQP_URL: vhostUrl };
-  const children = [
-    spawn('node', ['dist/apps/auth/apps/auth/src/main.js'], {
-      env: { ...common, PORT: String(authPort), DATABASE_URL: databaseUrl.toString(), ...extraEnv },
+  const databaseUrl = (name) => {
+    const url = new URL(postgresUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  const ports = { auth: await freePort(), blog: await freePort(), gateway: await freePort() };
+  const common = {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    AMQP_URL: `${amqpUrl}/${vhost}`,
+    ...extraEnv,
+  };
+  const environments = {
+    auth: { PORT: String(ports.auth), DATABASE_URL: databaseUrl(databases.auth) },
+    blog: { PORT: String(ports.blog), DATABASE_URL: databaseUrl(databases.blog) },
+    gateway: {
+      PORT: String(ports.gateway),
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: `capstone-bench:${id}:`,
+    },
+  };
+  const children = APPS.map((app) =>
+    spawn('node', [`dist/apps/${app}/apps/${app}/src/main.js`], {
+      env: { ...common, ...environments[app] },
       stdio: 'inherit',
     }),
-    spawn('node', ['dist/apps/gateway/apps/gateway/src/main.js'], {
-      env: {
-        ...common,
-        PORT: String(gatewayPort),
-        REDIS_URL: redisUrl,
-        REDIS_KEY_PREFIX: `capstone-bench:${id}:`,
-        ...extraEnv,
-      },
-      stdio: 'inherit',
-    }),
-  ];
-  const baseUrl = `http://127.0.0.1:${gatewayPort}`;
-  await waitReady(`http://127.0.0.1:${authPort}/health/ready`);
-  await waitReady(`${baseUrl}/health/ready`);
+  );
+  for (const app of APPS) await waitReady(`http://127.0.0.1:${ports[app]}/health/ready`);
 
   return {
-    baseUrl,
+    baseUrl: `http://127.0.0.1:${ports.gateway}`,
+    redisKeyPrefix: environments.gateway.REDIS_KEY_PREFIX,
+    databaseUrls: { auth: databaseUrl(databases.auth), blog: databaseUrl(databases.blog) },
     async stop() {
       for (const child of children) child.kill('SIGTERM');
       await Promise.all(
@@ -108,7 +118,8 @@ export async function startBenchStack(label, extraEnv = {}) {
             ),
         ),
       );
-      await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      for (const name of Object.values(databases))
+        await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await management('DELETE', `/api/vhosts/${vhost}`);
     },
   };

@@ -38,8 +38,11 @@ describe('the gateway cache for blog reads', () => {
       '/api/tags',
       `/api/articles?author=${author.username}`,
     ]) {
-      expect(cacheOf(await get(stack.api, path)), path).toBe('MISS');
-      expect(cacheOf(await get(stack.api, path)), path).toBe('HIT');
+      const miss = await get(stack.api, path);
+      const hit = await get(stack.api, path);
+      expect([cacheOf(miss), cacheOf(hit)], path).toEqual(['MISS', 'HIT']);
+      expect(hit.body, path).toEqual(miss.body);
+      expect(hit.headers.get('content-type'), path).toBe('application/json; charset=utf-8');
     }
   });
 

@@ -7,6 +7,8 @@ import { eventConsumerOptions } from '@capstone/messaging';
 import helmet from 'helmet';
 import type { GatewayConfig } from './gateway.config.js';
 import { GATEWAY_CACHE_EVENTS_QUEUE } from './cache/cache-events.controller.js';
+import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
+import { ResponseCache } from './cache/response-cache.js';
 import { GatewayModule } from './gateway.module.js';
 import {
   accessLogMiddleware,
@@ -33,6 +35,7 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
     exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'X-Cache'],
     maxAge: 600,
   });
+  app.use(cachedReadFastPath(app.get(ResponseCache)));
   app.use(jsonBodyMiddleware(config.BODY_LIMIT));
   app.setGlobalPrefix('api', {
     exclude: [

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Result } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { GatewayRedis } from '../throttle/redis.provider.js';
 
@@ -19,6 +20,35 @@ export type Generation = 'content' | 'lists';
 export type EntryKind = 'entry' | 'list';
 
 /**
+ * Reads the generations and the entry in one round trip. Returns the versioned key (without the
+ * connection's key prefix, which ioredis adds itself) and the cached JSON, or nil.
+ */
+const LOOKUP_SCRIPT = `
+local prefix, kind, key = ARGV[1], ARGV[2], ARGV[3]
+local versioned = 'cache:' .. (redis.call('GET', prefix .. 'cache-generation:content') or '0')
+if kind == 'list' then
+  versioned = versioned .. ':' .. (redis.call('GET', prefix .. 'cache-generation:lists') or '0')
+end
+versioned = versioned .. ':' .. key
+return {versioned, redis.call('GET', prefix .. versioned)}`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    cacheLookup(
+      prefix: string,
+      kind: EntryKind,
+      key: string,
+    ): Result<[string, string | null], Context>;
+  }
+}
+
+interface Lookup {
+  /** The key to store a miss under; undefined when Redis cannot be asked. */
+  readonly versionedKey?: string;
+  readonly json?: string;
+}
+
+/**
  * A read-through JSON cache in Redis with single-flight loading: concurrent misses for one key in
  * this process share one load. Redis trouble never fails a request: the value is loaded from the
  * service instead, and readiness reports the gateway as degraded.
@@ -31,14 +61,18 @@ export class ResponseCache {
   constructor(
     private readonly redis: GatewayRedis,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    redis.defineCommand('cacheLookup', { numberOfKeys: 0, lua: LOOKUP_SCRIPT });
+  }
+
+  /** The cached JSON text of an entry, untouched: for serving hits without parsing them. */
+  async peek(key: string, kind: EntryKind): Promise<string | undefined> {
+    return (await this.lookup(key, kind)).json;
+  }
 
   async getOrLoad<T>(key: string, kind: EntryKind, load: () => Promise<T>): Promise<Cached<T>> {
-    const fullKey = await this.versionedKey(key, kind);
-    if (fullKey) {
-      const hit = await this.read<T>(fullKey);
-      if (hit !== undefined) return { value: hit, cache: 'HIT' };
-    }
+    const { versionedKey: fullKey, json } = await this.lookup(key, kind);
+    if (json !== undefined) return { value: JSON.parse(json) as T, cache: 'HIT' };
     const flightKey = fullKey ?? `uncached:${key}`;
     const pending = this.inFlight.get(flightKey) as Promise<T> | undefined;
     if (pending) return { value: await pending, cache: 'MISS' };
@@ -57,11 +91,11 @@ export class ResponseCache {
 
   /** Removes single entries (not lists), e.g. one article and its comments. */
   async evict(...keys: string[]): Promise<void> {
-    await this.bestEffort(async () => {
-      const versioned = await Promise.all(keys.map((key) => this.versionedKey(key, 'entry')));
-      const present = versioned.filter((key): key is string => key !== undefined);
-      if (present.length > 0) await this.redis.del(...present);
-    });
+    const lookups = await Promise.all(keys.map((key) => this.lookup(key, 'entry')));
+    const present = lookups.flatMap((lookup) =>
+      lookup.json !== undefined && lookup.versionedKey ? [lookup.versionedKey] : [],
+    );
+    if (present.length > 0) await this.bestEffort(() => this.redis.del(...present));
   }
 
   /** Makes every entry that depends on this generation unreachable at once. */
@@ -69,27 +103,17 @@ export class ResponseCache {
     await this.bestEffort(() => this.redis.incr(`cache-generation:${generation}`));
   }
 
-  /** `cache:<content generation>[:<lists generation>]:<key>`, or undefined when Redis cannot answer. */
-  private async versionedKey(key: string, kind: EntryKind): Promise<string | undefined> {
-    const generations: Generation[] = kind === 'list' ? ['content', 'lists'] : ['content'];
+  private async lookup(key: string, kind: EntryKind): Promise<Lookup> {
     try {
-      const values = await this.redis.mget(
-        ...generations.map((name) => `cache-generation:${name}`),
+      const [versionedKey, json] = await this.redis.cacheLookup(
+        this.redis.options.keyPrefix ?? '',
+        kind,
+        key,
       );
-      return `cache:${values.map((value) => value ?? '0').join(':')}:${key}`;
+      return json === null ? { versionedKey } : { versionedKey, json };
     } catch (error) {
       this.warn('read', error);
-      return undefined;
-    }
-  }
-
-  private async read<T>(key: string): Promise<T | undefined> {
-    try {
-      const raw = await this.redis.get(key);
-      return raw === null ? undefined : (JSON.parse(raw) as T);
-    } catch (error) {
-      this.warn('read', error);
-      return undefined;
+      return {};
     }
   }
 
