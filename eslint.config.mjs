@@ -12,9 +12,16 @@ const dependencyRules = [
   { sourceTag: 'scope:auth', onlyDependOnLibsWithTags: ['scope:auth', 'scope:shared'] },
   { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
   { sourceTag: 'scope:blog', onlyDependOnLibsWithTags: ['scope:blog', 'scope:shared'] },
+  { sourceTag: 'scope:chat', onlyDependOnLibsWithTags: ['scope:chat', 'scope:shared'] },
   {
     sourceTag: 'scope:e2e',
-    onlyDependOnLibsWithTags: ['scope:auth', 'scope:blog', 'scope:gateway', 'scope:shared'],
+    onlyDependOnLibsWithTags: [
+      'scope:auth',
+      'scope:blog',
+      'scope:chat',
+      'scope:gateway',
+      'scope:shared',
+    ],
   },
   {
     sourceTag: 'type:app',
