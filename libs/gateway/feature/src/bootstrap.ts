@@ -9,6 +9,7 @@ import type { GatewayConfig } from './gateway.config.js';
 import { GATEWAY_CACHE_EVENTS_QUEUE } from './cache/cache-events.controller.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
 import { ResponseCache } from './cache/response-cache.js';
+import { socketIoProxy } from './chat/socket-proxy.js';
 import { GatewayModule } from './gateway.module.js';
 import {
   accessLogMiddleware,
@@ -35,6 +36,7 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
     exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'X-Cache'],
     maxAge: 600,
   });
+  app.use(socketIoProxy(config.CHAT_URL, app.getHttpServer()));
   app.use(cachedReadFastPath(app.get(ResponseCache)));
   app.use(jsonBodyMiddleware(config.BODY_LIMIT));
   app.setGlobalPrefix('api', {

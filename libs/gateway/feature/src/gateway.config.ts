@@ -9,6 +9,8 @@ export const gatewayConfigSchema = z.object({
   REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
   /** Every Redis key the gateway writes starts with this, so one Redis can serve several stacks. */
   REDIS_KEY_PREFIX: z.string().default('capstone:gateway:'),
+  /** Where Socket.IO connections to `/socket.io` are forwarded: the chat service (or its Service). */
+  CHAT_URL: env.url(['http', 'https'], 'http://127.0.0.1:3003'),
   /** A broker request that takes longer is answered with 504. */
   BROKER_TIMEOUT_MS: env.positiveInt(5_000),
   /** Larger request bodies are refused with 413 before they are parsed. */

@@ -10,6 +10,7 @@ import { BlogReads } from './blog/blog-reads.js';
 import { CommentsController } from './blog/comments.controller.js';
 import { ProfilesController } from './blog/profiles.controller.js';
 import { TagsController } from './blog/tags.controller.js';
+import { ChatController } from './chat/chat.controller.js';
 import { BlogCacheInvalidation } from './cache/blog-cache-invalidation.js';
 import { CacheEventsController } from './cache/cache-events.controller.js';
 import { ResponseCache } from './cache/response-cache.js';
@@ -33,6 +34,7 @@ export class GatewayModule {
         ArticlesController,
         CommentsController,
         TagsController,
+        ChatController,
         HealthController,
         CacheEventsController,
       ],

@@ -1,0 +1,44 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ChatRpc,
+  type AccessTokenClaims,
+  type MessagePage,
+  type RoomView,
+} from '@capstone/contracts';
+import { BrokerClient } from '@capstone/messaging';
+import { CurrentUser } from '@capstone/security';
+import { CHAT_SERVICE } from '../broker/broker.module.js';
+import { HistoryQuery } from './chat.dto.js';
+
+/** Chat rooms and history over REST, for pages that load before their socket connects. */
+@ApiTags('chat')
+@ApiBearerAuth()
+@Controller('chat/rooms')
+export class ChatController {
+  constructor(@Inject(CHAT_SERVICE) private readonly chat: BrokerClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Public rooms and the rooms the caller belongs to, with unread counts' })
+  async rooms(@CurrentUser() caller: AccessTokenClaims): Promise<{ rooms: RoomView[] }> {
+    return { rooms: await this.chat.send(ChatRpc.listRooms, { viewerId: caller.sub }) };
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({
+    summary:
+      'Messages of a room, newest first; pass the oldest id you have as `before` for the page before it',
+  })
+  messages(
+    @Param('id') roomId: string,
+    @Query() query: HistoryQuery,
+    @CurrentUser() caller: AccessTokenClaims,
+  ): Promise<MessagePage> {
+    return this.chat.send(ChatRpc.history, {
+      viewerId: caller.sub,
+      roomId,
+      limit: query.limit,
+      ...(query.before ? { before: query.before } : {}),
+    });
+  }
+}
