@@ -88,6 +88,21 @@ describe('the gateway edge', () => {
     );
   });
 
+  it('serves the web page at / with a strict Content-Security-Policy', async () => {
+    const page = await stack.api.request<string>('GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.body).toContain('<title>Capstone chat</title>');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await stack.api.request('GET', '/app.js')).status).toBe(200);
+  });
+
+  it('needs a token for the chat REST routes', async () => {
+    const response = await stack.api.request('GET', '/api/chat/rooms');
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({ errors: { token: ['is missing'] } });
+  });
+
   it('reports liveness, and readiness with each dependency', async () => {
     expect((await stack.api.request('GET', '/health/live')).body).toEqual({ status: 'ok' });
     const ready = await stack.api.request('GET', '/health/ready');

@@ -18,6 +18,7 @@ import {
   requestIdMiddleware,
 } from './http/request-context.js';
 import { edgeValidationPipe } from './http/validation.js';
+import { webPage } from './web/web-page.js';
 
 /** Builds the gateway with everything that applies to every request, without listening yet. */
 export async function createGateway(config: GatewayConfig): Promise<INestApplication> {
@@ -37,6 +38,7 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
     maxAge: 600,
   });
   app.use(socketIoProxy(config.CHAT_URL, app.getHttpServer()));
+  app.use(webPage(config.WEB_ROOT));
   app.use(cachedReadFastPath(app.get(ResponseCache)));
   app.use(jsonBodyMiddleware(config.BODY_LIMIT));
   app.setGlobalPrefix('api', {

@@ -11,6 +11,8 @@ export const gatewayConfigSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('capstone:gateway:'),
   /** Where Socket.IO connections to `/socket.io` are forwarded: the chat service (or its Service). */
   CHAT_URL: env.url(['http', 'https'], 'http://127.0.0.1:3003'),
+  /** The demo web page's files, served at `/`; relative paths start at the working directory. */
+  WEB_ROOT: z.string().default('apps/web/public'),
   /** A broker request that takes longer is answered with 504. */
   BROKER_TIMEOUT_MS: env.positiveInt(5_000),
   /** Larger request bodies are refused with 413 before they are parsed. */

@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '@capstone/config';
+import express, { type RequestHandler } from 'express';
+
+/**
+ * Serves the demo web page (apps/web/public) at `/`. Helmet's Content-Security-Policy applies:
+ * scripts, styles and connections (the WebSocket included) from this origin only.
+ */
+export function webPage(root: string): RequestHandler {
+  const directory = resolve(root);
+  if (!existsSync(directory)) throw new ConfigError([`WEB_ROOT: no such directory ${directory}`]);
+  return express.static(directory, { index: 'index.html', maxAge: '5m', fallthrough: true });
+}
