@@ -1,0 +1,89 @@
+import { UseInterceptors } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { ChatSocket, type ChatMessageView, type ReadReceiptView } from '@capstone/contracts';
+import { MessageRateLimiter } from '../realtime/message-rate-limiter.js';
+import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
+import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
+import { CHAT_SOCKET_OPTIONS, type ChatConnection } from '../realtime/socket-types.js';
+import { ChatPayloads } from '../validation/chat-payloads.js';
+import { parsePayload } from '../validation/payload.js';
+import { MessagesService, type MissedMessages } from './messages.service.js';
+import { ReadMarkers } from './read-markers.js';
+
+/**
+ * Socket events about messages. The sender learns the outcome from the acknowledgement, which
+ * comes only after MongoDB stored the change; everyone else in the room gets an event.
+ */
+@WebSocketGateway(CHAT_SOCKET_OPTIONS)
+@UseInterceptors(SocketAckInterceptor)
+export class MessagesGateway {
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly markers: ReadMarkers,
+    private readonly rateLimiter: MessageRateLimiter,
+    private readonly broadcaster: RoomBroadcaster,
+  ) {}
+
+  /**
+   * A repeated send (same client id) is answered with the stored message and announced again:
+   * delivery is at least once, and clients keep messages by id.
+   */
+  @SubscribeMessage(ChatSocket.sendMessage)
+  async send(
+    @ConnectedSocket() socket: ChatConnection,
+    @MessageBody() body: unknown,
+  ): Promise<ChatMessageView> {
+    const request = parsePayload(ChatPayloads.send, body);
+    await this.rateLimiter.consume(socket.data.user.userId);
+    const message = await this.messages.send(socket.data.user, request);
+    this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageCreated, message);
+    return message;
+  }
+
+  @SubscribeMessage(ChatSocket.editMessage)
+  async edit(
+    @ConnectedSocket() socket: ChatConnection,
+    @MessageBody() body: unknown,
+  ): Promise<ChatMessageView> {
+    const { messageId, text } = parsePayload(ChatPayloads.edit, body);
+    const message = await this.messages.edit(socket.data.user, messageId, text);
+    this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageEdited, message);
+    return message;
+  }
+
+  @SubscribeMessage(ChatSocket.deleteMessage)
+  async delete(
+    @ConnectedSocket() socket: ChatConnection,
+    @MessageBody() body: unknown,
+  ): Promise<ChatMessageView> {
+    const { messageId } = parsePayload(ChatPayloads.message, body);
+    const message = await this.messages.delete(socket.data.user, messageId);
+    this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageDeleted, message);
+    return message;
+  }
+
+  @SubscribeMessage(ChatSocket.markRead)
+  async markRead(
+    @ConnectedSocket() socket: ChatConnection,
+    @MessageBody() body: unknown,
+  ): Promise<ReadReceiptView> {
+    const { roomId, messageId } = parsePayload(ChatPayloads.markRead, body);
+    const receipt = await this.markers.markRead(socket.data.user, roomId, messageId);
+    this.broadcaster.to(roomId, socket).emit(ChatSocket.readReceipt, receipt);
+    return receipt;
+  }
+
+  /** What a reconnecting client missed in a room: the messages after the last one it has, oldest first. */
+  @SubscribeMessage(ChatSocket.missedSince)
+  missedSince(
+    @ConnectedSocket() socket: ChatConnection,
+    @MessageBody() body: unknown,
+  ): Promise<MissedMessages> {
+    return this.messages.since(socket.data.user, parsePayload(ChatPayloads.missedSince, body));
+  }
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type {
+  ChatMessageView,
+  ChatRpc,
+  ChatUser,
+  MessagePage,
+  RpcRequest,
+  SendMessageRequest,
+} from '@capstone/contracts';
+import { ServiceError } from '@capstone/messaging';
+import type { Model, Types } from 'mongoose';
+import { isDuplicateKey } from '../persistence/duplicate-key.js';
+import { Message, SYSTEM_SENDER, type MessageRecord } from '../persistence/message.schema.js';
+import { RoomsService } from '../rooms/rooms.service.js';
+import type { MissedSincePayload } from '../validation/chat-payloads.js';
+import { MessageViews } from './message-views.js';
+
+/** A room's messages after a given one, oldest first (unlike `MessagePage`, which is newest first). */
+export interface MissedMessages {
+  readonly messages: ChatMessageView[];
+  readonly hasMore: boolean;
+}
+
+/** Messages: storing them once, editing and deleting one's own, reading a room's history. */
+@Injectable()
+export class MessagesService {
+  constructor(
+    @InjectModel(Message.name) private readonly messages: Model<Message>,
+    private readonly rooms: RoomsService,
+    private readonly views: MessageViews,
+  ) {}
+
+  /**
+   * Stores a message and resolves only once MongoDB has acknowledged the write. A retried send
+   * (same client id, same author, same room) resolves with the message stored the first time.
+   */
+  async send(author: ChatUser, request: SendMessageRequest): Promise<ChatMessageView> {
+    const room = await this.rooms.accessible(author.userId, request.roomId);
+    return this.views.renderOne(
+      await this.store(room._id, author, request.text, request.clientMessageId),
+    );
+  }
+
+  /** Posts a message without an author, once per `key` (what it announces) in the room. */
+  async postSystem(roomId: Types.ObjectId, key: string, text: string): Promise<ChatMessageView> {
+    return this.views.renderOne(await this.store(roomId, null, text, key));
+  }
+
+  async edit(actor: ChatUser, messageId: string, text: string): Promise<ChatMessageView> {
+    await this.ownMessage(actor, messageId);
+    const edited = await this.messages
+      .findOneAndUpdate(
+        { _id: messageId, deletedAt: null },
+        { $set: { text, editedAt: new Date() } },
+        { returnDocument: 'after' },
+      )
+      .lean<MessageRecord>();
+    if (!edited) throw ServiceError.invalid('message', 'has been deleted');
+    return this.views.renderOne(edited);
+  }
+
+  /** Deletes one's own message: its text is removed, a placeholder keeps its place in the history. */
+  async delete(actor: ChatUser, messageId: string): Promise<ChatMessageView> {
+    const message = await this.ownMessage(actor, messageId);
+    if (message.deletedAt) return this.views.renderOne(message);
+    const deleted = await this.messages
+      .findOneAndUpdate(
+        { _id: messageId },
+        { $set: { text: '', deletedAt: new Date() } },
+        { returnDocument: 'after' },
+      )
+      .lean<MessageRecord>()
+      .orFail();
+    return this.views.renderOne(deleted);
+  }
+
+  /** One page of a room's history, newest first, before the `before` message if given. */
+  async history(request: RpcRequest<typeof ChatRpc.history>): Promise<MessagePage> {
+    const room = await this.rooms.accessible(request.viewerId, request.roomId);
+    const filter = request.before ? { _id: { $lt: request.before } } : {};
+    const records = await this.messages
+      .find({ roomId: room._id, ...filter })
+      .sort({ _id: -1 })
+      .limit(request.limit + 1)
+      .lean<MessageRecord[]>();
+    return {
+      messages: await this.views.render(records.slice(0, request.limit)),
+      hasMore: records.length > request.limit,
+    };
+  }
+
+  /** What a reconnecting client missed: the room's messages after `after`, oldest first. */
+  async since(viewer: ChatUser, request: MissedSincePayload): Promise<MissedMessages> {
+    const room = await this.rooms.accessible(viewer.userId, request.roomId);
+    const records = await this.messages
+      .find({ roomId: room._id, _id: { $gt: request.after } })
+      .sort({ _id: 1 })
+      .limit(request.limit + 1)
+      .lean<MessageRecord[]>();
+    return {
+      messages: await this.views.render(records.slice(0, request.limit)),
+      hasMore: records.length > request.limit,
+    };
+  }
+
+  /**
+   * Inserts the message; the unique index on room, sender and client id turns a repeat into a
+   * duplicate-key error, and the message stored the first time is returned instead.
+   */
+  private async store(
+    roomId: Types.ObjectId,
+    author: ChatUser | null,
+    text: string,
+    clientMessageId: string,
+  ): Promise<MessageRecord> {
+    const senderId = author?.userId ?? SYSTEM_SENDER;
+    let record: MessageRecord;
+    try {
+      const created = await this.messages.create({
+        roomId,
+        author: author && { userId: author.userId, username: author.username },
+        senderId,
+        text,
+        clientMessageId,
+        createdAt: new Date(),
+      });
+      record = created.toObject();
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      record = await this.messages
+        .findOne({ roomId, senderId, clientMessageId })
+        .lean<MessageRecord>()
+        .orFail();
+    }
+    // Also after a repeat: the first attempt may have failed between the two writes.
+    await this.rooms.touch(roomId, record.createdAt);
+    return record;
+  }
+
+  /** The message if it is the actor's own in a room they may still use: 404 if not found, 403 if not theirs. */
+  private async ownMessage(actor: ChatUser, messageId: string): Promise<MessageRecord> {
+    const message = await this.messages.findById(messageId).lean<MessageRecord>();
+    if (!message || !(await this.rooms.findAccessible(actor.userId, message.roomId))) {
+      throw ServiceError.notFound('message');
+    }
+    if (message.senderId !== actor.userId) throw ServiceError.forbidden('message');
+    return message;
+  }
+}

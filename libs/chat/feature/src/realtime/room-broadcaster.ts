@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { roomChannel, type ChatConnection, type ChatServer } from './socket-types.js';
+
+/**
+ * Sends events to everyone in a chat room, on every instance: through the Redis adapter, a
+ * broadcast made here reaches the room's sockets wherever they are connected.
+ */
+@Injectable()
+export class RoomBroadcaster {
+  private server: ChatServer | undefined;
+
+  /** Called once the Socket.IO server exists. */
+  attach(server: ChatServer): void {
+    this.server = server;
+  }
+
+  /** Everyone in the room, except `sender` (who gets the acknowledgement instead). */
+  to(roomId: string, sender?: ChatConnection): ReturnType<ChatServer['to']> {
+    if (!this.server) throw new Error('the Socket.IO server is not running yet');
+    const everyone = this.server.to(roomChannel(roomId));
+    return sender ? everyone.except(sender.id) : everyone;
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChatSocket } from '@capstone/contracts';
+import { AccessTokenVerifier, InvalidTokenError, tokenFromHeader } from '@capstone/security';
+import { decodeJwt } from 'jose';
+import type { ChatConnection } from './socket-types.js';
+
+/** Node's timers hold at most about 24.8 days. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Authenticates each Socket.IO connection in its handshake, with the same access tokens as the
+ * REST API: `io(url, { auth: { token } })`, or an `Authorization: Bearer|Token` header. A refused
+ * handshake reaches the client as `connect_error` with the reason as its message.
+ */
+@Injectable()
+export class SocketAuthenticator {
+  private readonly logger = new Logger(SocketAuthenticator.name);
+
+  constructor(private readonly verifier: AccessTokenVerifier) {}
+
+  /** Socket.IO middleware: runs before `connection`; an error refuses the connection. */
+  readonly middleware = (socket: ChatConnection, next: (error?: Error) => void): void => {
+    this.authenticate(socket).then(
+      () => next(),
+      (error: Error) => next(error),
+    );
+  };
+
+  /** Tells the client, then disconnects it, when its token expires. */
+  disconnectAtExpiry(socket: ChatConnection): void {
+    const timer = setTimeout(
+      () => {
+        socket.emit(ChatSocket.tokenExpired, { message: 'token has expired' });
+        socket.disconnect(true);
+      },
+      Math.min(Math.max(socket.data.expiresAt - Date.now(), 0), LONGEST_TIMER_MS),
+    );
+    socket.once('disconnect', () => clearTimeout(timer));
+  }
+
+  private async authenticate(socket: ChatConnection): Promise<void> {
+    const token = tokenOf(socket);
+    if (!token) throw new Error('token is missing');
+    try {
+      const claims = await this.verifier.verify(token);
+      // Verified just above, so its expiry can be read without checking the signature again.
+      const { exp } = decodeJwt(token);
+      socket.data.user = { userId: claims.sub, username: claims.username };
+      socket.data.expiresAt = (exp ?? 0) * 1_000;
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw new Error(`token ${error.message}`);
+      this.logger.warn({
+        msg: 'could not verify a token',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw new Error('authentication is unavailable; try again shortly');
+    }
+  }
+}
+
+function tokenOf(socket: ChatConnection): string | undefined {
+  const { auth, headers } = socket.handshake;
+  const fromAuth: unknown = auth['token'];
+  if (typeof fromAuth === 'string' && fromAuth !== '') return fromAuth;
+  return tokenFromHeader(headers.authorization);
+}

@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import {
+  ARTICLES_ROOM_NAME,
+  ChatRules,
+  type ChatUser,
+  type CreateRoomRequest,
+} from '@capstone/contracts';
+import { ServiceError } from '@capstone/messaging';
+import { Types, type Model } from 'mongoose';
+import { isDuplicateKey } from '../persistence/duplicate-key.js';
+import { RoomMember } from '../persistence/room-member.schema.js';
+import { Room, type RoomRecord } from '../persistence/room.schema.js';
+import { UserDirectory } from '../users/user-directory.js';
+
+const publicKey = (name: string) => `public:${name.toLowerCase()}`;
+
+/** Rooms: creating them, opening direct conversations, and who may enter which. */
+@Injectable()
+export class RoomsService {
+  constructor(
+    @InjectModel(Room.name) private readonly rooms: Model<Room>,
+    @InjectModel(RoomMember.name) private readonly publicMembers: Model<RoomMember>,
+    private readonly users: UserDirectory,
+  ) {}
+
+  async create(actor: ChatUser, request: CreateRoomRequest): Promise<RoomRecord> {
+    // Direct conversations do not count: there is one per pair of people at most.
+    const created = await this.rooms.countDocuments({
+      createdBy: actor.userId,
+      kind: { $in: ['public', 'private'] },
+    });
+    if (created >= ChatRules.roomsPerUserMax) {
+      throw ServiceError.invalid(
+        'rooms',
+        `limit reached (you may create at most ${ChatRules.roomsPerUserMax})`,
+      );
+    }
+    const isPublic = request.kind === 'public';
+    const members = isPublic
+      ? []
+      : [actor.userId, ...(await this.resolveMembers(actor, request.members ?? []))];
+    const _id = new Types.ObjectId();
+    let room: RoomRecord;
+    try {
+      const created = await this.rooms.create({
+        _id,
+        key: isPublic ? publicKey(request.name) : `private:${_id.toHexString()}`,
+        name: request.name,
+        kind: request.kind,
+        members,
+        createdBy: actor.userId,
+        createdAt: new Date(),
+      });
+      room = created.toObject();
+    } catch (error) {
+      if (isDuplicateKey(error)) throw ServiceError.taken('name');
+      throw error;
+    }
+    if (isPublic) await this.publicMembers.create({ roomId: _id, userId: actor.userId });
+    return room;
+  }
+
+  /** The direct conversation of two people: created on first use, the same one ever after. */
+  async openDirect(actor: ChatUser, username: string): Promise<RoomRecord> {
+    const peer = await this.findUser(username);
+    if (peer.userId === actor.userId) throw ServiceError.invalid('username', "can't be yourself");
+    const members = [actor.userId, peer.userId].sort();
+    return this.findOrCreate({
+      key: `direct:${members.join(':')}`,
+      name: `${actor.username} & ${peer.username}`,
+      kind: 'direct',
+      members,
+      createdBy: actor.userId,
+    });
+  }
+
+  /** The public room articles are announced in, created the first time it is needed. */
+  articlesRoom(): Promise<RoomRecord> {
+    return this.findOrCreate({
+      key: publicKey(ARTICLES_ROOM_NAME),
+      name: ARTICLES_ROOM_NAME,
+      kind: 'public',
+      members: [],
+      createdBy: null,
+    });
+  }
+
+  /**
+   * The room if the user may read and write it: anyone a public room, members only a private or
+   * direct one. Otherwise 404, the same answer as for a room that does not exist, so outsiders
+   * cannot even learn which private rooms there are.
+   */
+  async accessible(userId: string, roomId: string | Types.ObjectId): Promise<RoomRecord> {
+    const room = await this.findAccessible(userId, roomId);
+    if (!room) throw ServiceError.notFound('room');
+    return room;
+  }
+
+  findAccessible(userId: string, roomId: string | Types.ObjectId): Promise<RoomRecord | null> {
+    return this.rooms
+      .findOne({ _id: roomId, $or: [{ kind: 'public' }, { members: userId }] })
+      .lean<RoomRecord>();
+  }
+
+  /**
+   * Enters a room: private and direct rooms only their members, who are listed already; joining
+   * a public room records the user as one of its members, while it has space. The check and the
+   * insert are two steps, so people joining at the very same moment may pass the cap by a few.
+   */
+  async join(user: ChatUser, roomId: string): Promise<RoomRecord> {
+    const room = await this.accessible(user.userId, roomId);
+    if (room.kind !== 'public') return room;
+    const membership = { roomId: room._id, userId: user.userId };
+    if (await this.publicMembers.exists(membership)) return room;
+    if (
+      (await this.publicMembers.countDocuments({ roomId: room._id })) >= ChatRules.membersPerRoomMax
+    ) {
+      throw ServiceError.invalid('room', `is full (maximum is ${ChatRules.membersPerRoomMax})`);
+    }
+    try {
+      await this.publicMembers.create(membership);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error; // joined from another tab at the same moment
+    }
+    return room;
+  }
+
+  /** How many people each room has: its member list, or those who joined a public one. */
+  async memberCounts(rooms: readonly RoomRecord[]): Promise<Map<string, number>> {
+    const counts = await Promise.all(
+      rooms.map(async (room) => {
+        const count =
+          room.kind === 'public'
+            ? await this.publicMembers.countDocuments({ roomId: room._id })
+            : room.members.length;
+        return [room._id.toHexString(), count] as const;
+      }),
+    );
+    return new Map(counts);
+  }
+
+  /** The rooms a user belongs to and every public room, most recently active first. */
+  listFor(userId: string): Promise<RoomRecord[]> {
+    return this.rooms
+      .find({ $or: [{ members: userId }, { kind: 'public' }] })
+      .sort({ lastMessageAt: -1, _id: -1 })
+      .lean<RoomRecord[]>();
+  }
+
+  /** Moves the room's last activity forward (never back, whatever order writes finish in). */
+  async touch(roomId: Types.ObjectId, at: Date): Promise<void> {
+    await this.rooms.updateOne({ _id: roomId }, { $max: { lastMessageAt: at } });
+  }
+
+  /**
+   * The room with this key, inserted if there is none. An insert and not an upsert with
+   * `$setOnInsert`: FerretDB 1.24 leaves out the fields `$setOnInsert` sets to `[]` or `null`.
+   * If two insert at once, the unique key lets one win and the other reads the winner's room.
+   */
+  private async findOrCreate(
+    room: Pick<Room, 'key' | 'name' | 'kind' | 'members' | 'createdBy'>,
+  ): Promise<RoomRecord> {
+    const existing = await this.rooms.findOne({ key: room.key }).lean<RoomRecord>();
+    if (existing) return existing;
+    try {
+      return (await this.rooms.create({ ...room, createdAt: new Date() })).toObject();
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return this.rooms.findOne({ key: room.key }).lean<RoomRecord>().orFail();
+    }
+  }
+
+  private async resolveMembers(actor: ChatUser, usernames: readonly string[]): Promise<string[]> {
+    const wanted = [...new Set(usernames.map((name) => name.trim().toLowerCase()))].filter(
+      (name) => name !== '' && name !== actor.username.toLowerCase(),
+    );
+    const found = await this.users.findByUsernames(wanted);
+    const unknown = wanted.filter(
+      (name) => !found.some((user) => user.username.toLowerCase() === name),
+    );
+    if (unknown.length > 0) {
+      throw ServiceError.invalid('members', `unknown users: ${unknown.join(', ')}`);
+    }
+    return [...new Set(found.map((user) => user.userId))].filter((id) => id !== actor.userId);
+  }
+
+  private async findUser(username: string): Promise<ChatUser> {
+    const [user, ...others] = await this.users.findByUsernames([username]);
+    if (!user) throw ServiceError.notFound('user');
+    // Only while a rename is on its way can two users share a name; guessing would be wrong.
+    if (others.length > 0) {
+      throw new ServiceError(409, { username: ['is changing hands; try again shortly'] });
+    }
+    return user;
+  }
+}

@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ClientProxyFactory } from '@nestjs/microservices';
+import {
+  ARTICLES_ROOM_NAME,
+  AuthEvents,
+  BlogEvents,
+  CHAT_EVENTS_QUEUE,
+  CHAT_QUEUE,
+  ChatRpc,
+  ChatSocket,
+  EVENTS_EXCHANGE,
+  type ChatMessageView,
+  type ChatUser,
+  type RoomView,
+} from '@capstone/contracts';
+import { BrokerClient, rpcClientOptions, ServiceError } from '@capstone/messaging';
+import { testInfrastructure, waitFor } from '@capstone/testing';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { MongoClient } from 'mongodb';
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MessagesService } from '../src/messages/messages.service.js';
+import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
+import { connect, expectOk, next } from './support/socket-client.js';
+
+/**
+ * The chat seen through RabbitMQ: other services' events published to `capstone.events` as their
+ * outbox relays do, and the gateway's requests sent to `chat.rpc`.
+ */
+describe('the chat service over RabbitMQ', () => {
+  let stack: ChatStack;
+  let app: INestApplication;
+  let chat: BrokerClient;
+  let connection: ChannelModel;
+  let channel: Channel;
+  let mongo: MongoClient;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    stack = await createChatStack('broker');
+    app = await stack.start();
+    chat = new BrokerClient(
+      'chat',
+      ClientProxyFactory.create(rpcClientOptions(stack.vhost.url, CHAT_QUEUE)),
+      5_000,
+    );
+    connection = await amqp.connect(stack.vhost.url);
+    channel = await connection.createChannel();
+    await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+    mongo = new MongoClient(stack.mongo.url);
+  });
+
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await chat?.onApplicationShutdown();
+    await mongo?.close();
+    await stack?.close();
+  });
+
+  /** Publishes an event the way the other services' outbox relays do. */
+  function publish(name: string, data: unknown, eventId: string = randomUUID()): void {
+    const envelope = { eventId, name, occurredAt: new Date().toISOString(), data };
+    channel.publish(
+      EVENTS_EXCHANGE,
+      name,
+      Buffer.from(JSON.stringify({ pattern: name, data: envelope })),
+      { persistent: true, contentType: 'application/json' },
+    );
+  }
+
+  /** A user as the auth service announces it. */
+  function registered(user: ChatUser, version = 1): void {
+    publish(AuthEvents.userRegistered.name, {
+      ...user,
+      email: `${user.username}@example.com`,
+      bio: null,
+      image: null,
+      version,
+    });
+  }
+
+  async function client(user: ChatUser): Promise<Socket> {
+    const socket = await connect(portOf(app), await stack.token(user));
+    sockets.push(socket);
+    return socket;
+  }
+
+  /**
+   * Waits until a marker event published after the others has been applied, then a moment more:
+   * the consumer handles up to 20 events at once, so the ones before it may still be finishing.
+   */
+  async function settled(): Promise<void> {
+    const marker = newUser('marker');
+    registered(marker);
+    await waitFor(
+      async () =>
+        (await mongo.db().collection('users').findOne({ userId: marker.userId })) ?? undefined,
+      { what: 'the marker event' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+
+  function article(title: string) {
+    const articleId = randomUUID();
+    return {
+      articleId,
+      slug: `${title.toLowerCase().replace(/\W+/g, '-')}-${articleId.slice(0, 6)}`,
+      title,
+      authorId: randomUUID(),
+      authorUsername: 'writer',
+      tagList: [],
+    };
+  }
+
+  it('announces each new article once in the articles room, live to those in it', async () => {
+    const reader = newUser('reader');
+    const first = article('Hello <world> & friends');
+    publish(BlogEvents.articleCreated.name, first);
+    const room = await waitFor(
+      async () =>
+        (await chat.send(ChatRpc.listRooms, { viewerId: reader.userId })).find(
+          (candidate) => candidate.name === ARTICLES_ROOM_NAME,
+        ),
+      { what: 'the articles room' },
+    );
+    expect(room).toMatchObject({ kind: 'public', unread: 1 });
+
+    const socket = await client(reader);
+    await expectOk(socket, ChatSocket.joinRoom, { roomId: room.id });
+    const second = article('Second post');
+    const announced = next<ChatMessageView>(socket, ChatSocket.messageCreated);
+    const eventId = randomUUID();
+    publish(BlogEvents.articleCreated.name, second, eventId);
+    expect(await announced).toMatchObject({
+      roomId: room.id,
+      author: null,
+      text: `New article by writer: Second post (${second.slug})`,
+      clientMessageId: null,
+    });
+
+    // The relay may send an event twice; the same article may not be announced twice.
+    publish(BlogEvents.articleCreated.name, second, eventId);
+    publish(BlogEvents.articleCreated.name, second);
+    publish(BlogEvents.articleCreated.name, first);
+    await settled();
+    const history = await chat.send(ChatRpc.history, {
+      viewerId: reader.userId,
+      roomId: room.id,
+      limit: 10,
+    });
+    expect(history.messages.map((message) => message.text)).toEqual([
+      `New article by writer: Second post (${second.slug})`,
+      `New article by writer: Hello <world> & friends (${first.slug})`,
+    ]);
+  });
+
+  it('keeps a users projection: renames show on old messages, older events change nothing', async () => {
+    const ada = newUser('ada');
+    registered(ada);
+    await settled();
+    const socket = await client(ada);
+    const room = await expectOk<RoomView>(socket, ChatSocket.createRoom, {
+      name: `rename-${randomUUID().slice(0, 6)}`,
+      kind: 'public',
+    });
+    await expectOk(socket, ChatSocket.sendMessage, {
+      roomId: room.id,
+      text: 'written before the rename',
+      clientMessageId: randomUUID(),
+    });
+
+    const renamed = { ...ada, username: `${ada.username}-renamed` };
+    publish(AuthEvents.userUpdated.name, {
+      ...renamed,
+      email: 'a@example.com',
+      bio: null,
+      image: null,
+      version: 3,
+    });
+    registered(ada, 1); // late and older: ignored
+    publish(AuthEvents.userUpdated.name, { ...renamed, username: 'stale', version: 2 }); // ignored
+    publish(AuthEvents.userUpdated.name, { userId: ada.userId }); // malformed: dropped
+
+    const authors = async () =>
+      (
+        await chat.send(ChatRpc.history, { viewerId: ada.userId, roomId: room.id, limit: 10 })
+      ).messages.map((message) => message.author);
+    await waitFor(
+      async () => ((await authors())[0]?.username === renamed.username ? true : undefined),
+      { what: 'the new name on the old message' },
+    );
+    await settled();
+    expect(await authors()).toEqual([renamed]);
+    expect(await mongo.db().collection('users').findOne({ userId: ada.userId })).toMatchObject({
+      username: renamed.username,
+      version: 3,
+    });
+    const { messageCount } = await channel.checkQueue(CHAT_EVENTS_QUEUE);
+    expect(messageCount).toBe(0);
+  });
+
+  it('lists the rooms a viewer belongs to and the public ones, with unread counts', async () => {
+    const [ada, bob, eve] = [newUser('ada'), newUser('bob'), newUser('eve')];
+    const [adaSocket, bobSocket] = await Promise.all([client(ada), client(bob), client(eve)]);
+    const secret = await expectOk<RoomView>(adaSocket, ChatSocket.createRoom, {
+      name: 'ada and bob',
+      kind: 'private',
+      members: [bob.username],
+    });
+    const sent: ChatMessageView[] = [];
+    for (const text of ['one', 'two', 'three']) {
+      sent.push(
+        await expectOk<ChatMessageView>(adaSocket, ChatSocket.sendMessage, {
+          roomId: secret.id,
+          text,
+          clientMessageId: randomUUID(),
+        }),
+      );
+    }
+    const unreadOf = async (viewer: ChatUser) =>
+      (await chat.send(ChatRpc.listRooms, { viewerId: viewer.userId })).find(
+        (room) => room.id === secret.id,
+      )?.unread;
+
+    expect(await unreadOf(bob)).toBe(3);
+    expect(await unreadOf(ada)).toBe(0); // one's own messages are read
+    expect(await unreadOf(eve)).toBeUndefined(); // not even listed
+
+    await expectOk(bobSocket, ChatSocket.markRead, { roomId: secret.id, messageId: sent[1]?.id });
+    await expectOk(bobSocket, ChatSocket.markRead, { roomId: secret.id, messageId: sent[0]?.id });
+    expect(await unreadOf(bob)).toBe(1); // a marker never moves back
+  });
+
+  it('pages through the history newest first, without gaps or repeats', async () => {
+    const ada = newUser('ada');
+    const socket = await client(ada);
+    const room = await expectOk<RoomView>(socket, ChatSocket.createRoom, {
+      name: `paging-${randomUUID().slice(0, 6)}`,
+      kind: 'public',
+    });
+    const messages = app.get(MessagesService);
+    const write = (text: string) =>
+      messages.send(ada, { roomId: room.id, text, clientMessageId: randomUUID() });
+    const written: string[] = [];
+    for (let index = 0; index < 23; index += 1) written.push((await write(`m${index}`)).id);
+
+    const read: string[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await chat.send(ChatRpc.history, {
+        viewerId: ada.userId,
+        roomId: room.id,
+        before,
+        limit: 5,
+      });
+      read.push(...page.messages.map((message) => message.id));
+      await write('arrives while paging'); // newer: never on the pages still to come
+      before = page.messages.at(-1)?.id;
+      if (!page.hasMore) break;
+    }
+    expect(read).toEqual([...written].reverse());
+  });
+
+  it('keeps private histories to members and refuses bad requests with their reason', async () => {
+    const [ada, eve] = [newUser('ada'), newUser('eve')];
+    const socket = await client(ada);
+    const room = await expectOk<RoomView>(socket, ChatSocket.createRoom, {
+      name: 'private',
+      kind: 'private',
+    });
+    const failureOf = async (request: { viewerId: string; roomId: string; limit: number }) => {
+      try {
+        await chat.send(ChatRpc.history, request);
+      } catch (error) {
+        if (error instanceof ServiceError) return [error.status, error.errors];
+        throw error;
+      }
+      throw new Error('the request succeeded');
+    };
+    expect(await failureOf({ viewerId: eve.userId, roomId: room.id, limit: 10 })).toEqual([
+      404,
+      { room: ['not found'] },
+    ]);
+    expect(await failureOf({ viewerId: ada.userId, roomId: room.id, limit: 500 })).toEqual([
+      422,
+      { limit: ['must be at most 100'] },
+    ]);
+    expect(await failureOf({ viewerId: ada.userId, roomId: 'x', limit: 10 })).toEqual([
+      422,
+      { roomId: ['is not a valid id'] },
+    ]);
+  });
+
+  it('binds its events queue to the events it handles, and nothing else', async () => {
+    const management = new URL(testInfrastructure.rabbitManagementUrl);
+    const authorization = `Basic ${Buffer.from(
+      `${decodeURIComponent(management.username)}:${decodeURIComponent(management.password)}`,
+    ).toString('base64')}`;
+    management.username = '';
+    management.password = '';
+    const path = `/api/queues/${encodeURIComponent(stack.vhost.name)}/${CHAT_EVENTS_QUEUE}/bindings`;
+    const response = await fetch(new URL(path, management), { headers: { authorization } });
+    const bindings = (await response.json()) as { source: string; routing_key: string }[];
+    expect(
+      bindings
+        .filter((binding) => binding.source === EVENTS_EXCHANGE)
+        .map((binding) => binding.routing_key)
+        .sort(),
+    ).toEqual(['article.created', 'user.registered', 'user.updated']);
+  });
+});

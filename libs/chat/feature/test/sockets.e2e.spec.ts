@@ -1,0 +1,419 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import {
+  ChatRules,
+  ChatSocket,
+  type ChatMessageView,
+  type ChatUser,
+  type PresenceView,
+  type ReadReceiptView,
+  type RoomView,
+  type TypingView,
+} from '@capstone/contracts';
+import { MongoClient, ObjectId } from 'mongodb';
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MissedMessages } from '../src/messages/messages.service.js';
+import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
+import {
+  ask,
+  connect,
+  expectError,
+  expectOk,
+  freshRateWindow,
+  next,
+  record,
+  refusal,
+} from './support/socket-client.js';
+
+/** The chat app as it runs in production, driven with socket.io-client as the web page does. */
+describe('the chat over Socket.IO', () => {
+  let stack: ChatStack;
+  let app: INestApplication;
+  let port: number;
+  let mongo: MongoClient;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    stack = await createChatStack('sockets');
+    app = await stack.start();
+    port = portOf(app);
+    mongo = new MongoClient(stack.mongo.url);
+  });
+
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  afterAll(async () => {
+    await mongo?.close();
+    await stack?.close();
+  });
+
+  /** A connected client of a new user. */
+  async function client(user: ChatUser = newUser()): Promise<Socket & { user: ChatUser }> {
+    const socket = await connect(port, await stack.token(user));
+    sockets.push(socket);
+    return Object.assign(socket, { user });
+  }
+
+  async function publicRoom(owner: Socket, name = `room-${randomUUID().slice(0, 8)}`) {
+    return expectOk<RoomView>(owner, ChatSocket.createRoom, { name, kind: 'public' });
+  }
+
+  const send = (socket: Socket, roomId: string, text: string, clientMessageId = randomUUID()) =>
+    expectOk<ChatMessageView>(socket, ChatSocket.sendMessage, { roomId, text, clientMessageId });
+
+  describe('authentication in the handshake', () => {
+    it('refuses a connection without a token, with a bad one, or with an expired one', async () => {
+      const user = newUser();
+      expect(await refusal(port)).toBe('token is missing');
+      expect(await refusal(port, 'not-a-jwt')).toBe('token is invalid');
+      expect(await refusal(port, await stack.token(user, { forged: true }))).toBe(
+        'token is invalid',
+      );
+      expect(await refusal(port, await stack.token(user, { expiresIn: -10 }))).toBe(
+        'token has expired',
+      );
+    });
+
+    it('accepts a token verified with the keys the auth service serves over the broker', async () => {
+      const socket = await client();
+      expect(socket.connected).toBe(true);
+    });
+
+    it('accepts the token in an Authorization header too', async () => {
+      const { io } = await import('socket.io-client');
+      const socket = io(`http://127.0.0.1:${port}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        extraHeaders: { authorization: `Bearer ${await stack.token(newUser())}` },
+      });
+      sockets.push(socket);
+      await next(socket, 'connect');
+    });
+
+    it('tells a connected client when its token expires, and disconnects it', async () => {
+      const user = newUser();
+      const socket = await connect(port, await stack.token(user, { expiresIn: 2 }));
+      sockets.push(socket);
+      const disconnected = next<string>(socket, 'disconnect');
+      expect(await next(socket, ChatSocket.tokenExpired)).toEqual({ message: 'token has expired' });
+      expect(await disconnected).toBe('io server disconnect');
+    });
+  });
+
+  describe('messages', () => {
+    it('delivers a message to the others in the room and acknowledges the sender once stored', async () => {
+      const [ada, bob] = await Promise.all([client(), client()]);
+      const room = await publicRoom(ada);
+      await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
+      await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
+      const adaReceived = record<ChatMessageView>(ada, ChatSocket.messageCreated);
+      const incoming = next<ChatMessageView>(bob, ChatSocket.messageCreated);
+
+      const text = '  <b>bold?</b> & "quotes" — 😀  ';
+      const clientMessageId = randomUUID();
+      const sent = await send(ada, room.id, text, clientMessageId);
+
+      // The acknowledgement comes only after MongoDB stored the message.
+      const stored = await mongo
+        .db()
+        .collection('messages')
+        .findOne({ _id: new ObjectId(sent.id) });
+      expect(stored).toMatchObject({ text: text.trim(), clientMessageId });
+      expect(sent).toMatchObject({
+        roomId: room.id,
+        author: ada.user,
+        text: text.trim(), // trimmed, never escaped
+        clientMessageId,
+        editedAt: null,
+        deleted: false,
+      });
+      expect(Date.parse(sent.createdAt)).not.toBeNaN();
+      expect(await incoming).toEqual(sent);
+      expect(adaReceived).toEqual([]); // the sender has the acknowledgement instead
+    });
+
+    it('stores a retried send once and answers it with the stored message', async () => {
+      const ada = await client();
+      const room = await publicRoom(ada);
+      const clientMessageId = randomUUID();
+      const [first, second] = await Promise.all([
+        send(ada, room.id, 'once', clientMessageId),
+        send(ada, room.id, 'once', clientMessageId),
+      ]);
+      const third = await send(ada, room.id, 'once, again', clientMessageId);
+      expect(second).toEqual(first);
+      expect(third).toEqual(first);
+      expect(await mongo.db().collection('messages').countDocuments({ clientMessageId })).toBe(1);
+    });
+
+    it('refuses blank, oversized and malformed messages with a reason', async () => {
+      const ada = await client();
+      const room = await publicRoom(ada);
+      const id = randomUUID();
+      expect(
+        await expectError(ada, ChatSocket.sendMessage, {
+          roomId: room.id,
+          text: '   ',
+          clientMessageId: id,
+        }),
+      ).toBe("text: can't be blank");
+      expect(
+        await expectError(ada, ChatSocket.sendMessage, {
+          roomId: room.id,
+          text: 'x'.repeat(ChatRules.textMaxLength + 1),
+          clientMessageId: id,
+        }),
+      ).toBe(`text: is too long (maximum is ${ChatRules.textMaxLength} characters)`);
+      // Characters, not bytes or UTF-16 units: 2000 emoji are fine.
+      await send(ada, room.id, '😀'.repeat(ChatRules.textMaxLength));
+      expect(await expectError(ada, ChatSocket.sendMessage, 'hello')).toBe(
+        'payload: must be an object',
+      );
+      expect(await expectError(ada, ChatSocket.sendMessage, { roomId: 'nope', text: 1 })).toBe(
+        "roomId: is not a valid id; text: must be text; clientMessageId: can't be blank",
+      );
+      expect(
+        await expectError(ada, ChatSocket.sendMessage, {
+          roomId: new ObjectId().toHexString(),
+          text: 'hi',
+          clientMessageId: id,
+        }),
+      ).toBe('room: not found');
+    });
+
+    it('closes a connection that sends a frame larger than the payload limit', async () => {
+      const ada = await client();
+      const room = await publicRoom(ada);
+      const disconnected = next<string>(ada, 'disconnect');
+      ada.emit(ChatSocket.sendMessage, {
+        roomId: room.id,
+        text: 'x'.repeat(ChatRules.payloadMaxBytes + 1),
+        clientMessageId: randomUUID(),
+      });
+      expect(await disconnected).toBe('transport close');
+      expect(
+        await mongo
+          .db()
+          .collection('messages')
+          .countDocuments({ roomId: new ObjectId(room.id) }),
+      ).toBe(0);
+    });
+
+    it('lets only the author edit or delete a message, and tells the room', async () => {
+      const [ada, bob] = await Promise.all([client(), client()]);
+      const room = await publicRoom(ada);
+      await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
+      const sent = await send(ada, room.id, 'first version');
+
+      expect(
+        await expectError(bob, ChatSocket.editMessage, { messageId: sent.id, text: 'hijacked' }),
+      ).toBe('message: is not yours');
+      expect(await expectError(bob, ChatSocket.deleteMessage, { messageId: sent.id })).toBe(
+        'message: is not yours',
+      );
+
+      const edited = next<ChatMessageView>(bob, ChatSocket.messageEdited);
+      const afterEdit = await expectOk<ChatMessageView>(ada, ChatSocket.editMessage, {
+        messageId: sent.id,
+        text: 'second version',
+      });
+      expect(afterEdit).toMatchObject({ id: sent.id, text: 'second version', deleted: false });
+      expect(afterEdit.editedAt).not.toBeNull();
+      expect(await edited).toEqual(afterEdit);
+
+      const deleted = next<ChatMessageView>(bob, ChatSocket.messageDeleted);
+      const afterDelete = await expectOk<ChatMessageView>(ada, ChatSocket.deleteMessage, {
+        messageId: sent.id,
+      });
+      expect(afterDelete).toMatchObject({ id: sent.id, text: '', deleted: true });
+      expect(await deleted).toEqual(afterDelete);
+      expect(
+        await expectError(ada, ChatSocket.editMessage, { messageId: sent.id, text: 'back' }),
+      ).toBe('message: has been deleted');
+    });
+
+    it('limits how many messages a user sends, across all their connections', async () => {
+      const user = newUser('chatty');
+      const [first, second] = [await client(user), await client(user)];
+      const room = await publicRoom(first);
+      await freshRateWindow(ChatRules.rateWindowMs);
+      const results = await Promise.all(
+        Array.from({ length: ChatRules.messagesPerWindow + 2 }, (_, index) =>
+          ask<ChatMessageView>(index % 2 ? second : first, ChatSocket.sendMessage, {
+            roomId: room.id,
+            text: `message ${index}`,
+            clientMessageId: randomUUID(),
+          }),
+        ),
+      );
+      expect(results.filter((ack) => ack.ok)).toHaveLength(ChatRules.messagesPerWindow);
+      const refused = results.filter((ack) => !ack.ok);
+      expect(refused).toHaveLength(2);
+      for (const ack of refused) {
+        expect(ack).toMatchObject({
+          ok: false,
+          error: expect.stringMatching(
+            /^rate limit: at most 10 messages every 5 seconds; try again in \d s$/,
+          ),
+        });
+      }
+      expect(first.connected && second.connected).toBe(true);
+    });
+  });
+
+  describe('private rooms and direct conversations', () => {
+    it('keeps a private room closed to non-members, over the socket', async () => {
+      const [ada, bob, eve] = await Promise.all([client(), client(), client()]);
+      const room = await expectOk<RoomView>(ada, ChatSocket.createRoom, {
+        name: 'secret plans',
+        kind: 'private',
+        members: [bob.user.username.toUpperCase()],
+      });
+      expect(room).toMatchObject({ kind: 'private', memberCount: 2, peer: null, unread: 0 });
+      const sent = await send(ada, room.id, 'for members only');
+
+      await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
+      expect(await expectError(eve, ChatSocket.joinRoom, { roomId: room.id })).toBe(
+        'room: not found',
+      );
+      expect(
+        await expectError(eve, ChatSocket.sendMessage, {
+          roomId: room.id,
+          text: 'let me in',
+          clientMessageId: randomUUID(),
+        }),
+      ).toBe('room: not found');
+      expect(
+        await expectError(eve, ChatSocket.missedSince, { roomId: room.id, after: sent.id }),
+      ).toBe('room: not found');
+      expect(await expectError(eve, ChatSocket.typing, { roomId: room.id, typing: true })).toBe(
+        'room: join it first',
+      );
+      expect(
+        await expectError(eve, ChatSocket.markRead, { roomId: room.id, messageId: sent.id }),
+      ).toBe('room: not found');
+      expect(
+        await expectError(eve, ChatSocket.createRoom, {
+          name: 'x',
+          kind: 'private',
+          members: ['nobody-at-all'],
+        }),
+      ).toBe('members: unknown users: nobody-at-all');
+    });
+
+    it('opens one direct conversation per pair of users, named after the other person', async () => {
+      const [ada, bob] = await Promise.all([client(), client()]);
+      const fromAda = await expectOk<RoomView>(ada, ChatSocket.openDirect, {
+        username: bob.user.username,
+      });
+      const fromBob = await expectOk<RoomView>(bob, ChatSocket.openDirect, {
+        username: ada.user.username,
+      });
+      expect(fromBob.id).toBe(fromAda.id);
+      expect(fromAda).toMatchObject({
+        kind: 'direct',
+        name: bob.user.username,
+        peer: bob.user,
+        memberCount: 2,
+      });
+      expect(fromBob).toMatchObject({ name: ada.user.username, peer: ada.user });
+      expect(await expectError(ada, ChatSocket.openDirect, { username: ada.user.username })).toBe(
+        "username: can't be yourself",
+      );
+      expect(await expectError(ada, ChatSocket.openDirect, { username: 'no-such-user' })).toBe(
+        'user: not found',
+      );
+    });
+  });
+
+  describe('presence, typing and read receipts', () => {
+    it('shows who is in a room as people join, leave and disconnect', async () => {
+      const [ada, bob] = await Promise.all([client(), client()]);
+      const room = await publicRoom(ada);
+      const online = (view: PresenceView) => view.online.map((user) => user.username).sort();
+
+      const adaAlone = next<PresenceView>(ada, ChatSocket.presence);
+      await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
+      expect(online(await adaAlone)).toEqual([ada.user.username]);
+
+      const both = next<PresenceView>(ada, ChatSocket.presence, (view) => view.online.length === 2);
+      await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
+      expect(online(await both)).toEqual([ada.user.username, bob.user.username].sort());
+
+      const bobLeft = next<PresenceView>(
+        ada,
+        ChatSocket.presence,
+        (view) => view.online.length === 1,
+      );
+      await expectOk(bob, ChatSocket.leaveRoom, { roomId: room.id });
+      expect(online(await bobLeft)).toEqual([ada.user.username]);
+
+      await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
+      const bobGone = next<PresenceView>(
+        ada,
+        ChatSocket.presence,
+        (view) => view.online.length === 1,
+      );
+      bob.close();
+      expect(online(await bobGone)).toEqual([ada.user.username]);
+    });
+
+    it('tells the others who is typing, and the room who has read what', async () => {
+      const [ada, bob] = await Promise.all([client(), client()]);
+      const room = await publicRoom(ada);
+      await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
+      await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
+      const adaTyping = record<TypingView>(ada, ChatSocket.typingChanged);
+
+      const typing = next<TypingView>(bob, ChatSocket.typingChanged);
+      await expectOk(ada, ChatSocket.typing, { roomId: room.id, typing: true });
+      expect(await typing).toEqual({ roomId: room.id, user: ada.user, typing: true });
+      expect(adaTyping).toEqual([]);
+
+      const sent = await send(ada, room.id, 'read me');
+      const receipt = next<ReadReceiptView>(ada, ChatSocket.readReceipt);
+      await expectOk(bob, ChatSocket.markRead, { roomId: room.id, messageId: sent.id });
+      expect(await receipt).toEqual({ roomId: room.id, user: bob.user, messageId: sent.id });
+    });
+  });
+
+  it('gives a client that reconnects everything it missed, oldest first', async () => {
+    const [ada, bob] = await Promise.all([client(), client()]);
+    const room = await publicRoom(ada);
+    await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
+    const seen = next<ChatMessageView>(bob, ChatSocket.messageCreated);
+    await send(ada, room.id, 'before the break');
+    const lastSeen = await seen;
+    bob.close();
+
+    const missed: ChatMessageView[] = [];
+    for (let index = 0; index < 5; index += 1)
+      missed.push(await send(ada, room.id, `missed ${index}`));
+
+    const back = await client(bob.user);
+    const page = await expectOk<MissedMessages>(back, ChatSocket.missedSince, {
+      roomId: room.id,
+      after: lastSeen.id,
+      limit: 3,
+    });
+    expect(page.hasMore).toBe(true);
+    const rest = await expectOk<MissedMessages>(back, ChatSocket.missedSince, {
+      roomId: room.id,
+      after: page.messages.at(-1)?.id,
+    });
+    expect(rest.hasMore).toBe(false);
+    expect([...page.messages, ...rest.messages]).toEqual(missed);
+  });
+
+  it('answers health probes on its HTTP port, next to Socket.IO', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      checks: { mongodb: { state: 'up' }, redis: { state: 'up' }, rabbitmq: { state: 'up' } },
+    });
+  });
+});
