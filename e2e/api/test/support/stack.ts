@@ -2,10 +2,13 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { loadAuthConfig, startAuthService, type AuthConfig } from '@capstone/auth-feature';
 import { loadBlogConfig, startBlogService } from '@capstone/blog-feature';
+import { loadChatConfig, startChatService } from '@capstone/chat-feature';
 import { loadGatewayConfig, startGateway, type GatewayConfig } from '@capstone/gateway-feature';
 import {
   createTestDatabase,
   createTestKeyspace,
+  createTestMongoDatabase,
+  freePort,
   createTestVhost,
   testInfrastructure,
   type TestDatabase,
@@ -55,6 +58,8 @@ export interface Stack {
   readonly gateway: INestApplication;
   readonly auth: INestApplication;
   readonly blog: INestApplication;
+  /** Started only when asked for (`{ chat: true }`): it needs MongoDB and takes longer. */
+  readonly chat?: INestApplication;
   readonly authConfig: AuthConfig;
   readonly gatewayConfig: GatewayConfig;
   readonly vhost: TestVhost;
@@ -76,7 +81,7 @@ function listeningUrl(app: INestApplication): string {
  */
 export async function startStack(
   label: string,
-  overrides: { gateway?: Partial<GatewayConfig>; auth?: Partial<AuthConfig> } = {},
+  overrides: { gateway?: Partial<GatewayConfig>; auth?: Partial<AuthConfig>; chat?: boolean } = {},
 ): Promise<Stack> {
   const [database, blogDatabase, vhost] = await Promise.all([
     createTestDatabase(label),
@@ -97,6 +102,8 @@ export async function startStack(
     PORT: 0,
     ...overrides.auth,
   };
+  const chatDatabase = overrides.chat ? createTestMongoDatabase(label) : undefined;
+  const chatPort = await freePort();
   const gatewayConfig: GatewayConfig = {
     ...loadGatewayConfig({
       NODE_ENV: 'test',
@@ -107,6 +114,7 @@ export async function startStack(
       BROKER_TIMEOUT_MS: '3000',
     }),
     PORT: 0,
+    CHAT_URL: `http://127.0.0.1:${chatPort}`,
     ...overrides.gateway,
   };
   const auth = await startAuthService(authConfig);
@@ -119,6 +127,19 @@ export async function startStack(
     }),
     PORT: 0,
   });
+  const chat = chatDatabase
+    ? await startChatService({
+        ...loadChatConfig({
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'warn',
+          MONGO_URL: chatDatabase.url,
+          REDIS_URL: testInfrastructure.redisUrl,
+          REDIS_KEY_PREFIX: `${keyspace.prefix}chat:`,
+          AMQP_URL: vhost.url,
+        }),
+        PORT: chatPort,
+      })
+    : undefined;
   const gateway = await startGateway(gatewayConfig);
 
   return {
@@ -126,6 +147,7 @@ export async function startStack(
     gateway,
     auth,
     blog,
+    ...(chat ? { chat } : {}),
     authConfig,
     gatewayConfig,
     vhost,
@@ -134,8 +156,14 @@ export async function startStack(
     signingKey: privateKey,
     stop: async () => {
       await gateway.close();
-      await Promise.all([auth.close(), blog.close()]);
-      await Promise.all([database.drop(), blogDatabase.drop(), vhost.drop(), keyspace.drop()]);
+      await Promise.all([auth.close(), blog.close(), chat?.close()]);
+      await Promise.all([
+        database.drop(),
+        blogDatabase.drop(),
+        chatDatabase?.drop(),
+        vhost.drop(),
+        keyspace.drop(),
+      ]);
     },
   };
 }
