@@ -15,7 +15,15 @@ const databases = {
 const apps = [
   { name: 'auth', env: { PORT: process.env.AUTH_PORT ?? '3001', DATABASE_URL: databases.auth } },
   { name: 'blog', env: { PORT: process.env.BLOG_PORT ?? '3002', DATABASE_URL: databases.blog } },
-  { name: 'gateway', env: { PORT: process.env.PORT ?? '3000' } },
+  // MONGO_URL, REDIS_URL and AMQP_URL come from the environment, localhost by default.
+  { name: 'chat', env: { PORT: process.env.CHAT_PORT ?? '3003' } },
+  {
+    name: 'gateway',
+    env: {
+      PORT: process.env.PORT ?? '3000',
+      CHAT_URL: `http://127.0.0.1:${process.env.CHAT_PORT ?? '3003'}`,
+    },
+  },
 ];
 
 async function ensureDatabase(url) {
