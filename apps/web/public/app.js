@@ -15,6 +15,7 @@ const state = {
   newestId: null,
   typing: new Map(),
   typingSentAt: 0,
+  loadingOlder: false,
 };
 
 // ---- REST ---------------------------------------------------------------------------------
@@ -346,6 +347,15 @@ function bindChatForms() {
     state.socket.emit('typing', { roomId: state.room.id, typing: true });
   });
   $('#older').addEventListener('click', () => loadOlder().catch(showChatError));
+  // History on scroll: reaching the top loads the page before it.
+  $('#messages').addEventListener('scroll', () => {
+    if ($('#messages').scrollTop === 0 && !$('#older').hidden && !state.loadingOlder) {
+      state.loadingOlder = true;
+      loadOlder()
+        .catch(showChatError)
+        .finally(() => (state.loadingOlder = false));
+    }
+  });
   $('#new-room-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const name = String(new FormData(event.target).get('name')).trim();
