@@ -4,13 +4,16 @@ import { describe, expect, it } from 'vitest';
 import {
   appNamed,
   apps,
+  type AppName,
   backendApps,
   builtFile,
   configProblems,
   containerRequiredVariables,
+  databasesOf,
   healthPaths,
   knownVariables,
   listeningPort,
+  loadedConfig,
   migrateName,
   migratingApps,
   repoRoot,
@@ -34,6 +37,15 @@ import { environmentOf, parseDockerfile } from './support/dockerfile.js';
 
 const compose = loadCompose();
 const serviceNames = Object.keys(compose.services);
+
+/** An app's compose environment over its image's ENV, as the container gets it. */
+function containerEnvironment(name: AppName): Record<string, string> {
+  const app = appNamed(name);
+  return {
+    ...environmentOf(parseDockerfile(app.dockerfile).final),
+    ...serviceEnvironment(service(compose, app.name)),
+  };
+}
 
 /** Ports a browser or tool on another machine may reach: the API, and RabbitMQ's UI for learners. */
 const openToTheNetwork: Record<string, number[]> = { gateway: [3000], rabbitmq: [15672] };
@@ -163,6 +175,59 @@ describe('docker-compose.yml', () => {
     );
     expect(databasesCreatedAtInit(service(compose, 'postgres'))).toEqual(
       expect.arrayContaining(databases),
+    );
+  });
+
+  it('gives every app with a database, PostgreSQL or MongoDB, one of its own, by name', () => {
+    const databases = apps.flatMap((app) =>
+      databasesOf(serviceEnvironment(service(compose, app.name))),
+    );
+    expect(databases).toContain('mongo:27017/chat');
+    for (const database of databases) expect(database, 'names a database').toMatch(/\/\w+$/);
+    expect(new Set(databases).size, `one database each: ${databases.join(', ')}`).toBe(
+      databases.length,
+    );
+  });
+
+  it('runs MongoDB with a health check the mongo image can run (mongosh; images from 6 on have no mongo shell)', () => {
+    const mongo = service(compose, 'mongo');
+    const major = Number(/^mongo:(\d+)/.exec(mongo.image ?? '')?.[1]);
+    expect(major).toBeGreaterThanOrEqual(6);
+    const command = healthcheckCommand(mongo) ?? '';
+    expect(command).toMatch(/^CMD(-SHELL)? mongosh\b/);
+    expect(command).toContain('ping');
+  });
+
+  it('forwards Socket.IO from the gateway to the chat service, on the port the chat listens on', () => {
+    const chatUrl = new URL(
+      String(loadedConfig(appNamed('gateway'), containerEnvironment('gateway'))['CHAT_URL']),
+    );
+    expect(chatUrl.hostname).toBe('chat');
+    expect(Number(chatUrl.port || 80)).toBe(
+      listeningPort(appNamed('chat'), containerEnvironment('chat')),
+    );
+  });
+
+  it('has the chat accept the tokens the gateway accepts: the same issuer and audience', () => {
+    const claims = (name: AppName) => {
+      const config = loadedConfig(appNamed(name), containerEnvironment(name));
+      return { issuer: config['JWT_ISSUER'], audience: config['JWT_AUDIENCE'] };
+    };
+    expect(claims('chat')).toEqual(claims('gateway'));
+  });
+
+  it('keeps the gateway’s and the chat’s keys apart in the Redis they share', () => {
+    const redis = (name: AppName) => {
+      const config = loadedConfig(appNamed(name), containerEnvironment(name));
+      return { url: String(config['REDIS_URL']), prefix: String(config['REDIS_KEY_PREFIX']) };
+    };
+    const [gateway, chat] = [redis('gateway'), redis('chat')];
+    expect(chat.url).toBe(gateway.url);
+    expect(chat.prefix.startsWith(gateway.prefix), 'the chat prefix is inside the gateway’s').toBe(
+      false,
+    );
+    expect(gateway.prefix.startsWith(chat.prefix), 'the gateway prefix is inside the chat’s').toBe(
+      false,
     );
   });
 

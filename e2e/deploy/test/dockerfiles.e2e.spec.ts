@@ -133,8 +133,8 @@ describe('.dockerignore', () => {
       'package-lock.json',
       'nx.json',
       'tsconfig.base.json',
-      'apps/auth/src/main.ts',
-      'apps/blog/src/main.ts',
+      ...apps.map((app) => `apps/${app.name}/src/main.ts`),
+      'libs/chat/feature/src/index.ts',
       'libs/shared/config/src/index.ts',
     ]) {
       expect(dockerIgnores(path), path).toBe(false);

@@ -9,14 +9,18 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Service } from 'kubernetes-models/v1/Service';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  appNamed,
   apps,
   builtFile,
   configProblems,
   containerRequiredVariables,
+  databasesOf,
   healthPaths,
   listeningPort,
+  loadedConfig,
   migrateName,
   migratingApps,
+  type AppName,
   type AppUnderTest,
 } from './support/apps.js';
 import { last, parseDockerfile } from './support/dockerfile.js';
@@ -70,6 +74,12 @@ function expectSecureContainer(app: AppUnderTest, spec: IPodSpec, container: ICo
 function appEnvironment(manifests: readonly Manifest[], app: AppUnderTest): Record<string, string> {
   const container = onlyContainer(podSpec(named(manifests, Deployment.is, app.name)));
   return containerEnvironment(manifests, container).values;
+}
+
+/** The configuration the app's pods run with, defaults applied. */
+function appConfig(manifests: readonly Manifest[], name: AppName): Record<string, unknown> {
+  const app = appNamed(name);
+  return loadedConfig(app, appEnvironment(manifests, app));
 }
 
 /** The environment the app gets must hold what it needs and pass its own validation. */
@@ -215,15 +225,52 @@ describe.each([
     });
   });
 
-  it('gives each app with a database its own', () => {
-    const databases = apps
-      .map((app) => appEnvironment(manifests, app)['DATABASE_URL'])
-      .filter((url): url is string => url !== undefined)
-      .map((url) => new URL(url).pathname.replace(/^\//, ''));
-    expect(databases.length).toBeGreaterThanOrEqual(2);
+  it('gives every app with a database, PostgreSQL or MongoDB, one of its own, by name', () => {
+    const databases = apps.flatMap((app) => databasesOf(appEnvironment(manifests, app)));
+    // auth and blog on PostgreSQL, the chat on MongoDB.
+    expect(databases.length).toBeGreaterThanOrEqual(3);
+    for (const database of databases) expect(database, 'names a database').toMatch(/\/\w+$/);
     expect(new Set(databases).size, `one database each: ${databases.join(', ')}`).toBe(
       databases.length,
     );
+  });
+
+  it('forwards Socket.IO from the gateway to the chat Service, which reaches the chat pods', () => {
+    const chatUrl = new URL(String(appConfig(manifests, 'gateway')['CHAT_URL']));
+    const service = named(manifests, Service.is, chatUrl.hostname);
+    const servicePort = service.spec?.ports?.find(
+      (port) => port.port === Number(chatUrl.port || 80),
+    );
+    expect(servicePort, `the ${chatUrl.hostname} Service serves ${chatUrl.host}`).toBeDefined();
+    const chat = named(manifests, Deployment.is, 'chat');
+    expect(matchesSelector(chat.spec?.template.metadata?.labels, service.spec?.selector)).toBe(
+      true,
+    );
+    const container = onlyContainer(podSpec(chat));
+    expect(resolvePort(container.ports, servicePort?.targetPort ?? servicePort?.port)).toBe(
+      listeningPort(appNamed('chat'), appEnvironment(manifests, appNamed('chat'))),
+    );
+  });
+
+  // With ClientIP affinity, every connection a gateway pod forwards would land on one chat pod.
+  it('spreads the chat connections over the chat pods: no session affinity on its Service', () => {
+    const service = named(manifests, Service.is, 'chat');
+    expect(service.spec?.sessionAffinity ?? 'None').toBe('None');
+  });
+
+  it('has the chat accept the tokens the gateway accepts: the same issuer and audience', () => {
+    const claims = (name: AppName) => {
+      const config = appConfig(manifests, name);
+      return { issuer: config['JWT_ISSUER'], audience: config['JWT_AUDIENCE'] };
+    };
+    expect(claims('chat')).toEqual(claims('gateway'));
+  });
+
+  it('gives the gateway and the chat Redis key prefixes apart, so that they may share one Redis', () => {
+    const gateway = String(appConfig(manifests, 'gateway')['REDIS_KEY_PREFIX']);
+    const chat = String(appConfig(manifests, 'chat')['REDIS_KEY_PREFIX']);
+    expect(chat.startsWith(gateway), `${chat} is inside ${gateway}`).toBe(false);
+    expect(gateway.startsWith(chat), `${gateway} is inside ${chat}`).toBe(false);
   });
 
   it('connects every app to the same RabbitMQ virtual host, where they find each other', () => {
@@ -232,18 +279,24 @@ describe.each([
     expect([...brokers][0]).toBeDefined();
   });
 
-  it('keeps at most one gateway pod out during voluntary disruptions', () => {
-    const gateway = named(manifests, Deployment.is, 'gateway');
-    const budgets = manifests
-      .filter(PodDisruptionBudget.is)
-      .filter((item) =>
-        matchesSelector(gateway.spec?.template.metadata?.labels, item.spec?.selector?.matchLabels),
-      );
-    expect(budgets).toHaveLength(1);
-    const budget = budgets[0]?.spec;
-    expect(budget?.maxUnavailable ?? budget?.minAvailable).toBeDefined();
-    if (budget?.maxUnavailable !== undefined) expect(budget.maxUnavailable).toBe(1);
-  });
+  it.each(['gateway', 'chat'])(
+    'keeps at most one %s pod out during voluntary disruptions',
+    (name) => {
+      const deployment = named(manifests, Deployment.is, name);
+      const budgets = manifests
+        .filter(PodDisruptionBudget.is)
+        .filter((item) =>
+          matchesSelector(
+            deployment.spec?.template.metadata?.labels,
+            item.spec?.selector?.matchLabels,
+          ),
+        );
+      expect(budgets).toHaveLength(1);
+      const budget = budgets[0]?.spec;
+      expect(budget?.maxUnavailable ?? budget?.minAvailable).toBeDefined();
+      if (budget?.maxUnavailable !== undefined) expect(budget.maxUnavailable).toBe(1);
+    },
+  );
 
   it('routes / to the gateway Service through an Ingress ready for WebSockets', () => {
     const ingresses = manifests.filter(Ingress.is);
@@ -270,6 +323,15 @@ describe.each([
     ).toBeGreaterThanOrEqual(3600);
   });
 
+  it('sends every path to the gateway, the browser’s one origin (Socket.IO included)', () => {
+    const backends = manifests
+      .filter(Ingress.is)
+      .flatMap((ingress) => ingress.spec?.rules ?? [])
+      .flatMap((rule) => rule.http?.paths ?? [])
+      .map((path) => `${path.path} → ${path.backend.service?.name}`);
+    expect(backends).toEqual(['/ → gateway']);
+  });
+
   if (overlay === 'k8s/overlays/dev') {
     it('runs one replica of each app', () => {
       for (const app of apps) {
@@ -285,6 +347,14 @@ describe.each([
           .map((url) => new URL(url).host),
       );
       expect([...servers]).toEqual(['postgresql:5432']);
+    });
+
+    it('points the chat at the Helm-style mongodb service, and at the Redis the gateway uses', () => {
+      const chat = appEnvironment(manifests, appNamed('chat'));
+      const gateway = appEnvironment(manifests, appNamed('gateway'));
+      expect(new URL(chat['MONGO_URL'] ?? '').host).toBe('mongodb:27017');
+      expect(new URL(chat['REDIS_URL'] ?? '').host).toBe('redis-master:6379');
+      expect(chat['REDIS_URL']).toBe(gateway['REDIS_URL']);
     });
 
     it('gives auth a signing key it can load', async () => {
@@ -312,6 +382,11 @@ describe.each([
         expect(container.image).toBe(`${imageOf(app)}:latest`);
       }
       expect(named(manifests, Deployment.is, 'gateway').spec?.replicas).toBe(2);
+    });
+
+    it('runs two chat pods from the start and never scales below two: scale-out is the point', () => {
+      expect(named(manifests, Deployment.is, 'chat').spec?.replicas).toBe(2);
+      expect(named(manifests, HorizontalPodAutoscaler.is, 'chat').spec?.minReplicas).toBe(2);
     });
   }
 });

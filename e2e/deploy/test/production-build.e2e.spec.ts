@@ -1,16 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  ARTICLES_ROOM_NAME,
+  ChatSocket,
+  type ChatMessageView,
+  type MessagePage,
+  type RoomView,
+  type SocketAck,
+} from '@capstone/contracts';
+import {
   createTestDatabase,
   createTestKeyspace,
+  createTestMongoDatabase,
   createTestVhost,
   freePort,
   waitFor,
   type TestDatabase,
   type TestKeyspace,
+  type TestMongoDatabase,
   type TestVhost,
 } from '@capstone/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   appNamed,
   apps,
@@ -52,7 +64,8 @@ function composeEnvironment(serviceName: string, image: AppName): Record<string,
 
 /**
  * Which local test server stands in for a compose URL: each PostgreSQL database on its own
- * (`postgres/auth`, `postgres/blog`: every app owns one), every other store by its service name.
+ * (`postgres/auth`, `postgres/blog`: every app owns one), every other store, and an app another
+ * one calls (the gateway's CHAT_URL names `chat`), by its service name.
  */
 function storeKey(url: string, store: string): string {
   const database = new URL(url).pathname.replace(/^\//, '');
@@ -91,6 +104,7 @@ function hostEnvironment(
 const readyChecks: Record<AppName, string[]> = {
   auth: ['postgres', 'rabbitmq'],
   blog: ['postgres', 'rabbitmq'],
+  chat: ['mongodb', 'redis', 'rabbitmq'],
   gateway: ['rabbitmq', 'redis'],
 };
 
@@ -129,11 +143,42 @@ async function readiness(app: AppProcess, port: number): Promise<Reply> {
   });
 }
 
+/** A Socket.IO client as the web page opens one: WebSocket transport only, no reconnection. */
+function openSocket(url: string, auth: Record<string, string>): Socket {
+  return io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+}
+
+/** Resolves when the server accepts the connection; rejects with its `connect_error`. */
+function connected(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('neither connect nor connect_error')), 10_000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** Emits an event and returns the data of its acknowledgement; fails with the error it names. */
+async function expectAck<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  const ack = (await socket.timeout(10_000).emitWithAck(event, payload)) as SocketAck<T>;
+  if (!ack.ok) throw new Error(`${event} was refused: ${ack.error}`);
+  return ack.data;
+}
+
 describe('the production builds, run as their containers run them', () => {
   let databases: TestDatabase[] = [];
+  let mongo: TestMongoDatabase;
   let vhost: TestVhost;
   let keyspace: TestKeyspace;
+  let chatKeyspace: TestKeyspace;
   let stores: Record<string, string>;
+  /** The port each app will listen on, chosen up front so that the others can be told it. */
+  const ports = new Map<AppName, number>();
 
   beforeAll(async () => {
     for (const app of apps) runNx(`${app.name}:build`);
@@ -143,11 +188,24 @@ describe('the production builds, run as their containers run them', () => {
       Promise.all(names.map((name) => createTestDatabase(`deploy_${name.replace('/', '_')}`))),
       createTestVhost('deploy'),
     ]);
+    mongo = createTestMongoDatabase('deploy_chat');
+    // One Redis, as in compose; a fresh key prefix for the gateway and another for the chat.
     keyspace = createTestKeyspace('deploy');
+    chatKeyspace = createTestKeyspace('deploy-chat');
+    for (const app of apps) {
+      let port = await freePort();
+      while ([...ports.values()].includes(port)) port = await freePort();
+      ports.set(app.name, port);
+    }
     stores = {
       ...Object.fromEntries(names.map((name, index) => [name, databases[index]?.url ?? ''])),
+      mongo: mongo.url,
       rabbitmq: vhost.url,
       redis: keyspace.url,
+      // An app another one calls by its compose service name: the gateway's CHAT_URL names `chat`.
+      ...Object.fromEntries(
+        apps.map((app) => [app.name, `http://127.0.0.1:${ports.get(app.name)}`]),
+      ),
     };
   }, 300_000);
 
@@ -155,8 +213,10 @@ describe('the production builds, run as their containers run them', () => {
     await AppProcess.stopAll();
     await Promise.all([
       ...databases.map((database) => database.drop()),
+      mongo?.drop(),
       vhost?.drop(),
       keyspace?.drop(),
+      chatKeyspace?.drop(),
     ]);
   });
 
@@ -179,17 +239,31 @@ describe('the production builds, run as their containers run them', () => {
     const gatewayUrl = (path: string) => `http://127.0.0.1:${running.get('gateway')?.port}${path}`;
     /** What the apps printed, to explain a failed request through the gateway. */
     const outputs = () => [...running.values()].map(({ child }) => child.describe()).join('\n');
+    const sockets: Socket[] = [];
+    let username: string;
     let token: string;
     let slug: string;
 
+    afterEach(() => {
+      for (const socket of sockets.splice(0)) socket.close();
+    });
+
     async function startApp(app: AppName, environment: Record<string, string>) {
-      const port = await freePort();
+      const port = ports.get(app) ?? (await freePort());
       const child = AppProcess.start(app, imageCommand(app), {
         ...environment,
         PORT: String(port),
       });
       running.set(app, { child, port });
       return readiness(child, port);
+    }
+
+    /** The environment compose gives the app, its stores and the other apps replaced by local ones. */
+    function appEnvironment(app: AppName): Record<string, string> {
+      const environment = hostEnvironment(app, app, stores);
+      if (app === 'chat') return { ...environment, REDIS_KEY_PREFIX: chatKeyspace.prefix };
+      if (app === 'gateway') return { ...environment, REDIS_KEY_PREFIX: keyspace.prefix };
+      return environment;
     }
 
     // The order compose starts them in: migrations, then the services behind the gateway, then it.
@@ -208,23 +282,22 @@ describe('the production builds, run as their containers run them', () => {
       }
 
       it(`starts ${app.name} in production mode and reports it ready`, async () => {
-        const ready = await startApp(app.name, hostEnvironment(app.name, app.name, stores));
+        const ready = await startApp(app.name, appEnvironment(app.name));
         expect(ready.status).toBe(200);
         expect(ready.body).toEqual({ status: 'ok', checks: allUp(app.name) });
       });
     }
 
-    it('starts the gateway in production mode and reports it ready', async () => {
-      const ready = await startApp('gateway', {
-        ...hostEnvironment('gateway', 'gateway', stores),
-        REDIS_KEY_PREFIX: keyspace.prefix,
-      });
+    it('starts the gateway in production mode, forwarding Socket.IO to that chat, and reports it ready', async () => {
+      const environment = appEnvironment('gateway');
+      expect(environment['CHAT_URL']).toBe(`http://127.0.0.1:${running.get('chat')?.port}`);
+      const ready = await startApp('gateway', environment);
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: 'ok', checks: allUp('gateway') });
     });
 
     it('signs a user up through the gateway with 201', async () => {
-      const username = `deploy${Date.now().toString(36)}`;
+      username = `deploy${Date.now().toString(36)}`;
       const reply = await request(gatewayUrl('/api/users'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -275,6 +348,74 @@ describe('the production builds, run as their containers run them', () => {
       expect(second.headers.get('x-cache')).toBe('HIT');
       expect(second.body).toEqual(first.body);
     });
+
+    it('accepts a Socket.IO connection through the gateway with the sign-up token, WebSocket only', async () => {
+      const socket = openSocket(gatewayUrl(''), { token });
+      sockets.push(socket);
+      await connected(socket).catch((error: unknown) => {
+        throw new Error(`the connection was refused: ${String(error)}\n${outputs()}`);
+      });
+      expect(socket.connected).toBe(true);
+      expect(socket.io.engine.transport.name).toBe('websocket');
+    });
+
+    it('refuses a Socket.IO connection without a token with a connect_error that says so', async () => {
+      const socket = openSocket(gatewayUrl(''), {});
+      sockets.push(socket);
+      await expect(connected(socket)).rejects.toThrow('token is missing');
+      expect(socket.connected).toBe(false);
+    });
+
+    it('stores a message sent over the socket, and serves it back as history over the REST API', async () => {
+      const socket = await connected(openSocket(gatewayUrl(''), { token }));
+      sockets.push(socket);
+      const room = await expectAck<RoomView>(socket, ChatSocket.createRoom, {
+        name: `deploy-${Date.now().toString(36)}`,
+        kind: 'public',
+      });
+      await expectAck(socket, ChatSocket.joinRoom, { roomId: room.id });
+      const sent = await expectAck<ChatMessageView>(socket, ChatSocket.sendMessage, {
+        roomId: room.id,
+        text: 'Hello from a production build',
+        clientMessageId: randomUUID(),
+      });
+      expect(sent).toMatchObject({ roomId: room.id, text: 'Hello from a production build' });
+
+      const history = await request(gatewayUrl(`/api/chat/rooms/${room.id}/messages`), {
+        headers: { authorization: `Token ${token}` },
+      });
+      expect(history.status, `${JSON.stringify(history.body)}\n${outputs()}`).toBe(200);
+      expect((history.body as MessagePage).messages).toEqual([
+        expect.objectContaining({ id: sent.id, text: 'Hello from a production build' }),
+      ]);
+    });
+
+    it('announces the new article in the #articles room (blog events reach the chat)', async () => {
+      const authorized = { headers: { authorization: `Token ${token}` } };
+      const announcement = await waitFor(
+        async () => {
+          const rooms = await request(gatewayUrl('/api/chat/rooms'), authorized);
+          const articles = (rooms.body as { rooms?: RoomView[] }).rooms?.find(
+            (room) => room.name === ARTICLES_ROOM_NAME,
+          );
+          if (!articles) return undefined;
+          const history = await request(
+            gatewayUrl(`/api/chat/rooms/${articles.id}/messages`),
+            authorized,
+          );
+          return (history.body as MessagePage).messages?.find((message) =>
+            message.text.includes(`(${slug})`),
+          );
+        },
+        { timeoutMs: 15_000, what: `the announcement of ${slug}` },
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${outputs()}`);
+      });
+      expect(announcement.text).toBe(
+        `New article by ${username}: Shipped from a production build (${slug})`,
+      );
+      expect(announcement.author).toBeNull();
+    });
   });
 
   describe('a wrong configuration stops the app with a message that names the variable', () => {
@@ -299,6 +440,17 @@ describe('the production builds, run as their containers run them', () => {
       const { code, output } = await blog.finished(20_000);
       expect(code).not.toBe(0);
       expect(output).toContain('DATABASE_URL');
+    });
+
+    it('the chat with MONGO_URL=postgres://x', async () => {
+      const chat = AppProcess.start('chat with a bad MONGO_URL', imageCommand('chat'), {
+        ...hostEnvironment('chat', 'chat', stores),
+        MONGO_URL: 'postgres://x',
+        PORT: String(await freePort()),
+      });
+      const { code, output } = await chat.finished(20_000);
+      expect(code).not.toBe(0);
+      expect(output).toContain('MONGO_URL');
     });
 
     it('the gateway with AMQP_URL=http://x', async () => {

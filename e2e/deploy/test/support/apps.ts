@@ -2,13 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { authConfigSchema } from '@capstone/auth-feature';
 import { blogConfigSchema } from '@capstone/blog-feature';
+import { chatConfigSchema } from '@capstone/chat-feature';
 import { ConfigError, loadConfig } from '@capstone/config';
 import { gatewayConfigSchema } from '@capstone/gateway-feature';
 import { z } from 'zod';
 
 export const repoRoot = resolve(import.meta.dirname, '../../../..');
 
-export type AppName = 'gateway' | 'auth' | 'blog';
+export type AppName = 'gateway' | 'auth' | 'blog' | 'chat';
 
 /** What the deployment files must agree with, read from each app's code rather than restated. */
 export interface AppUnderTest {
@@ -22,6 +23,7 @@ export const apps: readonly AppUnderTest[] = [
   { name: 'gateway', schema: gatewayConfigSchema, dockerfile: 'apps/gateway/Dockerfile' },
   { name: 'auth', schema: authConfigSchema, dockerfile: 'apps/auth/Dockerfile' },
   { name: 'blog', schema: blogConfigSchema, dockerfile: 'apps/blog/Dockerfile' },
+  { name: 'chat', schema: chatConfigSchema, dockerfile: 'apps/chat/Dockerfile' },
 ];
 
 export const healthPaths = { live: '/health/live', ready: '/health/ready' } as const;
@@ -89,6 +91,34 @@ export function configProblems(app: AppUnderTest, environment: Record<string, st
 }
 
 /**
+ * The configuration the app runs with in this environment, defaults applied, as its `main.ts`
+ * loads it; throws with the app's own message if it would not start.
+ */
+export function loadedConfig(
+  app: AppUnderTest,
+  environment: Record<string, string>,
+): Record<string, unknown> {
+  return loadConfig(app.schema, environment) as Record<string, unknown>;
+}
+
+/** The variables that name an app's own database: PostgreSQL's and MongoDB's. */
+export const databaseVariables = ['DATABASE_URL', 'MONGO_URL'] as const;
+
+/**
+ * The databases an environment points at, as `host/name` (`postgres:5432/auth`,
+ * `mongo:27017/chat`): the same text means the same database on the same server.
+ */
+export function databasesOf(environment: Record<string, string>): string[] {
+  return databaseVariables
+    .map((variable) => environment[variable])
+    .filter((url): url is string => url !== undefined)
+    .map((url) => {
+      const parsed = new URL(url);
+      return `${parsed.host}${parsed.pathname}`;
+    });
+}
+
+/**
  * Where `nx run <app>:build` writes the JavaScript for a source file of the app, relative to the
  * repository root, from the app's tsconfig.app.json (rootDir and outDir).
  */
@@ -128,7 +158,10 @@ export const migratingApps: readonly AppUnderTest[] = apps.filter(hasMigrations)
 /** The name of the one-shot compose service and the Kubernetes Job that migrate the app. */
 export const migrateName = (app: AppUnderTest) => `${app.name}-migrate`;
 
-/** The apps behind the gateway: it sends them requests over RabbitMQ; only the gateway is public. */
+/**
+ * The apps behind the gateway: it sends them requests over RabbitMQ (and forwards Socket.IO to the
+ * chat); only the gateway is public.
+ */
 export const backendApps: readonly AppUnderTest[] = apps.filter((app) => app.name !== 'gateway');
 
 export function appNamed(name: AppName): AppUnderTest {
