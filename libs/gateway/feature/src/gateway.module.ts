@@ -1,9 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
-import { AuthRpc } from '@capstone/contracts';
 import { HealthController, healthIndicators, type HealthIndicator } from '@capstone/health';
 import { BrokerClient } from '@capstone/messaging';
-import { AccessTokenGuard, AccessTokenVerifier } from '@capstone/security';
+import {
+  AccessTokenGuard,
+  AccessTokenVerifier,
+  accessTokenVerifierProvider,
+} from '@capstone/security';
 import { SessionsController } from './auth/sessions.controller.js';
 import { ArticlesController } from './blog/articles.controller.js';
 import { BlogReads } from './blog/blog-reads.js';
@@ -52,15 +55,10 @@ export class GatewayModule {
           provide: GatewayRedis,
           useFactory: () => new GatewayRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX),
         },
-        {
-          provide: AccessTokenVerifier,
-          inject: [AUTH_SERVICE],
-          useFactory: (auth: BrokerClient) =>
-            new AccessTokenVerifier(() => auth.send(AuthRpc.jwks, {}), {
-              issuer: config.JWT_ISSUER,
-              audience: config.JWT_AUDIENCE,
-            }),
-        },
+        accessTokenVerifierProvider(AUTH_SERVICE, {
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
         {
           provide: APP_GUARD,
           inject: [AccessTokenVerifier, Reflector],

@@ -1,2 +1,3 @@
 export * from './access-token-verifier.js';
 export * from './guards.js';
+export * from './access-token-verifier.provider.js';

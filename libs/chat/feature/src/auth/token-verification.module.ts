@@ -1,8 +1,8 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ClientProxyFactory } from '@nestjs/microservices';
-import { AUTH_QUEUE, AuthRpc } from '@capstone/contracts';
+import { AUTH_QUEUE } from '@capstone/contracts';
 import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
-import { AccessTokenVerifier } from '@capstone/security';
+import { AccessTokenVerifier, accessTokenVerifierProvider } from '@capstone/security';
 import type { ChatConfig } from '../chat.config.js';
 
 /** The broker client for the auth service's requests queue. */
@@ -28,15 +28,10 @@ export class TokenVerificationModule {
               config.BROKER_TIMEOUT_MS,
             ),
         },
-        {
-          provide: AccessTokenVerifier,
-          inject: [AUTH_SERVICE],
-          useFactory: (auth: BrokerClient) =>
-            new AccessTokenVerifier(() => auth.send(AuthRpc.jwks, {}), {
-              issuer: config.JWT_ISSUER,
-              audience: config.JWT_AUDIENCE,
-            }),
-        },
+        accessTokenVerifierProvider(AUTH_SERVICE, {
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
       ],
       exports: [AUTH_SERVICE, AccessTokenVerifier],
     };
