@@ -1,8 +1,12 @@
 // Starts the production builds of auth and gateway as separate processes, each with a fresh
 // database, RabbitMQ virtual host and Redis key prefix, for benchmarks. Stops and cleans up after.
+// On request also one or more chat instances, sharing a fresh MongoDB database and a Redis prefix.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
 import pg from 'pg';
 
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -10,8 +14,9 @@ const amqpUrl = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
 const managementUrl =
   process.env.TEST_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const mongoUrl = process.env.TEST_MONGO_URL ?? 'mongodb://127.0.0.1:27017';
 
-async function freePort() {
+export async function freePort() {
   const server = createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
@@ -46,7 +51,54 @@ async function management(method, path) {
     throw new Error(`${method} ${path}: ${response.status}`);
 }
 
-async function waitReady(url) {
+/** Deletes every Redis key that starts with `prefix`. */
+export async function dropRedisKeys(prefix) {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function dropMongoDatabase(name) {
+  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+/** Resident memory of a process in bytes (VmRSS in /proc/<pid>/status), or null if it is gone. */
+export function rssBytes(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ)
+  } catch {
+    return null;
+  }
+}
+
+export async function waitReady(url) {
   for (let attempt = 0; attempt < 100; attempt += 1) {
     try {
       if ((await fetch(url)).status === 200) return;
@@ -60,15 +112,29 @@ async function waitReady(url) {
 
 const APPS = ['auth', 'blog', 'gateway'];
 
-/** Starts auth, blog and gateway from their production builds; returns their URLs and databases. */
-export async function startBenchStack(label, extraEnv = {}) {
-  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...APPS], {
+/**
+ * Starts auth, blog and gateway from their production builds; returns their URLs and databases.
+ * `options.apps` chooses the apps (any of auth, blog, gateway, chat; default auth, blog, gateway)
+ * and `options.chatInstances` how many chat instances to run (default 1), on different ports
+ * with one MongoDB database, one Redis key prefix and the stack's vhost, as replicas would.
+ */
+export async function startBenchStack(label, extraEnv = {}, options = {}) {
+  const apps = options.apps ?? APPS;
+  const chatInstances = apps.includes('chat') ? (options.chatInstances ?? 1) : 0;
+  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...apps], {
     stdio: 'ignore',
   });
   if (build.status !== 0) throw new Error('build failed: run `npm run build` to see why');
 
   const id = `${label}_${Date.now().toString(36)}`;
-  const databases = { auth: `capstone_bench_auth_${id}`, blog: `capstone_bench_blog_${id}` };
+  const databases = Object.fromEntries(
+    ['auth', 'blog']
+      .filter((app) => apps.includes(app))
+      .map((app) => [app, `capstone_bench_${app}_${id}`]),
+  );
+  const mongoDatabase = `capstone_bench_chat_${id}`;
+  const redisKeyPrefix = `capstone-bench:${id}:`;
+  const chatRedisKeyPrefix = `${redisKeyPrefix}chat:`;
   const vhost = `capstone-bench-${id}`;
   for (const name of Object.values(databases)) await admin(`CREATE DATABASE "${name}"`);
   await management('PUT', `/api/vhosts/${vhost}`);
@@ -80,6 +146,13 @@ export async function startBenchStack(label, extraEnv = {}) {
     return url.toString();
   };
   const ports = { auth: await freePort(), blog: await freePort(), gateway: await freePort() };
+  const chatPorts = [];
+  for (let i = 0; i < chatInstances; i += 1) chatPorts.push(await freePort());
+  const mongoDatabaseUrl = (() => {
+    const url = new URL(mongoUrl);
+    url.pathname = `/${mongoDatabase}`;
+    return url.toString();
+  })();
   const common = {
     ...process.env,
     NODE_ENV: 'development',
@@ -93,35 +166,76 @@ export async function startBenchStack(label, extraEnv = {}) {
     gateway: {
       PORT: String(ports.gateway),
       REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: `capstone-bench:${id}:`,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
+      ...(chatInstances > 0 ? { CHAT_URL: `http://127.0.0.1:${chatPorts[0]}` } : {}),
     },
   };
-  const children = APPS.map((app) =>
+  // One entry per process: the chat may run several times, on different ports.
+  const instances = apps.flatMap((app) =>
+    app === 'chat'
+      ? chatPorts.map((port, index) => ({
+          name: `chat-${index + 1}`,
+          app,
+          port,
+          env: {
+            PORT: String(port),
+            MONGO_URL: mongoDatabaseUrl,
+            REDIS_URL: redisUrl,
+            REDIS_KEY_PREFIX: chatRedisKeyPrefix,
+          },
+        }))
+      : [{ name: app, app, port: ports[app], env: environments[app] }],
+  );
+  const children = instances.map(({ app, env }) =>
     spawn('node', [`dist/apps/${app}/apps/${app}/src/main.js`], {
-      env: { ...common, ...environments[app] },
+      env: { ...common, ...env },
       stdio: 'inherit',
     }),
   );
-  for (const app of APPS) await waitReady(`http://127.0.0.1:${ports[app]}/health/ready`);
+
+  async function stop() {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) =>
+            child.exitCode !== null || child.signalCode !== null
+              ? resolve()
+              : child.once('exit', resolve),
+          ),
+      ),
+    );
+    for (const name of Object.values(databases))
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await management('DELETE', `/api/vhosts/${vhost}`);
+    if (chatInstances > 0) await dropMongoDatabase(mongoDatabase);
+    await dropRedisKeys(redisKeyPrefix);
+  }
+
+  try {
+    for (const { port } of instances) await waitReady(`http://127.0.0.1:${port}/health/ready`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 
   return {
     baseUrl: `http://127.0.0.1:${ports.gateway}`,
-    redisKeyPrefix: environments.gateway.REDIS_KEY_PREFIX,
-    databaseUrls: { auth: databaseUrl(databases.auth), blog: databaseUrl(databases.blog) },
-    async stop() {
-      for (const child of children) child.kill('SIGTERM');
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise((resolve) =>
-              child.exitCode !== null ? resolve() : child.once('exit', resolve),
-            ),
-        ),
-      );
-      for (const name of Object.values(databases))
-        await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await management('DELETE', `/api/vhosts/${vhost}`);
-    },
+    redisKeyPrefix,
+    databaseUrls: Object.fromEntries(
+      Object.entries(databases).map(([app, name]) => [app, databaseUrl(name)]),
+    ),
+    /** Every started process: `{ name, app, port, pid }`; chat instances are chat-1, chat-2… */
+    processes: instances.map(({ name, app, port }, index) => ({
+      name,
+      app,
+      port,
+      pid: children[index].pid,
+    })),
+    chatUrls: chatPorts.map((port) => `http://127.0.0.1:${port}`),
+    chatRedisKeyPrefix,
+    mongo: { url: mongoUrl, database: mongoDatabase },
+    stop,
   };
 }
 
