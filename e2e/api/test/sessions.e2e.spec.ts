@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { waitFor } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccount, signUp, startStack, type Stack } from './support/stack.js';
 
@@ -120,6 +121,38 @@ describe('sessions, refresh tokens and access tokens', () => {
       (await stack.api.request('DELETE', '/api/auth/sessions/not-a-uuid', { token: mallory.token }))
         .status,
     ).toBe(404);
+  });
+
+  it("refuses a revoked session's access token at once: after logout, revocation and refresh-token reuse", async () => {
+    const user = (token: string) => stack.api.request('GET', '/api/user', { token });
+
+    const loggedOut = await signUp(stack.api);
+    await stack.api.request('POST', '/api/auth/logout', { token: loggedOut.token });
+    const afterLogout = await user(loggedOut.token);
+    expect(afterLogout.status).toBe(401);
+    expect(afterLogout.body).toEqual({ errors: { token: ['has been revoked'] } });
+
+    const account = await signUp(stack.api);
+    const other = await login(account, 'other device');
+    const sessions = await stack.api.request<SessionList>('GET', '/api/auth/sessions', {
+      token: account.token,
+    });
+    const otherSession = sessions.body.sessions.find(
+      (session) => session.userAgent === 'other device',
+    );
+    await stack.api.request('DELETE', `/api/auth/sessions/${otherSession?.id}`, {
+      token: account.token,
+    });
+    expect((await user(other.token)).status).toBe(401);
+    expect((await user(account.token)).status).toBe(200);
+
+    // Auth ends this session itself; the gateway learns it from the session.revoked event.
+    const victim = await signUp(stack.api);
+    await refresh(victim.refreshToken);
+    await refresh(victim.refreshToken);
+    await waitFor(async () => ((await user(victim.token)).status === 401 ? true : undefined), {
+      what: 'the session.revoked event to reach the gateway',
+    });
   });
 
   it('logout ends the current session only', async () => {

@@ -6,7 +6,6 @@ import { JsonLogger } from '@capstone/logging';
 import { eventConsumerOptions } from '@capstone/messaging';
 import helmet from 'helmet';
 import type { GatewayConfig } from './gateway.config.js';
-import { GATEWAY_CACHE_EVENTS_QUEUE } from './cache/cache-events.controller.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { socketIoProxy } from './chat/socket-proxy.js';
@@ -62,11 +61,15 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
   return app;
 }
 
+/** The queue the gateway receives other services' events on. */
+export const GATEWAY_EVENTS_QUEUE = 'gateway.events';
+
 export async function startGateway(config: GatewayConfig): Promise<INestApplication> {
   const app = await createGateway(config);
-  // The gateway also listens to the blog's events, to invalidate its cache. It does not wait for
-  // that consumer: with RabbitMQ down it must still answer, with 503s, and report itself not ready.
-  app.connectMicroservice(eventConsumerOptions(config.AMQP_URL, GATEWAY_CACHE_EVENTS_QUEUE));
+  // The gateway also listens to events: the blog's to invalidate its cache, auth's revoked sessions.
+  // It does not wait for that consumer: with RabbitMQ down it must still answer, with 503s, and
+  // report itself not ready.
+  app.connectMicroservice(eventConsumerOptions(config.AMQP_URL, GATEWAY_EVENTS_QUEUE));
   await app.listen(config.PORT, '0.0.0.0');
   app.startAllMicroservices().catch((error: unknown) => {
     Logger.error(`cache invalidation events unavailable: ${String(error)}`, 'Bootstrap');

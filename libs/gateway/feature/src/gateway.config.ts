@@ -28,6 +28,8 @@ export const gatewayConfigSchema = z.object({
     .default('false')
     .transform((value) => value === 'true'),
   JWT_ISSUER: z.string().default('capstone-auth'),
+  /** As long as the auth service's access tokens live: how long a revoked session is remembered. */
+  ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(900),
   JWT_AUDIENCE: z.string().default('capstone'),
   /** How long a cached blog response may be served; writes and events invalidate sooner. */
   CACHE_TTL_SECONDS: env.positiveInt(60),

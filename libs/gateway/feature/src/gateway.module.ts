@@ -7,6 +7,8 @@ import {
   AccessTokenVerifier,
   accessTokenVerifierProvider,
 } from '@capstone/security';
+import { RevokedSessions } from './auth/revoked-sessions.js';
+import { SessionEventsController } from './auth/session-events.controller.js';
 import { SessionsController } from './auth/sessions.controller.js';
 import { ArticlesController } from './blog/articles.controller.js';
 import { BlogReads } from './blog/blog-reads.js';
@@ -40,6 +42,7 @@ export class GatewayModule {
         ChatController,
         HealthController,
         CacheEventsController,
+        SessionEventsController,
       ],
       providers: [
         healthIndicators({
@@ -61,12 +64,16 @@ export class GatewayModule {
         }),
         {
           provide: APP_GUARD,
-          inject: [AccessTokenVerifier, Reflector],
-          useFactory: (verifier: AccessTokenVerifier, reflector: Reflector) =>
-            new AccessTokenGuard(verifier, reflector),
+          inject: [AccessTokenVerifier, Reflector, RevokedSessions],
+          useFactory: (
+            verifier: AccessTokenVerifier,
+            reflector: Reflector,
+            revoked: RevokedSessions,
+          ) => new AccessTokenGuard(verifier, reflector, revoked),
         },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         LoginThrottle,
+        RevokedSessions,
         ResponseCache,
         BlogCacheInvalidation,
         BlogReads,

@@ -123,7 +123,15 @@ export interface UserProfileData {
   readonly version: number;
 }
 
+/** A session ended before its time: its access tokens must be refused from now on. */
+export interface SessionRevokedData {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly reason: string;
+}
+
 export const AuthEvents = {
   userRegistered: defineEvent<UserProfileData>('user.registered'),
   userUpdated: defineEvent<UserProfileData>('user.updated'),
+  sessionRevoked: defineEvent<SessionRevokedData>('session.revoked'),
 } as const;

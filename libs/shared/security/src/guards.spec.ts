@@ -31,7 +31,11 @@ const verifier = {
   },
 } as AccessTokenVerifier;
 
-async function attempt(handler: keyof ExampleController, authorization?: string) {
+async function attempt(
+  handler: keyof ExampleController,
+  authorization?: string,
+  revokedSessions: string[] = [],
+) {
   const request: { headers: Record<string, string | undefined>; user?: AccessTokenClaims } = {
     headers: { authorization },
   };
@@ -41,7 +45,10 @@ async function attempt(handler: keyof ExampleController, authorization?: string)
     switchToHttp: () => ({ getRequest: () => request }),
   } as unknown as ExecutionContext;
   try {
-    await new AccessTokenGuard(verifier, new Reflector()).canActivate(context);
+    const revocations = {
+      isRevoked: async (sessionId: string) => revokedSessions.includes(sessionId),
+    };
+    await new AccessTokenGuard(verifier, new Reflector(), revocations).canActivate(context);
     return { allowed: true, user: request.user };
   } catch (error) {
     if (error instanceof ServiceError)
@@ -78,6 +85,17 @@ describe('AccessTokenGuard', () => {
     expect(await attempt('articles', 'Token forged')).toMatchObject({
       allowed: false,
       status: 401,
+    });
+  });
+
+  it('refuses a valid token whose session was revoked', async () => {
+    expect(await attempt('profile', 'Token user-token', ['s1'])).toMatchObject({
+      allowed: false,
+      status: 401,
+      errors: { token: ['has been revoked'] },
+    });
+    expect(await attempt('profile', 'Token user-token', ['another'])).toMatchObject({
+      allowed: true,
     });
   });
 

@@ -1,6 +1,8 @@
 import {
   createParamDecorator,
+  Inject,
   Injectable,
+  Optional,
   SetMetadata,
   type CanActivate,
   type ExecutionContext,
@@ -18,6 +20,16 @@ export function tokenFromHeader(header: string | undefined): string | undefined 
   const match = /^(?:Token|Bearer) +([A-Za-z0-9._~+/=-]+)$/i.exec(header?.trim() ?? '');
   return match?.[1];
 }
+
+/**
+ * Sessions ended before their tokens expire (logout, revocation, a stolen refresh token). An app
+ * that provides this is asked about every token's session; without it, tokens live until expiry.
+ */
+export interface SessionRevocations {
+  isRevoked(sessionId: string): Promise<boolean>;
+}
+
+export const SESSION_REVOCATIONS = Symbol('SESSION_REVOCATIONS');
 
 const PUBLIC_ROUTE = 'capstone:public';
 const OPTIONAL_AUTH = 'capstone:optional-auth';
@@ -38,6 +50,7 @@ export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly reflector: Reflector,
+    @Optional() @Inject(SESSION_REVOCATIONS) private readonly revocations?: SessionRevocations,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -57,6 +70,9 @@ export class AccessTokenGuard implements CanActivate {
     } catch (error) {
       if (error instanceof InvalidTokenError) throw ServiceError.unauthorized(error.message);
       throw error;
+    }
+    if (await this.revocations?.isRevoked(request.user.sid)) {
+      throw ServiceError.unauthorized('has been revoked');
     }
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);

@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ClientInfo, IssuedTokens, SessionView } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import {
+  AuthEvents,
+  type ClientInfo,
+  type IssuedTokens,
+  type SessionView,
+} from '@capstone/contracts';
+import { OutboxTransactions, recordEvent, ServiceError } from '@capstone/messaging';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import { SessionEntity } from '../persistence/session.entity.js';
@@ -31,6 +36,7 @@ type RefreshOutcome =
 export class SessionsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly transactions: OutboxTransactions,
     private readonly accessTokens: AccessTokenIssuer,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
@@ -65,7 +71,7 @@ export class SessionsService {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) throw new ServiceError(401, { refreshToken: ['is invalid'] });
 
-    const outcome = await this.dataSource.transaction(async (manager): Promise<RefreshOutcome> => {
+    const outcome = await this.transactions.run(async (manager): Promise<RefreshOutcome> => {
       const session = await manager.findOne(SessionEntity, {
         where: { id: parsed.sessionId },
         lock: { mode: 'pessimistic_write' },
@@ -73,10 +79,7 @@ export class SessionsService {
       const now = new Date();
       if (!session || session.revokedAt || session.expiresAt <= now) return { kind: 'rejected' };
       if (!refreshSecretMatches(parsed.secret, session.refreshTokenHash)) {
-        await manager.update(SessionEntity, session.id, {
-          revokedAt: now,
-          revokedReason: 'refresh token reused',
-        });
+        await this.markRevoked(manager, session, 'refresh token reused');
         return { kind: 'reused' };
       }
       const secret = newRefreshSecret();
@@ -122,11 +125,28 @@ export class SessionsService {
 
   /** Revokes one of the user's own sessions; someone else's is reported as not found. */
   async revoke(userId: string, sessionId: string, reason: string): Promise<void> {
-    const repository = this.dataSource.getRepository(SessionEntity);
-    const session = await repository.findOneBy({ id: sessionId, userId });
-    if (!session) throw ServiceError.notFound('session');
-    if (!session.revokedAt)
-      await repository.update(session.id, { revokedAt: new Date(), revokedReason: reason });
+    await this.transactions.run(async (manager) => {
+      const session = await manager.findOneBy(SessionEntity, { id: sessionId, userId });
+      if (!session) throw ServiceError.notFound('session');
+      if (!session.revokedAt) await this.markRevoked(manager, session, reason);
+    });
+  }
+
+  /** Ends a session and announces it, so that verifiers refuse its access tokens before they expire. */
+  private async markRevoked(
+    manager: EntityManager,
+    session: SessionEntity,
+    reason: string,
+  ): Promise<void> {
+    await manager.update(SessionEntity, session.id, {
+      revokedAt: new Date(),
+      revokedReason: reason,
+    });
+    await recordEvent(manager, AuthEvents.sessionRevoked, {
+      sessionId: session.id,
+      userId: session.userId,
+      reason,
+    });
   }
 
   private expiryFrom(now: Date): Date {

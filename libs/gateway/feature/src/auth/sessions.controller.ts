@@ -22,6 +22,7 @@ import { CurrentUser, Public } from '@capstone/security';
 import type { Request } from 'express';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
+import { RevokedSessions } from './revoked-sessions.js';
 import { RefreshRequest, UserResponse } from './auth.dto.js';
 import { signedInResponse } from './user-response.js';
 
@@ -31,7 +32,10 @@ const sessionId = new ParseUUIDPipe({ exceptionFactory: () => ServiceError.notFo
 @ApiTags('auth')
 @Controller('auth')
 export class SessionsController {
-  constructor(@Inject(AUTH_SERVICE) private readonly auth: BrokerClient) {}
+  constructor(
+    @Inject(AUTH_SERVICE) private readonly auth: BrokerClient,
+    private readonly revoked: RevokedSessions,
+  ) {}
 
   @Public()
   @Post('refresh')
@@ -53,9 +57,11 @@ export class SessionsController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'End the current session: its refresh token stops working' })
+  @ApiOperation({ summary: 'End the current session: its access and refresh tokens stop working' })
   async logout(@CurrentUser() caller: AccessTokenClaims): Promise<void> {
     await this.auth.send(AuthRpc.logout, { userId: caller.sub, sessionId: caller.sid });
+    // At once, for the very next request; the session.revoked event tells the other gateways too.
+    await this.revoked.revoke(caller.sid);
   }
 
   @Get('sessions')
@@ -79,6 +85,7 @@ export class SessionsController {
     @Param('id', sessionId) id: string,
   ): Promise<void> {
     await this.auth.send(AuthRpc.revokeSession, { userId: caller.sub, sessionId: id });
+    await this.revoked.revoke(id);
   }
 
   @Public()

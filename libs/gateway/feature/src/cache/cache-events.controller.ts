@@ -5,9 +5,6 @@ import { BrokerCorrelationInterceptor, EventAckInterceptor } from '@capstone/mes
 import { z } from 'zod';
 import { BlogCacheInvalidation } from './blog-cache-invalidation.js';
 
-/** The queue the gateway receives the events that make cached answers stale on. */
-export const GATEWAY_CACHE_EVENTS_QUEUE = 'gateway.cache-events';
-
 // Tolerant readers: only the fields invalidation needs, so the blog may add others freely.
 const articleEvent = z.object({
   data: z.object({ slug: z.string(), previousSlug: z.string().optional() }),
