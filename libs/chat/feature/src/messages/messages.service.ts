@@ -37,14 +37,12 @@ export class MessagesService {
    */
   async send(author: ChatUser, request: SendMessageRequest): Promise<ChatMessageView> {
     const room = await this.rooms.accessible(author.userId, request.roomId);
-    return this.views.renderOne(
-      await this.store(room._id, author, request.text, request.clientMessageId),
-    );
+    return this.storeAndRender(room._id, author, request.text, request.clientMessageId);
   }
 
   /** Posts a message without an author, once per `key` (what it announces) in the room. */
   async postSystem(roomId: Types.ObjectId, key: string, text: string): Promise<ChatMessageView> {
-    return this.views.renderOne(await this.store(roomId, null, text, key));
+    return this.storeAndRender(roomId, null, text, key);
   }
 
   async edit(actor: ChatUser, messageId: string, text: string): Promise<ChatMessageView> {
@@ -133,9 +131,26 @@ export class MessagesService {
         .lean<MessageRecord>()
         .orFail();
     }
-    // Also after a repeat: the first attempt may have failed between the two writes.
-    await this.rooms.touch(roomId, record.createdAt);
     return record;
+  }
+
+  /**
+   * Stores, then updates the room's last activity and renders the message at the same time: the
+   * sender waits for the slower of the two, not for both. The room is touched after a repeated
+   * send too, since the first attempt may have failed between the two writes.
+   */
+  private async storeAndRender(
+    roomId: Types.ObjectId,
+    author: ChatUser | null,
+    text: string,
+    clientMessageId: string,
+  ): Promise<ChatMessageView> {
+    const record = await this.store(roomId, author, text, clientMessageId);
+    const [view] = await Promise.all([
+      this.views.renderOne(record),
+      this.rooms.touch(roomId, record.createdAt),
+    ]);
+    return view;
   }
 
   /** The message if it is the actor's own in a room they may still use: 404 if not found, 403 if not theirs. */
