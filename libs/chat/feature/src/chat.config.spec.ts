@@ -14,6 +14,7 @@ describe('loadChatConfig', () => {
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       BROKER_TIMEOUT_MS: 5_000,
       JWT_ISSUER: 'capstone-auth',
+      ACCESS_TOKEN_TTL_SECONDS: 900,
       JWT_AUDIENCE: 'capstone',
     });
   });

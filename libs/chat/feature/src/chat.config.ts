@@ -15,6 +15,8 @@ export const chatConfigSchema = z.object({
   /** How long to wait for the auth service's public keys before refusing a connection. */
   BROKER_TIMEOUT_MS: env.positiveInt(5_000),
   JWT_ISSUER: z.string().default('capstone-auth'),
+  /** As the auth service's: how long a revoked session is remembered. */
+  ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(900),
   JWT_AUDIENCE: z.string().default('capstone'),
 });
 

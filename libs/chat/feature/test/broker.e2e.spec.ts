@@ -22,7 +22,8 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesService } from '../src/messages/messages.service.js';
 import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
-import { connect, expectOk, next } from './support/socket-client.js';
+import { connect, expectOk, next, refusal } from './support/socket-client.js';
+import { decodeJwt } from 'jose';
 
 /**
  * The chat seen through RabbitMQ: other services' events published to `capstone.events` as their
@@ -116,6 +117,29 @@ describe('the chat service over RabbitMQ', () => {
       tagList: [],
     };
   }
+
+  it("ends a revoked session's connections at once and refuses its token afterwards", async () => {
+    const user = newUser('revoked');
+    const token = await stack.token(user);
+    const sessionId = String(decodeJwt(token)['sid']);
+    const socket = await connect(portOf(app), token);
+    sockets.push(socket);
+    const told = next<{ message: string }>(socket, ChatSocket.tokenExpired);
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+
+    publish(AuthEvents.sessionRevoked.name, {
+      sessionId,
+      userId: user.userId,
+      reason: 'logged out',
+    });
+    expect(await told).toEqual({ message: 'session has been revoked' });
+    expect(await disconnected).toBe('io server disconnect');
+    expect(await refusal(portOf(app), token)).toBe('token has been revoked');
+
+    const otherSession = await connect(portOf(app), await stack.token(user));
+    sockets.push(otherSession);
+    expect(otherSession.connected).toBe(true);
+  });
 
   it('announces each new article once in the articles room, live to those in it', async () => {
     const reader = newUser('reader');
@@ -311,6 +335,6 @@ describe('the chat service over RabbitMQ', () => {
         .filter((binding) => binding.source === EVENTS_EXCHANGE)
         .map((binding) => binding.routing_key)
         .sort(),
-    ).toEqual(['article.created', 'user.registered', 'user.updated']);
+    ).toEqual(['article.created', 'session.revoked', 'user.registered', 'user.updated']);
   });
 });

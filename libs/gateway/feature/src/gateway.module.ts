@@ -1,13 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
 import { HealthController, healthIndicators, type HealthIndicator } from '@capstone/health';
+import { RevokedSessionStore } from '@capstone/redis';
 import { BrokerClient } from '@capstone/messaging';
 import {
   AccessTokenGuard,
   AccessTokenVerifier,
   accessTokenVerifierProvider,
 } from '@capstone/security';
-import { RevokedSessions } from './auth/revoked-sessions.js';
 import { SessionEventsController } from './auth/session-events.controller.js';
 import { SessionsController } from './auth/sessions.controller.js';
 import { ArticlesController } from './blog/articles.controller.js';
@@ -64,16 +64,21 @@ export class GatewayModule {
         }),
         {
           provide: APP_GUARD,
-          inject: [AccessTokenVerifier, Reflector, RevokedSessions],
+          inject: [AccessTokenVerifier, Reflector, RevokedSessionStore],
           useFactory: (
             verifier: AccessTokenVerifier,
             reflector: Reflector,
-            revoked: RevokedSessions,
+            revoked: RevokedSessionStore,
           ) => new AccessTokenGuard(verifier, reflector, revoked),
         },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         LoginThrottle,
-        RevokedSessions,
+        {
+          provide: RevokedSessionStore,
+          inject: [GatewayRedis],
+          useFactory: (redis: GatewayRedis) =>
+            new RevokedSessionStore(redis, config.ACCESS_TOKEN_TTL_SECONDS),
+        },
         ResponseCache,
         BlogCacheInvalidation,
         BlogReads,

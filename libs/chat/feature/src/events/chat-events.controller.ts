@@ -6,7 +6,9 @@ import {
   EVENT_CONSUMER,
   EventAckInterceptor,
 } from '@capstone/messaging';
+import { RevokedSessionStore } from '@capstone/redis';
 import { z } from 'zod';
+import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { UserDirectory } from '../users/user-directory.js';
 import { ArticleAnnouncer } from './article-announcer.js';
 
@@ -27,6 +29,8 @@ const articleEvent = z.object({
   }),
 });
 
+const sessionEvent = z.object({ data: z.object({ sessionId: z.string().min(1) }) });
+
 /**
  * The events the chat consumes: user events feed the users projection, new articles are
  * announced in the articles room. Handlers are idempotent, because an event that failed or was
@@ -40,6 +44,8 @@ export class ChatEventsController {
   constructor(
     private readonly users: UserDirectory,
     private readonly announcer: ArticleAnnouncer,
+    private readonly revoked: RevokedSessionStore,
+    private readonly broadcaster: RoomBroadcaster,
   ) {}
 
   @EventPattern(AuthEvents.userRegistered.name, EVENT_CONSUMER)
@@ -50,6 +56,15 @@ export class ChatEventsController {
   @EventPattern(AuthEvents.userUpdated.name, EVENT_CONSUMER)
   userUpdated(@Payload() payload: unknown): Promise<void> {
     return this.applyUser(payload);
+  }
+
+  /** A revoked session's tokens are refused from now on, and its open connections end. */
+  @EventPattern(AuthEvents.sessionRevoked.name, EVENT_CONSUMER)
+  async sessionRevoked(@Payload() payload: unknown): Promise<void> {
+    const event = this.read(sessionEvent, payload);
+    if (!event) return;
+    await this.revoked.revoke(event.data.sessionId);
+    this.broadcaster.endSession(event.data.sessionId);
   }
 
   @EventPattern(BlogEvents.articleCreated.name, EVENT_CONSUMER)

@@ -11,7 +11,12 @@ import { UserDirectory } from '../users/user-directory.js';
 import { Presence } from './presence.js';
 import { RoomBroadcaster } from './room-broadcaster.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
-import { CHAT_SOCKET_OPTIONS, type ChatConnection, type ChatServer } from './socket-types.js';
+import {
+  CHAT_SOCKET_OPTIONS,
+  sessionChannel,
+  type ChatConnection,
+  type ChatServer,
+} from './socket-types.js';
 
 /**
  * The life of a connection: the server is set up to share rooms across instances (Redis adapter)
@@ -47,8 +52,10 @@ export class ConnectionGateway
     this.broadcaster.attach(server);
   }
 
-  handleConnection(socket: ChatConnection): void {
+  async handleConnection(socket: ChatConnection): Promise<void> {
     this.authenticator.disconnectAtExpiry(socket);
+    // So that revoking the session can end this connection, on whichever instance it is.
+    await socket.join(sessionChannel(socket.data.sessionId));
   }
 
   async handleDisconnect(socket: ChatConnection): Promise<void> {

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { roomChannel, type ChatConnection, type ChatServer } from './socket-types.js';
+import { ChatSocket } from '@capstone/contracts';
+import {
+  roomChannel,
+  sessionChannel,
+  type ChatConnection,
+  type ChatServer,
+} from './socket-types.js';
 
 /**
  * Sends events to everyone in a chat room, on every instance: through the Redis adapter, a
@@ -19,5 +25,13 @@ export class RoomBroadcaster {
     if (!this.server) throw new Error('the Socket.IO server is not running yet');
     const everyone = this.server.to(roomChannel(roomId));
     return sender ? everyone.except(sender.id) : everyone;
+  }
+
+  /** Tells every connection of a revoked session why, then ends them, on every instance. */
+  endSession(sessionId: string): void {
+    if (!this.server) throw new Error('the Socket.IO server is not running yet');
+    const connections = this.server.in(sessionChannel(sessionId));
+    connections.emit(ChatSocket.tokenExpired, { message: 'session has been revoked' });
+    connections.disconnectSockets(true);
   }
 }

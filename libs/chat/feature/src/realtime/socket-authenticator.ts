@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChatSocket } from '@capstone/contracts';
+import { RevokedSessionStore } from '@capstone/redis';
 import { AccessTokenVerifier, InvalidTokenError, tokenFromHeader } from '@capstone/security';
 import { decodeJwt } from 'jose';
 import type { ChatConnection } from './socket-types.js';
@@ -16,7 +17,10 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
 export class SocketAuthenticator {
   private readonly logger = new Logger(SocketAuthenticator.name);
 
-  constructor(private readonly verifier: AccessTokenVerifier) {}
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly revoked: RevokedSessionStore,
+  ) {}
 
   /** Socket.IO middleware: runs before `connection`; an error refuses the connection. */
   readonly middleware = (socket: ChatConnection, next: (error?: Error) => void): void => {
@@ -41,12 +45,14 @@ export class SocketAuthenticator {
   private async authenticate(socket: ChatConnection): Promise<void> {
     const token = tokenOf(socket);
     if (!token) throw new Error('token is missing');
+    let sessionId: string;
     try {
       const claims = await this.verifier.verify(token);
       // Verified just above, so its expiry can be read without checking the signature again.
       const { exp } = decodeJwt(token);
       socket.data.user = { userId: claims.sub, username: claims.username };
       socket.data.expiresAt = (exp ?? 0) * 1_000;
+      socket.data.sessionId = sessionId = claims.sid;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new Error(`token ${error.message}`);
       this.logger.warn({
@@ -55,6 +61,7 @@ export class SocketAuthenticator {
       });
       throw new Error('authentication is unavailable; try again shortly');
     }
+    if (await this.revoked.isRevoked(sessionId)) throw new Error('token has been revoked');
   }
 }
 

@@ -26,6 +26,8 @@ export interface SocketData {
   user: ChatUser;
   /** When the access token expires (ms since the epoch); the connection ends then. */
   expiresAt: number;
+  /** The auth session of the token; if it is revoked, the connection ends at once. */
+  sessionId: string;
 }
 
 export type ChatServer = Server<
@@ -54,4 +56,9 @@ export const CHAT_SOCKET_OPTIONS: GatewayMetadata = {
 /** The Socket.IO room a chat room's broadcasts go to. */
 export function roomChannel(roomId: string): string {
   return `room:${roomId}`;
+}
+
+/** The Socket.IO room of every connection made with one auth session's tokens. */
+export function sessionChannel(sessionId: string): string {
+  return `session:${sessionId}`;
 }

@@ -1,9 +1,13 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { RevokedSessionStore } from '@capstone/redis';
 import type { ChatConfig } from '../chat.config.js';
 import { ChatRedis } from './chat-redis.js';
 import { SocketIoRedis } from './socket-io-redis.js';
 
-/** The chat's Redis connections: one for keys (presence, rate limits), two for the Socket.IO adapter. */
+/**
+ * The chat's Redis connections: one for keys (presence, rate limits, revoked sessions), two for
+ * the Socket.IO adapter.
+ */
 @Global()
 @Module({})
 export class RedisModule {
@@ -20,8 +24,14 @@ export class RedisModule {
           useFactory: () =>
             new SocketIoRedis(config.REDIS_URL, `${config.REDIS_KEY_PREFIX}socket.io`),
         },
+        {
+          provide: RevokedSessionStore,
+          inject: [ChatRedis],
+          useFactory: (redis: ChatRedis) =>
+            new RevokedSessionStore(redis, config.ACCESS_TOKEN_TTL_SECONDS),
+        },
       ],
-      exports: [ChatRedis, SocketIoRedis],
+      exports: [ChatRedis, SocketIoRedis, RevokedSessionStore],
     };
   }
 }

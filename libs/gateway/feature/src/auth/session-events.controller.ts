@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { AuthEvents } from '@capstone/contracts';
 import { BrokerCorrelationInterceptor, EventAckInterceptor } from '@capstone/messaging';
 import { z } from 'zod';
-import { RevokedSessions } from './revoked-sessions.js';
+import { RevokedSessionStore } from '@capstone/redis';
 
 const sessionRevoked = z.object({ data: z.object({ sessionId: z.string() }) });
 
@@ -16,7 +16,7 @@ const sessionRevoked = z.object({ data: z.object({ sessionId: z.string() }) });
 export class SessionEventsController {
   private readonly logger = new Logger(SessionEventsController.name);
 
-  constructor(private readonly revoked: RevokedSessions) {}
+  constructor(private readonly revoked: RevokedSessionStore) {}
 
   @EventPattern(AuthEvents.sessionRevoked.name)
   async sessionRevoked(@Payload() payload: unknown): Promise<void> {

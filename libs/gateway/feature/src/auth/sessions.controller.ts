@@ -22,7 +22,7 @@ import { CurrentUser, Public } from '@capstone/security';
 import type { Request } from 'express';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
-import { RevokedSessions } from './revoked-sessions.js';
+import { RevokedSessionStore } from '@capstone/redis';
 import { RefreshRequest, UserResponse } from './auth.dto.js';
 import { signedInResponse } from './user-response.js';
 
@@ -34,7 +34,7 @@ const sessionId = new ParseUUIDPipe({ exceptionFactory: () => ServiceError.notFo
 export class SessionsController {
   constructor(
     @Inject(AUTH_SERVICE) private readonly auth: BrokerClient,
-    private readonly revoked: RevokedSessions,
+    private readonly revoked: RevokedSessionStore,
   ) {}
 
   @Public()
