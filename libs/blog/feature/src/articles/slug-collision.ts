@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../persistence/unique-violation.js';
+import { isUniqueViolation } from '@capstone/persistence';
 
 const ATTEMPTS = 3;
 

@@ -1,0 +1,2 @@
+export * from './apply-migrations.js';
+export * from './unique-violation.js';
