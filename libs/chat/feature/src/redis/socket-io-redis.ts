@@ -21,7 +21,10 @@ export class SocketIoRedis implements OnApplicationShutdown {
     private readonly channelPrefix: string,
   ) {
     this.pub = new Redis(url, { maxRetriesPerRequest: null });
-    this.sub = this.pub.duplicate();
+    // No ready check (an INFO command) on the subscriber: ioredis 5 can send it after the adapter's
+    // SUBSCRIBE, which Redis refuses in subscriber mode, and the instance then hears no other
+    // instance (redis/ioredis#2037, fixed in ioredis 6).
+    this.sub = this.pub.duplicate({ enableReadyCheck: false });
     for (const client of [this.pub, this.sub]) {
       client.on('error', (error: Error) => this.logger.warn(`adapter Redis: ${error.message}`));
     }
