@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig, type TestUserConfig } from 'vitest/config';
+import { swcOptions } from './tools/build/swc-options.mjs';
 
 const root = import.meta.dirname;
 
@@ -19,22 +20,15 @@ function workspaceAliases(): Record<string, string> {
 }
 
 /**
- * One Vitest setup for every project. SWC compiles the TypeScript because Nest's dependency
- * injection needs decorator metadata, which Vite's own transform does not emit.
+ * One Vitest setup for every project. SWC compiles the TypeScript, with the options of the
+ * production bundles, because Nest's dependency injection needs decorator metadata, which Vite's
+ * own transform does not emit.
  */
 export function projectTestConfig(projectDir: string, overrides: TestUserConfig = {}) {
   return defineConfig({
     root: projectDir,
     resolve: { alias: workspaceAliases() },
-    plugins: [
-      swc.vite({
-        jsc: {
-          target: 'es2023',
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-        },
-      }),
-    ],
+    plugins: [swc.vite(swcOptions)],
     test: {
       include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
       environment: 'node',

@@ -53,7 +53,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 for (const url of Object.values(databases)) await ensureDatabase(url);
 
 const children = apps.map((app) => {
-  const child = spawn('node', [`dist/apps/${app.name}/apps/${app.name}/src/main.js`], {
+  const child = spawn('node', ['--enable-source-maps', `dist/apps/${app.name}/main.js`], {
     env: { ...process.env, ...app.env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -187,7 +187,7 @@ export async function startBenchStack(label, extraEnv = {}, options = {}) {
       : [{ name: app, app, port: ports[app], env: environments[app] }],
   );
   const children = instances.map(({ app, env }) =>
-    spawn('node', [`dist/apps/${app}/apps/${app}/src/main.js`], {
+    spawn('node', ['--enable-source-maps', `dist/apps/${app}/main.js`], {
       env: { ...common, ...env },
       stdio: 'inherit',
     }),

@@ -6,10 +6,11 @@ import {
   apps,
   type AppName,
   backendApps,
-  builtFile,
+  bundleOf,
   configProblems,
   containerRequiredVariables,
   databasesOf,
+  dockerfilePath,
   healthPaths,
   knownVariables,
   listeningPort,
@@ -33,34 +34,35 @@ import {
   serviceEnvironment,
   servicesReferenced,
 } from './support/compose.js';
-import { environmentOf, parseDockerfile } from './support/dockerfile.js';
+import { imageCommand, imageEnvironment } from './support/images.js';
 
 const compose = loadCompose();
 const serviceNames = Object.keys(compose.services);
 
 /** An app's compose environment over its image's ENV, as the container gets it. */
 function containerEnvironment(name: AppName): Record<string, string> {
-  const app = appNamed(name);
-  return {
-    ...environmentOf(parseDockerfile(app.dockerfile).final),
-    ...serviceEnvironment(service(compose, app.name)),
-  };
+  return { ...imageEnvironment(name), ...serviceEnvironment(service(compose, name)) };
 }
 
-/** Ports a browser or tool on another machine may reach: the API, and RabbitMQ's UI for learners. */
-const openToTheNetwork: Record<string, number[]> = { gateway: [3000], rabbitmq: [15672] };
+/** Ports a browser or tool on another machine may reach: the API. */
+const openToTheNetwork: Record<string, number[]> = { gateway: [3000] };
 
 describe('docker-compose.yml', () => {
   describe.each(apps)('the $name service', (app) => {
     const entry = service(compose, app.name);
-    const imageEnvironment = environmentOf(parseDockerfile(app.dockerfile).final);
     const environment = serviceEnvironment(entry);
-    const effective = { ...imageEnvironment, ...environment };
+    const effective = { ...imageEnvironment(app.name), ...environment };
     const port = listeningPort(app, effective);
 
-    it('is built from its Dockerfile with the repository root as context', () => {
-      expect(buildOf(entry)).toEqual({ context: '.', dockerfile: app.dockerfile });
-      expect(existsSync(resolve(repoRoot, app.dockerfile))).toBe(true);
+    it('is built from the one Dockerfile, with the repository root as context and APP naming it', () => {
+      const build = buildOf(entry);
+      expect(build).toMatchObject({ context: '.', dockerfile: dockerfilePath });
+      expect(build.args['APP']).toBe(app.name);
+      expect(existsSync(resolve(repoRoot, build.dockerfile))).toBe(true);
+    });
+
+    it('runs the image’s command, so that the container starts what the image was made for', () => {
+      expect(commandOf(entry) ?? imageCommand(app.name)).toEqual(imageCommand(app.name));
     });
 
     it('sets every variable the app needs inside a container', () => {
@@ -126,6 +128,53 @@ describe('docker-compose.yml', () => {
     expect(open).toContain('gateway:3000');
   });
 
+  const stores = ['postgres', 'mongo', 'redis', 'rabbitmq'];
+
+  it('gives the stores no port on the host, so that servers already running there are no obstacle', () => {
+    for (const store of stores) {
+      const onTheHost = publishedPorts(service(compose, store)).filter(
+        (port) => !(store === 'rabbitmq' && port.target === 15672),
+      );
+      expect(onTheHost, `${store} publishes`).toEqual([]);
+    }
+  });
+
+  it('publishes the RabbitMQ management UI on 127.0.0.1 only, away from a local RabbitMQ’s 15672', () => {
+    expect(publishedPorts(service(compose, 'rabbitmq'))).toEqual([
+      { hostIp: '127.0.0.1', published: '15673', target: 15672 },
+    ]);
+  });
+
+  it('has docker-compose.host-stores.yml publish every store on 127.0.0.1 at the port the tests expect', () => {
+    const override = loadCompose(resolve(repoRoot, 'docker-compose.host-stores.yml'));
+    const standard: Record<string, number[]> = {
+      postgres: [5432],
+      mongo: [27017],
+      redis: [6379],
+      rabbitmq: [5672, 15672],
+    };
+    for (const store of stores) {
+      const ports = publishedPorts(service(override, store));
+      expect(
+        ports.map((port) => port.target).sort((a, b) => a - b),
+        store,
+      ).toEqual(standard[store]);
+      for (const port of ports) {
+        expect(port).toEqual({
+          hostIp: '127.0.0.1',
+          published: String(port.target),
+          target: port.target,
+        });
+      }
+    }
+  });
+
+  it('checks PostgreSQL over TCP, which its first-start init server does not listen on', () => {
+    const command = healthcheckCommand(service(compose, 'postgres')) ?? '';
+    expect(command).toMatch(/\bpg_isready\b/);
+    expect(command).toMatch(/-h 127\.0\.0\.1\b/);
+  });
+
   describe.each(migratingApps)('the $name migrations', (app) => {
     const entry = service(compose, app.name);
     const migrate = service(compose, migrateName(app));
@@ -137,7 +186,7 @@ describe('docker-compose.yml', () => {
     it(`run with the ${app.name} image, the built migrate.js and the same database`, () => {
       expect(buildOf(migrate)).toEqual(buildOf(entry));
       expect(migrate.image).toBe(entry.image);
-      expect(commandOf(migrate)).toEqual(['node', builtFile(app.name, 'migrate.ts')]);
+      expect(commandOf(migrate)).toEqual(['node', bundleOf(app.name, 'migrate.ts')]);
       const environment = serviceEnvironment(migrate);
       expect(environment['DATABASE_URL']).toBe(serviceEnvironment(entry)['DATABASE_URL']);
       expect(configProblems(app, environment)).toEqual([]);

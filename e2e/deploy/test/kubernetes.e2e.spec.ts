@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   appNamed,
   apps,
-  builtFile,
+  bundleOf,
   configProblems,
   containerRequiredVariables,
   databasesOf,
@@ -23,7 +23,8 @@ import {
   type AppName,
   type AppUnderTest,
 } from './support/apps.js';
-import { last, parseDockerfile } from './support/dockerfile.js';
+import { last } from './support/dockerfile.js';
+import { imageOf as dockerImageOf } from './support/images.js';
 import {
   containerEnvironment,
   kustomize,
@@ -37,7 +38,7 @@ import {
 
 const imageOf = (app: AppUnderTest) => `ghcr.io/capstone/${app.name}`;
 const imageUid = (app: AppUnderTest) =>
-  Number((last(parseDockerfile(app.dockerfile).final, 'USER')?.args ?? '').split(':')[0]);
+  Number((last(dockerImageOf(app.name).final, 'USER')?.args ?? '').split(':')[0]);
 
 /** Cluster-wide kinds; every other object belongs in the overlay's namespace. */
 const clusterScoped = new Set(['Namespace']);
@@ -209,7 +210,7 @@ describe.each([
       expect(container.image).toBe(deployed.image);
       expect([...(container.command ?? []), ...(container.args ?? [])]).toEqual([
         'node',
-        builtFile(app.name, 'migrate.ts'),
+        bundleOf(app.name, 'migrate.ts'),
       ]);
       expect(['Never', 'OnFailure']).toContain(spec.restartPolicy);
       expectSecureContainer(app, spec, container);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   ARTICLES_ROOM_NAME,
@@ -7,27 +7,29 @@ import {
   type ChatMessageView,
   type MessagePage,
   type RoomView,
-  type SocketAck,
 } from '@capstone/contracts';
 import {
   createTestDatabase,
   createTestKeyspace,
   createTestMongoDatabase,
+  connect,
   createTestVhost,
+  expectOk,
   freePort,
+  refusal,
   waitFor,
   type TestDatabase,
   type TestKeyspace,
   type TestMongoDatabase,
   type TestVhost,
 } from '@capstone/testing';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appNamed,
   apps,
   backendApps,
-  builtFile,
+  buildOutputDir,
+  bundleOf,
   hasMigrations,
   healthPaths,
   migrateName,
@@ -42,24 +44,15 @@ import {
   serviceEnvironment,
   servicesReferenced,
 } from './support/compose.js';
-import { environmentOf, execForm, last, parseDockerfile } from './support/dockerfile.js';
+import { imageCommand, imageEnvironment, imageWorkingDirectory } from './support/images.js';
 import { AppProcess, runNx } from './support/processes.js';
 
 const compose = loadCompose();
 const serviceNames = Object.keys(compose.services);
 
-/** What a container of the app runs: the Dockerfile's CMD. */
-function imageCommand(app: AppName): string[] {
-  const cmd = last(parseDockerfile(appNamed(app).dockerfile).final, 'CMD');
-  return execForm(cmd?.args ?? '');
-}
-
 /** A compose service's environment over its image's ENV, as the container gets it. */
 function composeEnvironment(serviceName: string, image: AppName): Record<string, string> {
-  return {
-    ...environmentOf(parseDockerfile(appNamed(image).dockerfile).final),
-    ...serviceEnvironment(service(compose, serviceName)),
-  };
+  return { ...imageEnvironment(image), ...serviceEnvironment(service(compose, serviceName)) };
 }
 
 /**
@@ -98,6 +91,19 @@ function hostEnvironment(
     environment[variable] = local;
   }
   return environment;
+}
+
+/**
+ * Starts a process as a container of the app's image would: the image's command (or `command`),
+ * in the directory the image's working directory holds.
+ */
+function startAsContainer(
+  label: string,
+  app: AppName,
+  environment: Record<string, string>,
+  command: readonly string[] = imageCommand(app),
+): AppProcess {
+  return AppProcess.start(label, command, environment, imageWorkingDirectory(app));
 }
 
 /** What each app's /health/ready checks: the stores and the broker it cannot work without. */
@@ -141,33 +147,6 @@ async function readiness(app: AppProcess, port: number): Promise<Reply> {
   ).catch((error: unknown) => {
     throw new Error(`${String(error)}\n${app.describe()}`);
   });
-}
-
-/** A Socket.IO client as the web page opens one: WebSocket transport only, no reconnection. */
-function openSocket(url: string, auth: Record<string, string>): Socket {
-  return io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
-}
-
-/** Resolves when the server accepts the connection; rejects with its `connect_error`. */
-function connected(socket: Socket): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('neither connect nor connect_error')), 10_000);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    socket.once('connect_error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
-
-/** Emits an event and returns the data of its acknowledgement; fails with the error it names. */
-async function expectAck<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
-  const ack = (await socket.timeout(10_000).emitWithAck(event, payload)) as SocketAck<T>;
-  if (!ack.ok) throw new Error(`${event} was refused: ${ack.error}`);
-  return ack.data;
 }
 
 describe('the production builds, run as their containers run them', () => {
@@ -220,18 +199,49 @@ describe('the production builds, run as their containers run them', () => {
     ]);
   });
 
-  it('produces the files the images and the migrate services run', () => {
-    const files = [
-      ...apps.map((app) => imageCommand(app.name)[1]),
-      ...migratingApps.map((app) => commandOf(service(compose, migrateName(app)))?.[1]),
-    ];
-    for (const file of files) {
-      expect(file).toBeDefined();
-      expect(existsSync(resolve(repoRoot, file ?? '')), `${file} exists after the build`).toBe(
-        true,
-      );
+  it('produces the bundles the images and the migrate services run, where the images copy them from', () => {
+    for (const app of apps) {
+      const directory = resolve(repoRoot, imageWorkingDirectory(app.name));
+      const main = bundleOf(app.name, 'main.ts');
+      expect(imageCommand(app.name).at(-1)).toBe(main);
+      expect(existsSync(resolve(directory, main)), `${app.name}: ${main}`).toBe(true);
     }
-    for (const app of apps) expect(imageCommand(app.name)[1]).toBe(builtFile(app.name, 'main.ts'));
+    for (const app of migratingApps) {
+      const script = commandOf(service(compose, migrateName(app)))?.at(-1) ?? '';
+      expect(script).toBe(bundleOf(app.name, 'migrate.ts'));
+      expect(existsSync(resolve(repoRoot, imageWorkingDirectory(app.name), script))).toBe(true);
+    }
+  });
+
+  it('writes each app a package.json and lock file that name its own dependencies only', () => {
+    const dependencies = (app: AppName) => {
+      const directory = resolve(repoRoot, buildOutputDir(app));
+      const manifest = JSON.parse(readFileSync(resolve(directory, 'package.json'), 'utf8')) as {
+        type: string;
+        dependencies: Record<string, string>;
+      };
+      const lock = JSON.parse(readFileSync(resolve(directory, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, { version?: string }>;
+      };
+      expect(manifest.type, 'the bundles are ES modules').toBe('module');
+      for (const [name, version] of Object.entries(manifest.dependencies)) {
+        expect(lock.packages[`node_modules/${name}`]?.version, `${app}: ${name}`).toBe(version);
+      }
+      return Object.keys(manifest.dependencies);
+    };
+    expect(dependencies('auth')).toEqual(expect.arrayContaining(['argon2', 'pg', 'typeorm']));
+    expect(dependencies('auth')).not.toEqual(expect.arrayContaining(['mongoose']));
+    expect(dependencies('chat')).toEqual(expect.arrayContaining(['mongoose', 'socket.io']));
+    expect(dependencies('chat')).not.toContain('argon2');
+    expect(dependencies('gateway')).toEqual(expect.arrayContaining(['helmet', '@nestjs/swagger']));
+    for (const app of apps) {
+      const names = dependencies(app.name);
+      // The broker transport Nest loads by name at run time, which no import reveals.
+      expect(names, app.name).toContain('amqp-connection-manager');
+      for (const tool of ['typescript', 'nx', 'vitest', 'esbuild', '@swc/core']) {
+        expect(names, `${app.name} ships ${tool}`).not.toContain(tool);
+      }
+    }
   });
 
   describe('the stack from docker-compose.yml', () => {
@@ -250,10 +260,7 @@ describe('the production builds, run as their containers run them', () => {
 
     async function startApp(app: AppName, environment: Record<string, string>) {
       const port = ports.get(app) ?? (await freePort());
-      const child = AppProcess.start(app, imageCommand(app), {
-        ...environment,
-        PORT: String(port),
-      });
+      const child = startAsContainer(app, app, { ...environment, PORT: String(port) });
       running.set(app, { child, port });
       return readiness(child, port);
     }
@@ -270,10 +277,11 @@ describe('the production builds, run as their containers run them', () => {
     for (const app of backendApps) {
       if (hasMigrations(app)) {
         it(`migrates the ${app.name} database with the ${migrateName(app)} service command, then exits 0`, async () => {
-          const migrate = AppProcess.start(
+          const migrate = startAsContainer(
             migrateName(app),
-            commandOf(service(compose, migrateName(app))) ?? [],
+            app.name,
             hostEnvironment(migrateName(app), app.name, stores),
+            commandOf(service(compose, migrateName(app))),
           );
           const { code, output } = await migrate.finished(60_000);
           expect(code, output).toBe(0);
@@ -350,31 +358,27 @@ describe('the production builds, run as their containers run them', () => {
     });
 
     it('accepts a Socket.IO connection through the gateway with the sign-up token, WebSocket only', async () => {
-      const socket = openSocket(gatewayUrl(''), { token });
-      sockets.push(socket);
-      await connected(socket).catch((error: unknown) => {
+      const socket = await connect(gatewayUrl(''), token).catch((error: unknown) => {
         throw new Error(`the connection was refused: ${String(error)}\n${outputs()}`);
       });
+      sockets.push(socket);
       expect(socket.connected).toBe(true);
       expect(socket.io.engine.transport.name).toBe('websocket');
     });
 
     it('refuses a Socket.IO connection without a token with a connect_error that says so', async () => {
-      const socket = openSocket(gatewayUrl(''), {});
-      sockets.push(socket);
-      await expect(connected(socket)).rejects.toThrow('token is missing');
-      expect(socket.connected).toBe(false);
+      expect(await refusal(gatewayUrl(''))).toBe('token is missing');
     });
 
     it('stores a message sent over the socket, and serves it back as history over the REST API', async () => {
-      const socket = await connected(openSocket(gatewayUrl(''), { token }));
+      const socket = await connect(gatewayUrl(''), token);
       sockets.push(socket);
-      const room = await expectAck<RoomView>(socket, ChatSocket.createRoom, {
+      const room = await expectOk<RoomView>(socket, ChatSocket.createRoom, {
         name: `deploy-${Date.now().toString(36)}`,
         kind: 'public',
       });
-      await expectAck(socket, ChatSocket.joinRoom, { roomId: room.id });
-      const sent = await expectAck<ChatMessageView>(socket, ChatSocket.sendMessage, {
+      await expectOk(socket, ChatSocket.joinRoom, { roomId: room.id });
+      const sent = await expectOk<ChatMessageView>(socket, ChatSocket.sendMessage, {
         roomId: room.id,
         text: 'Hello from a production build',
         clientMessageId: randomUUID(),
@@ -421,7 +425,7 @@ describe('the production builds, run as their containers run them', () => {
   describe('a wrong configuration stops the app with a message that names the variable', () => {
     it('auth in production without JWT_PRIVATE_KEY', async () => {
       const { JWT_PRIVATE_KEY: _key, ...environment } = hostEnvironment('auth', 'auth', stores);
-      const auth = AppProcess.start('auth without a key', imageCommand('auth'), {
+      const auth = startAsContainer('auth without a key', 'auth', {
         ...environment,
         NODE_ENV: 'production',
         PORT: String(await freePort()),
@@ -432,7 +436,7 @@ describe('the production builds, run as their containers run them', () => {
     });
 
     it('the blog with DATABASE_URL=mysql://x', async () => {
-      const blog = AppProcess.start('blog with a bad DATABASE_URL', imageCommand('blog'), {
+      const blog = startAsContainer('blog with a bad DATABASE_URL', 'blog', {
         ...hostEnvironment('blog', 'blog', stores),
         DATABASE_URL: 'mysql://x',
         PORT: String(await freePort()),
@@ -443,7 +447,7 @@ describe('the production builds, run as their containers run them', () => {
     });
 
     it('the chat with MONGO_URL=postgres://x', async () => {
-      const chat = AppProcess.start('chat with a bad MONGO_URL', imageCommand('chat'), {
+      const chat = startAsContainer('chat with a bad MONGO_URL', 'chat', {
         ...hostEnvironment('chat', 'chat', stores),
         MONGO_URL: 'postgres://x',
         PORT: String(await freePort()),
@@ -454,7 +458,7 @@ describe('the production builds, run as their containers run them', () => {
     });
 
     it('the gateway with AMQP_URL=http://x', async () => {
-      const gateway = AppProcess.start('gateway with a bad AMQP_URL', imageCommand('gateway'), {
+      const gateway = startAsContainer('gateway with a bad AMQP_URL', 'gateway', {
         ...hostEnvironment('gateway', 'gateway', stores),
         AMQP_URL: 'http://x',
         PORT: String(await freePort()),

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { authConfigSchema } from '@capstone/auth-feature';
 import { blogConfigSchema } from '@capstone/blog-feature';
 import { chatConfigSchema } from '@capstone/chat-feature';
@@ -16,15 +16,17 @@ export interface AppUnderTest {
   readonly name: AppName;
   /** The app's environment schema, exactly as `main.ts` validates it. */
   readonly schema: z.ZodType;
-  readonly dockerfile: string;
 }
 
 export const apps: readonly AppUnderTest[] = [
-  { name: 'gateway', schema: gatewayConfigSchema, dockerfile: 'apps/gateway/Dockerfile' },
-  { name: 'auth', schema: authConfigSchema, dockerfile: 'apps/auth/Dockerfile' },
-  { name: 'blog', schema: blogConfigSchema, dockerfile: 'apps/blog/Dockerfile' },
-  { name: 'chat', schema: chatConfigSchema, dockerfile: 'apps/chat/Dockerfile' },
+  { name: 'gateway', schema: gatewayConfigSchema },
+  { name: 'auth', schema: authConfigSchema },
+  { name: 'blog', schema: blogConfigSchema },
+  { name: 'chat', schema: chatConfigSchema },
 ];
+
+/** The one Dockerfile every app's image is built from, with the app named by build arguments. */
+export const dockerfilePath = 'Dockerfile';
 
 export const healthPaths = { live: '/health/live', ready: '/health/ready' } as const;
 
@@ -118,30 +120,33 @@ export function databasesOf(environment: Record<string, string>): string[] {
     });
 }
 
-/**
- * Where `nx run <app>:build` writes the JavaScript for a source file of the app, relative to the
- * repository root, from the app's tsconfig.app.json (rootDir and outDir).
- */
-export function builtFile(app: AppName, sourceFile: string): string {
-  const appDir = resolve(repoRoot, 'apps', app);
-  const tsconfig = JSON.parse(readFileSync(resolve(appDir, 'tsconfig.app.json'), 'utf8')) as {
-    compilerOptions: { rootDir: string; outDir: string };
-  };
-  const rootDir = resolve(appDir, tsconfig.compilerOptions.rootDir);
-  const outDir = resolve(appDir, tsconfig.compilerOptions.outDir);
-  const source = resolve(appDir, 'src', sourceFile);
-  const output = resolve(outDir, relative(rootDir, source)).replace(/\.ts$/, '.js');
-  return relative(repoRoot, output);
+interface BuildOptions {
+  readonly main: string;
+  readonly additionalEntryPoints?: readonly string[];
+  readonly outputPath: string;
+}
+
+function buildOptions(app: AppName): BuildOptions {
+  const project = JSON.parse(
+    readFileSync(resolve(repoRoot, 'apps', app, 'project.json'), 'utf8'),
+  ) as { targets: { build: { options: BuildOptions } } };
+  return project.targets.build.options;
 }
 
 /** The directory `nx run <app>:build` writes, relative to the repository root. */
 export function buildOutputDir(app: AppName): string {
-  const project = JSON.parse(
-    readFileSync(resolve(repoRoot, 'apps', app, 'project.json'), 'utf8'),
-  ) as { targets: { build: { outputs: string[] } } };
-  const [output] = project.targets.build.outputs;
-  if (!output) throw new Error(`apps/${app}/project.json declares no build output`);
-  return output.replace('{workspaceRoot}/', '');
+  return buildOptions(app).outputPath;
+}
+
+/**
+ * The bundle `nx run <app>:build` makes of one of the app's entry points (`main.ts`,
+ * `migrate.ts`), relative to the build output: each entry point becomes one file at its top.
+ */
+export function bundleOf(app: AppName, entryPoint: string): string {
+  const { main, additionalEntryPoints = [] } = buildOptions(app);
+  const source = [main, ...additionalEntryPoints].find((file) => basename(file) === entryPoint);
+  if (!source) throw new Error(`apps/${app} builds no entry point ${entryPoint}`);
+  return basename(source).replace(/\.ts$/, '.js');
 }
 
 /**

@@ -10,7 +10,14 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const serviceSchema = z.looseObject({
   image: z.string().optional(),
   build: z
-    .union([z.string(), z.looseObject({ context: z.string(), dockerfile: z.string().optional() })])
+    .union([
+      z.string(),
+      z.looseObject({
+        context: z.string(),
+        dockerfile: z.string().optional(),
+        args: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      }),
+    ])
     .optional(),
   command: z.union([z.string(), z.array(z.string())]).optional(),
   environment: z.union([z.record(z.string(), scalar), z.array(z.string())]).optional(),
@@ -66,9 +73,22 @@ export type ComposeFile = z.infer<typeof composeSchema>;
 
 export const composePath = resolve(repoRoot, 'docker-compose.yml');
 
-export function loadCompose(): ComposeFile {
+/**
+ * Compose's interpolation with nothing set in the environment: `${NAME:-default}` and
+ * `${NAME-default}` become the default, `${NAME}` the empty string, `$$` a dollar sign.
+ */
+export function interpolateDefaults(text: string): string {
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g,
+    (whole, _name: string | undefined, fallback: string | undefined) =>
+      whole === '$$' ? '$' : (fallback ?? ''),
+  );
+}
+
+export function loadCompose(path = composePath): ComposeFile {
   // `merge: true` resolves the `<<: *anchor` keys the file uses, as Compose does.
-  return composeSchema.parse(parse(readFileSync(composePath, 'utf8'), { merge: true }));
+  const text = interpolateDefaults(readFileSync(path, 'utf8'));
+  return composeSchema.parse(parse(text, { merge: true }));
 }
 
 export function service(compose: ComposeFile, name: string): ComposeService {
@@ -176,10 +196,23 @@ export function healthcheckCommand(entry: ComposeService): string | undefined {
   return typeof test === 'string' ? test : test.join(' ');
 }
 
-export function buildOf(entry: ComposeService): { context: string; dockerfile: string } {
+export interface Build {
+  readonly context: string;
+  readonly dockerfile: string;
+  readonly args: Record<string, string>;
+}
+
+export function buildOf(entry: ComposeService): Build {
   if (entry.build === undefined) throw new Error('the service is not built here');
-  if (typeof entry.build === 'string') return { context: entry.build, dockerfile: 'Dockerfile' };
-  return { context: entry.build.context, dockerfile: entry.build.dockerfile ?? 'Dockerfile' };
+  if (typeof entry.build === 'string') {
+    return { context: entry.build, dockerfile: 'Dockerfile', args: {} };
+  }
+  const args = Object.entries(entry.build.args ?? {}).map(([name, value]) => [name, String(value)]);
+  return {
+    context: entry.build.context,
+    dockerfile: entry.build.dockerfile ?? 'Dockerfile',
+    args: Object.fromEntries(args) as Record<string, string>,
+  };
 }
 
 export function commandOf(entry: ComposeService): string[] | undefined {

@@ -46,11 +46,16 @@ function substitute(value: string, args: Record<string, string>): string {
   );
 }
 
-export function parseDockerfile(path: string): Dockerfile {
+/**
+ * Reads a Dockerfile as `docker build --build-arg` would see it with `buildArgs`: every stage's
+ * instructions, with the build arguments declared so far (`ARG NAME[=default]`) substituted.
+ */
+export function parseDockerfile(path: string, buildArgs: Record<string, string> = {}): Dockerfile {
   const instructions = instructionsOf(readFileSync(resolve(repoRoot, path), 'utf8'));
   const globalArgs: Record<string, string> = {};
-  const stages: (Stage & { instructions: Instruction[] })[] = [];
+  const stages: (Stage & { instructions: Instruction[]; args: Record<string, string> })[] = [];
   for (const instruction of instructions) {
+    const stage = stages.at(-1);
     if (instruction.keyword === 'FROM') {
       const words = instruction.args.split(/\s+/);
       const platform = words.find((word) => word.startsWith('--platform='))?.slice(11);
@@ -60,14 +65,16 @@ export function parseDockerfile(path: string): Dockerfile {
         image: substitute(image, globalArgs),
         platform,
         instructions: [],
+        args: {},
       });
-    } else if (stages.length === 0) {
-      if (instruction.keyword === 'ARG') {
-        const [name = '', value = ''] = instruction.args.split('=');
-        globalArgs[name] = value;
-      }
-    } else {
-      stages.at(-1)?.instructions.push(instruction);
+    } else if (instruction.keyword === 'ARG') {
+      const [name = '', fallback] = instruction.args.split('=');
+      // A stage sees a global argument only when it declares it again.
+      const value = buildArgs[name] ?? fallback ?? globalArgs[name];
+      if (value !== undefined) (stage ? stage.args : globalArgs)[name] = value;
+      stage?.instructions.push(instruction);
+    } else if (stage) {
+      stage.instructions.push({ ...instruction, args: substitute(instruction.args, stage.args) });
     }
   }
   const final = stages.at(-1);

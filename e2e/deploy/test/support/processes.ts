@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { waitFor } from '@capstone/testing';
 import { repoRoot } from './apps.js';
 
@@ -34,13 +35,18 @@ export class AppProcess {
   }
 
   /**
-   * Runs `command` (e.g. a Dockerfile CMD) in the repository root with exactly `environment`,
-   * plus PATH; nothing else leaks in from the test's own environment.
+   * Runs `command` (e.g. a Dockerfile CMD) in `directory` of the repository with exactly
+   * `environment`, plus PATH; nothing else leaks in from the test's own environment.
    */
-  static start(label: string, command: readonly string[], environment: Record<string, string>) {
+  static start(
+    label: string,
+    command: readonly string[],
+    environment: Record<string, string>,
+    directory = '.',
+  ) {
     const [program = '', ...args] = command;
     const child = spawn(program === 'node' ? process.execPath : program, args, {
-      cwd: repoRoot,
+      cwd: resolve(repoRoot, directory),
       env: { PATH: process.env['PATH'] ?? '', ...environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { INestApplication } from '@nestjs/common';
 import { CHAT_EVENTS_QUEUE, CHAT_QUEUE } from '@capstone/contracts';
 import { JsonLogger } from '@capstone/logging';
@@ -16,6 +17,8 @@ export async function startChatService(config: ChatConfig): Promise<INestApplica
     abortOnError: false,
     logger: new JsonLogger('chat', config.LOG_LEVEL),
   });
+  // Nest's own Socket.IO adapter, named here rather than loaded by name behind the scenes.
+  app.useWebSocketAdapter(new IoAdapter(app));
   app.enableShutdownHooks();
   app.connectMicroservice(rpcServerOptions(config.AMQP_URL, CHAT_QUEUE));
   app.connectMicroservice(eventConsumer(config.AMQP_URL, CHAT_EVENTS_QUEUE));

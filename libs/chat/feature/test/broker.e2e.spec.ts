@@ -15,14 +15,13 @@ import {
   type RoomView,
 } from '@capstone/contracts';
 import { BrokerClient, rpcClientOptions, ServiceError } from '@capstone/messaging';
-import { testInfrastructure, waitFor } from '@capstone/testing';
+import { connect, expectOk, next, refusal, testInfrastructure, waitFor } from '@capstone/testing';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesService } from '../src/messages/messages.service.js';
 import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
-import { connect, expectOk, next, refusal } from './support/socket-client.js';
 import { decodeJwt } from 'jose';
 
 /**

@@ -8,10 +8,10 @@ import {
   type RoomView,
   type TypingView,
 } from '@capstone/contracts';
+import { ask, connect, expectOk, freshRateWindow, next } from '@capstone/testing';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
-import { ask, connect, expectOk, freshRateWindow, next } from './support/socket-client.js';
 
 /**
  * Two chat instances on different ports sharing one MongoDB and one Redis, as two replicas behind

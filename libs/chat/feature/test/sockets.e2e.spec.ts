@@ -11,10 +11,6 @@ import {
   type TypingView,
 } from '@capstone/contracts';
 import { MongoClient, ObjectId } from 'mongodb';
-import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MissedMessages } from '../src/messages/messages.service.js';
-import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
 import {
   ask,
   connect,
@@ -24,7 +20,11 @@ import {
   next,
   record,
   refusal,
-} from './support/socket-client.js';
+} from '@capstone/testing';
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MissedMessages } from '../src/messages/messages.service.js';
+import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
 
 /** The chat app as it runs in production, driven with socket.io-client as the web page does. */
 describe('the chat over Socket.IO', () => {

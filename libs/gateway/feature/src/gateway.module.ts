@@ -20,7 +20,7 @@ import { BlogCacheInvalidation } from './cache/blog-cache-invalidation.js';
 import { CacheEventsController } from './cache/cache-events.controller.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { UsersController } from './auth/users.controller.js';
-import { AUTH_SERVICE, BrokerModule } from './broker/broker.module.js';
+import { AUTH_SERVICE, BLOG_SERVICE, BrokerModule, CHAT_SERVICE } from './broker/broker.module.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { LoginThrottle } from './throttle/login-throttle.js';
@@ -46,9 +46,22 @@ export class GatewayModule {
       ],
       providers: [
         healthIndicators({
-          inject: [AUTH_SERVICE, GatewayRedis],
-          useFactory: (auth: BrokerClient, redis: GatewayRedis): HealthIndicator[] => [
-            { name: 'rabbitmq', critical: true, check: () => auth.ensureConnected() },
+          inject: [AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE, GatewayRedis],
+          useFactory: (
+            auth: BrokerClient,
+            blog: BrokerClient,
+            chat: BrokerClient,
+            redis: GatewayRedis,
+          ): HealthIndicator[] => [
+            // Each client reconnects on its own after a broker outage: ready once all of them have.
+            {
+              name: 'rabbitmq',
+              critical: true,
+              check: async () =>
+                void (await Promise.all(
+                  [auth, blog, chat].map((client) => client.ensureConnected()),
+                )),
+            },
             // Without Redis the gateway still answers, only slower (no cache) and without login limits.
             { name: 'redis', critical: false, check: async () => void (await redis.ping()) },
           ],

@@ -1,2 +1,3 @@
 export * from './apply-migrations.js';
 export * from './unique-violation.js';
+export * from './postgres-data-source.js';

@@ -4,4 +4,5 @@ export * from './network.js';
 export * from './postgres.js';
 export * from './rabbitmq.js';
 export * from './redis.js';
+export * from './socket-client.js';
 export * from './wait-for.js';

@@ -1,9 +1,15 @@
 import type { SocketAck } from '@capstone/contracts';
 import { io, type Socket } from 'socket.io-client';
 
+/** Where a socket connects: a port on this machine, or a base URL such as the gateway's. */
+export type SocketTarget = number | string;
+
+const urlOf = (target: SocketTarget) =>
+  typeof target === 'number' ? `http://127.0.0.1:${target}` : target;
+
 /** A Socket.IO client as a browser would open it (WebSocket only, no automatic reconnection). */
-export function openSocket(port: number, token?: string): Socket {
-  return io(`http://127.0.0.1:${port}`, {
+export function openSocket(target: SocketTarget, token?: string): Socket {
+  return io(urlOf(target), {
     path: '/socket.io',
     auth: token === undefined ? {} : { token },
     transports: ['websocket'],
@@ -12,12 +18,20 @@ export function openSocket(port: number, token?: string): Socket {
   });
 }
 
-/** Connects, or fails with the server's reason (the `connect_error` message). */
-export function connect(port: number, token?: string): Promise<Socket> {
-  const socket = openSocket(port, token);
+/** Connects, or fails with the server's reason (the `connect_error` message) or after 10 s. */
+export function connect(target: SocketTarget, token?: string): Promise<Socket> {
+  const socket = openSocket(target, token);
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`neither connect nor connect_error from ${urlOf(target)} within 10 s`));
+    }, 10_000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
     socket.once('connect_error', (error) => {
+      clearTimeout(timer);
       socket.close();
       reject(error);
     });
@@ -25,9 +39,9 @@ export function connect(port: number, token?: string): Promise<Socket> {
 }
 
 /** The message a refused connection gets. */
-export async function refusal(port: number, token?: string): Promise<string> {
+export async function refusal(target: SocketTarget, token?: string): Promise<string> {
   try {
-    const socket = await connect(port, token);
+    const socket = await connect(target, token);
     socket.close();
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

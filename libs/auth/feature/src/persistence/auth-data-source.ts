@@ -1,4 +1,5 @@
 import { CreateOutbox1764000000000, OutboxMessage } from '@capstone/messaging';
+import { postgresDataSourceOptions } from '@capstone/persistence';
 import type { DataSourceOptions } from 'typeorm';
 import { CreateAccounts1764000000001 } from './migrations/1764000000001-create-accounts.js';
 import { SessionEntity } from './session.entity.js';
@@ -9,14 +10,12 @@ export function authDataSourceOptions(
   databaseUrl: string,
   migrationsRun: boolean,
 ): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url: databaseUrl,
-    entities: [UserEntity, SessionEntity, OutboxMessage],
-    migrations: [CreateOutbox1764000000000, CreateAccounts1764000000001],
+  return postgresDataSourceOptions(
+    databaseUrl,
+    {
+      entities: [UserEntity, SessionEntity, OutboxMessage],
+      migrations: [CreateOutbox1764000000000, CreateAccounts1764000000001],
+    },
     migrationsRun,
-    migrationsTransactionMode: 'each',
-    synchronize: false,
-    extra: { max: 10, connectionTimeoutMillis: 5_000 },
-  };
+  );
 }

@@ -1,4 +1,5 @@
 import { CreateOutbox1764000000000, OutboxMessage } from '@capstone/messaging';
+import { postgresDataSourceOptions } from '@capstone/persistence';
 import type { DataSourceOptions } from 'typeorm';
 import { ArticleEntity } from './article.entity.js';
 import { AuthorEntity } from './author.entity.js';
@@ -12,21 +13,19 @@ export function blogDataSourceOptions(
   databaseUrl: string,
   migrationsRun: boolean,
 ): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url: databaseUrl,
-    entities: [
-      AuthorEntity,
-      FollowEntity,
-      ArticleEntity,
-      FavoriteEntity,
-      CommentEntity,
-      OutboxMessage,
-    ],
-    migrations: [CreateOutbox1764000000000, CreateBlog1765000000001],
+  return postgresDataSourceOptions(
+    databaseUrl,
+    {
+      entities: [
+        AuthorEntity,
+        FollowEntity,
+        ArticleEntity,
+        FavoriteEntity,
+        CommentEntity,
+        OutboxMessage,
+      ],
+      migrations: [CreateOutbox1764000000000, CreateBlog1765000000001],
+    },
     migrationsRun,
-    migrationsTransactionMode: 'each',
-    synchronize: false,
-    extra: { max: 10, connectionTimeoutMillis: 5_000 },
-  };
+  );
 }
