@@ -119,6 +119,26 @@ describe('accounts through the gateway (RealWorld)', () => {
     });
   });
 
+  it('refuses a NUL in a login email or a sign-up username with 422, never a 500', async () => {
+    const login = await stack.api.request('POST', '/api/users/login', {
+      body: { user: { email: 'nul\u0000@example.com', password: 'whatever it is' } },
+    });
+    expect(login.status).toBe(422);
+    expect(login.body).toMatchObject({
+      errors: {
+        email: [
+          'contains characters that cannot be stored (NUL or an unpaired surrogate)',
+          'is invalid',
+        ],
+      },
+    });
+    const signUp = await stack.api.request('POST', '/api/users', {
+      body: { user: { ...newAccount(), username: 'x\u0000y' } },
+    });
+    expect(signUp.status).toBe(422);
+    expect(Object.keys((signUp.body as { errors: object }).errors)).toEqual(['username']);
+  });
+
   describe('the current user', () => {
     it('is read with the RealWorld Token scheme and with Bearer', async () => {
       const account = await signUp(stack.api);

@@ -170,6 +170,37 @@ describe('the blog through the gateway (RealWorld)', () => {
     });
   });
 
+  describe('text no database can store', () => {
+    const unstorable = 'contains characters that cannot be stored (NUL or an unpaired surrogate)';
+
+    it.each([
+      ['/api/articles?q=%00abc', 'q'],
+      ['/api/articles?tag=a%00b', 'tag'],
+      ['/api/articles?author=%00', 'author'],
+      ['/api/articles/a%00b', 'slug'],
+      ['/api/profiles/a%00b', 'username'],
+    ])('answers GET %s with 422 naming %s, never a 500', async (path, field) => {
+      const response = await stack.api.request('GET', path);
+      expect(response.status).toBe(422);
+      expect(response.body).toEqual({ errors: { [field]: [unstorable] } });
+    });
+
+    it('refuses a NUL in an article title and a lone surrogate in a comment with 422', async () => {
+      const titled = await stack.api.request('POST', '/api/articles', {
+        token: alice.token,
+        body: { article: { title: 'a\u0000b', description: 'd', body: 'b' } },
+      });
+      expect([titled.status, titled.body]).toEqual([422, { errors: { title: [unstorable] } }]);
+
+      const article = await writeArticle(stack.api, alice.token, { title: 'Surrogates' });
+      const commented = await stack.api.request('POST', `/api/articles/${article.slug}/comments`, {
+        token: alice.token,
+        body: { comment: { body: 'half a pair \ud83d' } },
+      });
+      expect([commented.status, commented.body]).toEqual([422, { errors: { body: [unstorable] } }]);
+    });
+  });
+
   describe('lists', () => {
     let carol: Awaited<ReturnType<typeof signUp>>;
     const tag = `list-${Date.now().toString(36)}`;

@@ -76,16 +76,104 @@ describe('the gateway edge', () => {
     const page = await stack.api.request<string>('GET', '/docs');
     expect(page.status).toBe(200);
     expect(page.body).toContain('swagger-ui');
-    const spec = await stack.api.request<{ paths: Record<string, unknown> }>('GET', '/docs-json');
-    expect(Object.keys(spec.body.paths)).toEqual(
-      expect.arrayContaining([
-        '/api/users',
-        '/api/users/login',
-        '/api/user',
-        '/api/auth/refresh',
-        '/api/auth/sessions/{id}',
-      ]),
+  });
+
+  describe('the OpenAPI document, generated from the contracts’ schemas', () => {
+    interface Operation {
+      parameters?: { name: string; in: string; schema?: object }[];
+      requestBody?: { content: Record<string, { schema: { properties?: object } }> };
+      responses: Record<string, { content?: Record<string, { schema: { properties?: object } }> }>;
+    }
+    let paths: Record<string, Record<string, Operation>>;
+
+    beforeAll(async () => {
+      paths = (await stack.api.request<{ paths: typeof paths }>('GET', '/docs-json')).body.paths;
+    });
+
+    // [method, path, success status, has a JSON body]: every route the gateway serves under /api.
+    const routes: [string, string, number, boolean][] = [
+      ['get', '/api/articles', 200, false],
+      ['post', '/api/articles', 201, true],
+      ['get', '/api/articles/feed', 200, false],
+      ['get', '/api/articles/{slug}', 200, false],
+      ['put', '/api/articles/{slug}', 200, true],
+      ['delete', '/api/articles/{slug}', 204, false],
+      ['post', '/api/articles/{slug}/favorite', 200, false],
+      ['delete', '/api/articles/{slug}/favorite', 200, false],
+      ['get', '/api/articles/{slug}/comments', 200, false],
+      ['post', '/api/articles/{slug}/comments', 201, true],
+      ['delete', '/api/articles/{slug}/comments/{id}', 204, false],
+      ['get', '/api/profiles/{username}', 200, false],
+      ['post', '/api/profiles/{username}/follow', 200, false],
+      ['delete', '/api/profiles/{username}/follow', 200, false],
+      ['get', '/api/tags', 200, false],
+      ['post', '/api/users', 201, true],
+      ['post', '/api/users/login', 200, true],
+      ['get', '/api/user', 200, false],
+      ['put', '/api/user', 200, true],
+      ['post', '/api/auth/refresh', 200, true],
+      ['post', '/api/auth/logout', 204, false],
+      ['get', '/api/auth/sessions', 200, false],
+      ['delete', '/api/auth/sessions/{id}', 204, false],
+      ['get', '/api/auth/jwks', 200, false],
+      ['get', '/api/chat/rooms', 200, false],
+      ['get', '/api/chat/rooms/{id}/messages', 200, false],
+    ];
+
+    it('lists every route under /api, and nothing else there', () => {
+      const documented = Object.entries(paths)
+        .filter(([path]) => path.startsWith('/api/'))
+        .flatMap(([path, operations]) =>
+          Object.keys(operations).map((method) => `${method} ${path}`),
+        );
+      expect(documented.sort()).toEqual(routes.map(([method, path]) => `${method} ${path}`).sort());
+    });
+
+    it.each(routes)(
+      'describes %s %s: its answer %i and, if it takes one, its body',
+      (method, path, status, hasBody) => {
+        const operation = paths[path]?.[method];
+        expect(operation, `${method} ${path}`).toBeDefined();
+        const answer = operation?.responses[String(status)];
+        expect(answer, `${method} ${path} answers ${status}`).toBeDefined();
+        if (status !== 204) {
+          expect(answer?.content?.['application/json']?.schema.properties).toBeDefined();
+        }
+        if (hasBody) {
+          expect(
+            operation?.requestBody?.content['application/json']?.schema.properties,
+          ).toBeDefined();
+        }
+      },
     );
+
+    it('documents the list filters and the page as query parameters with their limits', () => {
+      const parameters = paths['/api/articles']?.['get']?.parameters ?? [];
+      expect(
+        parameters
+          .filter((p) => p.in === 'query')
+          .map((p) => p.name)
+          .sort(),
+      ).toEqual(['author', 'favorited', 'limit', 'offset', 'q', 'tag']);
+      expect(parameters.find((p) => p.name === 'limit')?.schema).toMatchObject({
+        minimum: 1,
+        maximum: 100,
+        default: 20,
+      });
+    });
+
+    it('documents the sign-up body with its fields and limits', () => {
+      const schema =
+        paths['/api/users']?.['post']?.requestBody?.content['application/json']?.schema;
+      expect(schema).toMatchObject({
+        properties: {
+          user: {
+            properties: { password: { minLength: 8, maxLength: 128 } },
+            required: ['username', 'email', 'password'],
+          },
+        },
+      });
+    });
   });
 
   it('serves the web page at / with a strict Content-Security-Policy', async () => {

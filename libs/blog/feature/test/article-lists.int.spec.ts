@@ -1,7 +1,7 @@
+import { BlogRpc } from '@capstone/contracts';
 import type { Actor } from '@capstone/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
-import { ArticlesService } from '../src/articles/articles.service.js';
 import { FavoritesService } from '../src/articles/favorites.service.js';
 import { ProfilesService } from '../src/profiles/profiles.service.js';
 import {
@@ -28,7 +28,6 @@ describe('article lists on a real database', () => {
   beforeAll(async () => {
     blog = await startBlogContext('blog_lists');
     reader = blog.get(ArticleReader);
-    const articles = blog.get(ArticlesService);
     [jake, anna, ben] = await Promise.all([
       registeredActor(blog, 'jake'),
       registeredActor(blog, 'anna'),
@@ -36,7 +35,7 @@ describe('article lists on a real database', () => {
     ]);
     jakesSlugs = [];
     for (let i = 0; i < 25; i += 1) {
-      const article = await articles.create({
+      const article = await blog.rpc(BlogRpc.createArticle, {
         ...jake,
         article: {
           title: `Jake's article ${i}`,
@@ -48,7 +47,7 @@ describe('article lists on a real database', () => {
       jakesSlugs.unshift(article.slug);
     }
     for (let i = 0; i < 5; i += 1) {
-      await articles.create({
+      await blog.rpc(BlogRpc.createArticle, {
         ...anna,
         article: { title: `Anna ${i}`, description: 'D', body: 'B', tagList: ['dragons'] },
       });
@@ -62,7 +61,7 @@ describe('article lists on a real database', () => {
   afterAll(() => blog?.close());
 
   const list = (filter: Record<string, unknown> = {}, viewerId: string | null = null) =>
-    reader.list({ viewerId, limit: 20, offset: 0, ...filter });
+    blog.rpc(BlogRpc.listArticles, { viewerId, limit: 20, offset: 0, ...filter });
 
   it('pages newest first; articlesCount counts every match, not the page', async () => {
     const first = await list();
@@ -147,7 +146,8 @@ describe('article lists on a real database', () => {
     expect((await failureOf(list({ limit: 101 }))).errors).toHaveProperty('limit');
     expect((await failureOf(list({ offset: -5 }))).errors).toHaveProperty('offset');
     expect(
-      (await failureOf(reader.feed({ viewerId: ben.viewerId, limit: 0, offset: 0 }))).status,
+      (await failureOf(blog.rpc(BlogRpc.feed, { viewerId: ben.viewerId, limit: 0, offset: 0 })))
+        .status,
     ).toBe(422);
   });
 
@@ -157,9 +157,9 @@ describe('article lists on a real database', () => {
     let inDescription: string;
 
     beforeAll(async () => {
-      const articles = blog.get(ArticlesService);
       const write = async (title: string, description: string, body: string) =>
-        (await articles.create({ ...anna, article: { title, description, body } })).slug;
+        (await blog.rpc(BlogRpc.createArticle, { ...anna, article: { title, description, body } }))
+          .slug;
       // Written best match last, so only ranking can put it first.
       bodyOnly = await write('Cooking notes', 'Weekday dinners', 'A word on the quokka at last.');
       inDescription = await write('Travel notes', 'Meeting a quokka', 'Rottnest island.');

@@ -1,9 +1,13 @@
-import { BlogRules, type ArticleEventData, type FavoriteEventData } from '@capstone/contracts';
+import {
+  type ArticleEventData,
+  BlogRpc,
+  BlogRules,
+  type FavoriteEventData,
+} from '@capstone/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
 import { ArticlesService } from '../src/articles/articles.service.js';
 import { FavoritesService } from '../src/articles/favorites.service.js';
-import { CommentsService } from '../src/comments/comments.service.js';
 import {
   failureOf,
   outboxEvents,
@@ -37,7 +41,7 @@ describe('articles on a real database', () => {
 
   it('creates an article with a readable slug, normalised tags and its author', async () => {
     const jake = await registeredActor(blog, 'jake');
-    const article = await articles.create({ ...jake, article: draft() });
+    const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft() });
     expect(article).toEqual({
       slug: expect.stringMatching(/^how-to-train-your-dragon-[a-z0-9]{6}$/),
       title: 'How to train your dragon',
@@ -55,7 +59,7 @@ describe('articles on a real database', () => {
 
   it('writes article.created to the outbox with the article', async () => {
     const jake = await registeredActor(blog, 'jake');
-    const article = await articles.create({ ...jake, article: draft('Outbox') });
+    const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Outbox') });
     const events = await outboxEvents<ArticleEventData>(blog, 'article.created');
     expect(events.find((event) => event.slug === article.slug)).toEqual({
       articleId: expect.any(String),
@@ -69,19 +73,22 @@ describe('articles on a real database', () => {
 
   it('gives two articles with the same title different slugs', async () => {
     const jake = await registeredActor(blog);
-    const first = await articles.create({ ...jake, article: draft('Same title') });
-    const second = await articles.create({ ...jake, article: draft('Same title') });
+    const first = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Same title') });
+    const second = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Same title') });
     expect(first.slug).not.toBe(second.slug);
   });
 
   it('makes slugs from titles in any script and stores hostile text verbatim', async () => {
     const jake = await registeredActor(blog);
-    const unicode = await articles.create({ ...jake, article: draft('Crème brûlée, Привет 日本') });
+    const unicode = await blog.rpc(BlogRpc.createArticle, {
+      ...jake,
+      article: draft('Crème brûlée, Привет 日本'),
+    });
     expect(unicode.slug).toMatch(/^creme-brulee-привет-日本-[a-z0-9]{6}$/);
     expect((await reader.get(unicode.slug, null)).title).toBe('Crème brûlée, Привет 日本');
 
     const sql = "'; DROP TABLE articles; --";
-    const hostile = await articles.create({
+    const hostile = await blog.rpc(BlogRpc.createArticle, {
       ...jake,
       article: {
         title: sql,
@@ -98,10 +105,12 @@ describe('articles on a real database', () => {
       tagList: ['%_\\', sql],
     });
     expect(
-      (await reader.list({ viewerId: null, tag: '%_\\', limit: 20, offset: 0 })).articlesCount,
+      (await blog.rpc(BlogRpc.listArticles, { viewerId: null, tag: '%_\\', limit: 20, offset: 0 }))
+        .articlesCount,
     ).toBe(1);
     expect(
-      (await reader.list({ viewerId: null, tag: '%', limit: 20, offset: 0 })).articlesCount,
+      (await blog.rpc(BlogRpc.listArticles, { viewerId: null, tag: '%', limit: 20, offset: 0 }))
+        .articlesCount,
     ).toBe(0);
   });
 
@@ -115,12 +124,15 @@ describe('articles on a real database', () => {
         `${i}`.padEnd(BlogRules.tagMaxLength, 'x'),
       ),
     };
-    const article = await articles.create({ ...jake, article: longest });
+    const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: longest });
     expect(article.body).toHaveLength(BlogRules.bodyMaxLength);
     expect(article.slug).toMatch(/^t{60}-[a-z0-9]{6}$/);
 
     const tooLong = await failureOf(
-      articles.create({ ...jake, article: { ...longest, body: `${longest.body}b` } }),
+      blog.rpc(BlogRpc.createArticle, {
+        ...jake,
+        article: { ...longest, body: `${longest.body}b` },
+      }),
     );
     expect(tooLong.status).toBe(422);
     expect(tooLong.errors).toEqual({ body: ['is too long (maximum is 50000 characters)'] });
@@ -128,25 +140,37 @@ describe('articles on a real database', () => {
 
   it('refuses blank fields and too many tags with 422 and saves nothing', async () => {
     const jake = await registeredActor(blog);
-    const before = await reader.list({
+    const before = await blog.rpc(BlogRpc.listArticles, {
       viewerId: null,
       author: jake.username,
       limit: 20,
       offset: 0,
     });
     const blank = await failureOf(
-      articles.create({ ...jake, article: { title: '  ', description: '', body: 'x' } }),
+      blog.rpc(BlogRpc.createArticle, {
+        ...jake,
+        article: { title: '  ', description: '', body: 'x' },
+      }),
     );
     expect(blank.status).toBe(422);
     expect(blank.errors).toEqual({ title: ["can't be blank"], description: ["can't be blank"] });
     const tags = Array.from({ length: BlogRules.tagsMax + 1 }, (_, i) => `tag${i}`);
     expect(
-      (await failureOf(articles.create({ ...jake, article: { ...draft(), tagList: tags } })))
-        .errors,
+      (
+        await failureOf(
+          blog.rpc(BlogRpc.createArticle, { ...jake, article: { ...draft(), tagList: tags } }),
+        )
+      ).errors,
     ).toHaveProperty('tagList');
     expect(
-      (await reader.list({ viewerId: null, author: jake.username, limit: 20, offset: 0 }))
-        .articlesCount,
+      (
+        await blog.rpc(BlogRpc.listArticles, {
+          viewerId: null,
+          author: jake.username,
+          limit: 20,
+          offset: 0,
+        })
+      ).articlesCount,
     ).toBe(before.articlesCount);
   });
 
@@ -157,8 +181,11 @@ describe('articles on a real database', () => {
 
   it('keeps the slug when body, description or tags change', async () => {
     const jake = await registeredActor(blog);
-    const article = await articles.create({ ...jake, article: draft('Stable slug') });
-    const updated = await articles.update({
+    const article = await blog.rpc(BlogRpc.createArticle, {
+      ...jake,
+      article: draft('Stable slug'),
+    });
+    const updated = await blog.rpc(BlogRpc.updateArticle, {
       ...jake,
       slug: article.slug,
       changes: { body: 'New body', description: 'New description', tagList: ['b', 'a', 'a'] },
@@ -179,8 +206,8 @@ describe('articles on a real database', () => {
 
   it('gives a retitled article a new slug; the old one then answers 404', async () => {
     const jake = await registeredActor(blog);
-    const article = await articles.create({ ...jake, article: draft('Old title') });
-    const renamed = await articles.update({
+    const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Old title') });
+    const renamed = await blog.rpc(BlogRpc.updateArticle, {
       ...jake,
       slug: article.slug,
       changes: { title: 'New title' },
@@ -197,10 +224,13 @@ describe('articles on a real database', () => {
 
   it('changes nothing and announces nothing when an update repeats the current values', async () => {
     const jake = await registeredActor(blog);
-    const article = await articles.create({ ...jake, article: draft('Same again') });
+    const article = await blog.rpc(BlogRpc.createArticle, {
+      ...jake,
+      article: draft('Same again'),
+    });
     const count = async () => (await outboxEvents(blog, 'article.updated')).length;
     const eventsBefore = await count();
-    const same = await articles.update({
+    const same = await blog.rpc(BlogRpc.updateArticle, {
       ...jake,
       slug: article.slug,
       changes: { title: ' Same again ', tagList: ['training', 'dragons'] },
@@ -211,23 +241,27 @@ describe('articles on a real database', () => {
 
   it('lets only the author edit or delete an article (403)', async () => {
     const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
-    const article = await articles.create({ ...jake, article: draft('Mine') });
+    const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Mine') });
     const edit = await failureOf(
-      articles.update({ ...anna, slug: article.slug, changes: { body: 'hacked' } }),
+      blog.rpc(BlogRpc.updateArticle, { ...anna, slug: article.slug, changes: { body: 'hacked' } }),
     );
     expect([edit.status, edit.errors]).toEqual([403, { article: ['is not yours'] }]);
     expect((await failureOf(articles.delete({ ...anna, slug: article.slug }))).status).toBe(403);
     expect((await reader.get(article.slug, null)).body).toBe('You have to believe.');
     expect(
-      (await failureOf(articles.update({ ...anna, slug: 'missing', changes: {} }))).status,
+      (await failureOf(blog.rpc(BlogRpc.updateArticle, { ...anna, slug: 'missing', changes: {} })))
+        .status,
     ).toBe(404);
   });
 
   it('deletes an article with its comments and favorites, and announces it', async () => {
     const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
-    const article = await articles.create({ ...jake, article: draft('Short-lived') });
+    const article = await blog.rpc(BlogRpc.createArticle, {
+      ...jake,
+      article: draft('Short-lived'),
+    });
     await favorites.favorite({ ...anna, slug: article.slug });
-    await blog.get(CommentsService).add({ ...anna, slug: article.slug, body: 'Nice' });
+    await blog.rpc(BlogRpc.addComment, { ...anna, slug: article.slug, body: 'Nice' });
 
     expect(await articles.delete({ ...jake, slug: article.slug })).toEqual({ deleted: true });
     expect((await failureOf(reader.get(article.slug, null))).status).toBe(404);
@@ -245,13 +279,11 @@ describe('articles on a real database', () => {
 
 describe('favorites on a real database', () => {
   let blog: BlogTestContext;
-  let articles: ArticlesService;
   let reader: ArticleReader;
   let favorites: FavoritesService;
 
   beforeAll(async () => {
     blog = await startBlogContext('blog_favorites');
-    articles = blog.get(ArticlesService);
     reader = blog.get(ArticleReader);
     favorites = blog.get(FavoritesService);
   });
@@ -260,7 +292,10 @@ describe('favorites on a real database', () => {
 
   it('is idempotent both ways and counts correctly', async () => {
     const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
-    const { slug } = await articles.create({ ...jake, article: draft('Favorite me') });
+    const { slug } = await blog.rpc(BlogRpc.createArticle, {
+      ...jake,
+      article: draft('Favorite me'),
+    });
 
     const once = await favorites.favorite({ ...anna, slug });
     const twice = await favorites.favorite({ ...anna, slug });
@@ -281,7 +316,7 @@ describe('favorites on a real database', () => {
 
   it('does not count as an edit of the article', async () => {
     const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
-    const article = await articles.create({ ...jake, article: draft('Untouched') });
+    const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Untouched') });
     expect((await favorites.favorite({ ...anna, slug: article.slug })).updatedAt).toBe(
       article.updatedAt,
     );
@@ -293,7 +328,10 @@ describe('favorites on a real database', () => {
       registeredActor(blog),
       registeredActor(blog),
     ]);
-    const { slug } = await articles.create({ ...jake, article: draft('Points of view') });
+    const { slug } = await blog.rpc(BlogRpc.createArticle, {
+      ...jake,
+      article: draft('Points of view'),
+    });
     await favorites.favorite({ ...anna, slug });
     expect(await reader.get(slug, anna.viewerId)).toMatchObject({
       favorited: true,
@@ -308,7 +346,7 @@ describe('favorites on a real database', () => {
 
   it('adds up favorites that arrive at the same moment', async () => {
     const jake = await registeredActor(blog);
-    const { slug } = await articles.create({ ...jake, article: draft('Popular') });
+    const { slug } = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Popular') });
     const fans = await Promise.all(Array.from({ length: 6 }, () => registeredActor(blog)));
     await Promise.all(
       fans.flatMap((fan) => [

@@ -1,9 +1,9 @@
+import { BlogRpc } from '@capstone/contracts';
 import type { UserProfileData } from '@capstone/contracts';
 import { createTestDatabase } from '@capstone/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
-import { ArticlesService } from '../src/articles/articles.service.js';
 import { AuthorProjection } from '../src/authors/author-projection.js';
 import { CommentsService } from '../src/comments/comments.service.js';
 import { blogDataSourceOptions } from '../src/persistence/blog-data-source.js';
@@ -90,8 +90,8 @@ describe('the authors projection', () => {
     const user = newUser('before');
     await projection.apply(user);
     const actor = { viewerId: user.userId, username: user.username };
-    const { slug } = await blog.get(ArticlesService).create({ ...actor, article });
-    await blog.get(CommentsService).add({ ...actor, slug, body: 'My own comment' });
+    const { slug } = await blog.rpc(BlogRpc.createArticle, { ...actor, article });
+    await blog.rpc(BlogRpc.addComment, { ...actor, slug, body: 'My own comment' });
 
     const renamed: UserProfileData = { ...user, username: `after${user.username}`, version: 2 };
     await projection.apply(renamed);
@@ -100,14 +100,14 @@ describe('the authors projection', () => {
     expect((await reader.get(slug, null)).author.username).toBe(renamed.username);
     const [comment] = await blog.get(CommentsService).list({ viewerId: null, slug });
     expect(comment?.author.username).toBe(renamed.username);
-    const byNewName = await reader.list({
+    const byNewName = await blog.rpc(BlogRpc.listArticles, {
       viewerId: null,
       author: renamed.username,
       limit: 20,
       offset: 0,
     });
     expect(byNewName.articlesCount).toBe(1);
-    const byOldName = await reader.list({
+    const byOldName = await blog.rpc(BlogRpc.listArticles, {
       viewerId: null,
       author: user.username,
       limit: 20,
@@ -120,7 +120,7 @@ describe('the authors projection', () => {
   it('admits a writer before user.registered arrives, and lets the event fill in the rest', async () => {
     const user = newUser('early');
     const actor = { viewerId: user.userId, username: user.username };
-    const created = await blog.get(ArticlesService).create({ ...actor, article });
+    const created = await blog.rpc(BlogRpc.createArticle, { ...actor, article });
     expect(created.author).toEqual({
       username: user.username,
       bio: null,
@@ -134,7 +134,7 @@ describe('the authors projection', () => {
     expect(seen.author).toMatchObject({ username: user.username, bio: 'Arrived late' });
 
     // The projection now knows the author: writing again does not reset them.
-    await blog.get(ArticlesService).create({ ...actor, article });
+    await blog.rpc(BlogRpc.createArticle, { ...actor, article });
     expect(await storedVersion(user.userId)).toBe(1);
   });
 
@@ -143,7 +143,7 @@ describe('the authors projection', () => {
     const x = newUser('holder');
     await projection.apply(x);
     const y = { viewerId: newUser().userId, username: x.username };
-    const refused = await failureOf(blog.get(ArticlesService).create({ ...y, article }));
+    const refused = await failureOf(blog.rpc(BlogRpc.createArticle, { ...y, article }));
     expect([refused.status, refused.errors]).toEqual([
       409,
       { author: ['is not known yet; try again shortly'] },

@@ -17,6 +17,7 @@ import { BrokerClient, rpcClientOptions, ServiceError } from '@capstone/messagin
 import {
   createTestDatabase,
   createTestVhost,
+  RawRpc,
   testInfrastructure,
   waitFor,
   type TestDatabase,
@@ -40,6 +41,7 @@ describe('the blog service over RabbitMQ', () => {
   let blog: BrokerClient;
   let connection: ChannelModel;
   let channel: Channel;
+  let raw: RawRpc;
   const published: EventEnvelope<unknown>[] = [];
 
   beforeAll(async () => {
@@ -62,6 +64,7 @@ describe('the blog service over RabbitMQ', () => {
       5_000,
     );
 
+    raw = await RawRpc.connect(vhost.url);
     connection = await amqp.connect(vhost.url);
     channel = await connection.createChannel();
     await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
@@ -75,6 +78,7 @@ describe('the blog service over RabbitMQ', () => {
   });
 
   afterAll(async () => {
+    await raw?.close();
     await connection?.close();
     await blog?.onApplicationShutdown();
     await app?.close();
@@ -211,6 +215,71 @@ describe('the blog service over RabbitMQ', () => {
     );
     expect([invalid.status, invalid.errors]).toEqual([422, { title: ["can't be blank"] }]);
   });
+
+  it.each<[string, string, unknown, Record<string, string[]>]>([
+    [
+      'a list filtered by an operator object',
+      BlogRpc.listArticles.pattern,
+      { viewerId: null, tag: { $ne: null } },
+      { tag: ['must be text'] },
+    ],
+    [
+      'a page far too large',
+      BlogRpc.listArticles.pattern,
+      { viewerId: null, limit: 10_000 },
+      { limit: ['must be at most 100'] },
+    ],
+    [
+      'an article without its fields',
+      BlogRpc.createArticle.pattern,
+      { viewerId: randomUUID(), username: 'raw' },
+      { article: ['must be an object with the article fields'] },
+    ],
+    [
+      'a title with a NUL',
+      BlogRpc.createArticle.pattern,
+      {
+        viewerId: randomUUID(),
+        username: 'raw',
+        article: { title: 'a\u0000b', description: 'd', body: 'b' },
+      },
+      { title: ['contains characters that cannot be stored (NUL or an unpaired surrogate)'] },
+    ],
+    [
+      'a slug that is a number',
+      BlogRpc.getArticle.pattern,
+      { viewerId: null, slug: 42 },
+      { slug: ['must be text'] },
+    ],
+    [
+      'a follow by nobody',
+      BlogRpc.follow.pattern,
+      { username: 'raw', target: 'someone' },
+      { viewerId: ["can't be blank"] },
+    ],
+    [
+      'a body of a megabyte',
+      BlogRpc.addComment.pattern,
+      { viewerId: randomUUID(), username: 'raw', slug: 's', body: 'x'.repeat(1_000_000) },
+      { body: ['is too long (maximum is 5000 characters)'] },
+    ],
+    [
+      'flags for a string of slugs',
+      BlogRpc.viewerFlags.pattern,
+      { viewerId: randomUUID(), slugs: 'a,b', usernames: [] },
+      { slugs: ['must be a list of slugs'] },
+    ],
+  ])(
+    'answers %s put straight on its queue with 422 naming the field',
+    async (_case, pattern, payload, errors) => {
+      const reply = await raw.request(BLOG_QUEUE, pattern, payload);
+      expect(reply.err).toEqual({ status: 422, errors });
+      // And it goes on answering.
+      expect((await raw.request(BLOG_QUEUE, BlogRpc.listTags.pattern, {})).response).toEqual(
+        expect.any(Array),
+      );
+    },
+  );
 
   it('binds its events queue to the event names it handles, and nothing else', async () => {
     const management = new URL(testInfrastructure.rabbitManagementUrl);

@@ -1,6 +1,10 @@
-import { BlogRules, type CommentEventData, type FollowEventData } from '@capstone/contracts';
+import {
+  BlogRpc,
+  BlogRules,
+  type CommentEventData,
+  type FollowEventData,
+} from '@capstone/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArticlesService } from '../src/articles/articles.service.js';
 import { FavoritesService } from '../src/articles/favorites.service.js';
 import { TagsService } from '../src/articles/tags.service.js';
 import { ViewerFlagsService } from '../src/articles/viewer-flags.service.js';
@@ -23,13 +27,11 @@ const draft = (title: string, tagList: string[] = []) => ({
 
 describe('comments, profiles, tags and viewer flags on a real database', () => {
   let blog: BlogTestContext;
-  let articles: ArticlesService;
   let comments: CommentsService;
   let profiles: ProfilesService;
 
   beforeAll(async () => {
     blog = await startBlogContext('blog_social');
-    articles = blog.get(ArticlesService);
     comments = blog.get(CommentsService);
     profiles = blog.get(ProfilesService);
   });
@@ -43,9 +45,12 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
         registeredActor(blog),
         registeredActor(blog),
       ]);
-      const { slug } = await articles.create({ ...jake, article: draft('Discuss') });
-      const first = await comments.add({ ...anna, slug, body: 'First!' });
-      const second = await comments.add({ ...jake, slug, body: '  Thanks  ' });
+      const { slug } = await blog.rpc(BlogRpc.createArticle, {
+        ...jake,
+        article: draft('Discuss'),
+      });
+      const first = await blog.rpc(BlogRpc.addComment, { ...anna, slug, body: 'First!' });
+      const second = await blog.rpc(BlogRpc.addComment, { ...jake, slug, body: '  Thanks  ' });
       expect(first).toEqual({
         id: expect.any(Number),
         createdAt: expect.stringMatching(/\.\d{3}Z$/),
@@ -67,12 +72,16 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
 
     it('refuses a blank or too long comment and answers 404 for an unknown article', async () => {
       const jake = await registeredActor(blog);
-      const { slug } = await articles.create({ ...jake, article: draft('Quiet') });
-      const blank = await failureOf(comments.add({ ...jake, slug, body: ' \n ' }));
+      const { slug } = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Quiet') });
+      const blank = await failureOf(blog.rpc(BlogRpc.addComment, { ...jake, slug, body: ' \n ' }));
       expect([blank.status, blank.errors]).toEqual([422, { body: ["can't be blank"] }]);
       const long = 'x'.repeat(BlogRules.commentMaxLength + 1);
-      expect((await failureOf(comments.add({ ...jake, slug, body: long }))).status).toBe(422);
-      const missing = await failureOf(comments.add({ ...jake, slug: 'missing', body: 'Hi' }));
+      expect(
+        (await failureOf(blog.rpc(BlogRpc.addComment, { ...jake, slug, body: long }))).status,
+      ).toBe(422);
+      const missing = await failureOf(
+        blog.rpc(BlogRpc.addComment, { ...jake, slug: 'missing', body: 'Hi' }),
+      );
       expect([missing.status, missing.errors]).toEqual([404, { article: ['not found'] }]);
       expect((await failureOf(comments.list({ viewerId: null, slug: 'missing' }))).status).toBe(
         404,
@@ -82,9 +91,12 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
 
     it('lets only its author delete a comment, and announces both changes', async () => {
       const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
-      const { slug } = await articles.create({ ...jake, article: draft('Moderated') });
-      const other = await articles.create({ ...jake, article: draft('Elsewhere') });
-      const comment = await comments.add({ ...anna, slug, body: 'Mine' });
+      const { slug } = await blog.rpc(BlogRpc.createArticle, {
+        ...jake,
+        article: draft('Moderated'),
+      });
+      const other = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Elsewhere') });
+      const comment = await blog.rpc(BlogRpc.addComment, { ...anna, slug, body: 'Mine' });
 
       const notYours = await failureOf(comments.delete({ ...jake, slug, commentId: comment.id }));
       expect([notYours.status, notYours.errors]).toEqual([403, { comment: ['is not yours'] }]);
@@ -93,7 +105,10 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
       );
       expect([wrongArticle.status, wrongArticle.errors]).toEqual([404, { comment: ['not found'] }]);
       for (const commentId of [0, -1, 1.5, 2 ** 40]) {
-        expect((await failureOf(comments.delete({ ...anna, slug, commentId }))).status).toBe(404);
+        const refused = await failureOf(
+          blog.rpc(BlogRpc.deleteComment, { ...anna, slug, commentId }),
+        );
+        expect([refused.status, Object.keys(refused.errors)]).toEqual([422, ['commentId']]);
       }
 
       expect(await comments.delete({ ...anna, slug, commentId: comment.id })).toEqual({
@@ -167,9 +182,12 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
   describe('tags and viewer flags', () => {
     it('lists the tags in use, most used first, then by name', async () => {
       const jake = await registeredActor(blog);
-      await articles.create({ ...jake, article: draft('One', ['zeta', 'beta']) });
-      await articles.create({ ...jake, article: draft('Two', ['zeta', 'alpha']) });
-      await articles.create({ ...jake, article: draft('Three', ['zeta', 'alpha']) });
+      await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('One', ['zeta', 'beta']) });
+      await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Two', ['zeta', 'alpha']) });
+      await blog.rpc(BlogRpc.createArticle, {
+        ...jake,
+        article: draft('Three', ['zeta', 'alpha']),
+      });
       const tags = await blog.get(TagsService).list();
       expect(tags.slice(0, 3)).toEqual(['zeta', 'alpha', 'beta']);
       expect(new Set(tags).size).toBe(tags.length);
@@ -181,8 +199,8 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
         registeredActor(blog),
         registeredActor(blog),
       ]);
-      const liked = await articles.create({ ...jake, article: draft('Liked') });
-      const other = await articles.create({ ...anna, article: draft('Other') });
+      const liked = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Liked') });
+      const other = await blog.rpc(BlogRpc.createArticle, { ...anna, article: draft('Other') });
       await blog.get(FavoritesService).favorite({ ...reader, slug: liked.slug });
       await profiles.follow({ ...reader, target: anna.username });
 

@@ -15,7 +15,15 @@ import {
   type RoomView,
 } from '@capstone/contracts';
 import { BrokerClient, rpcClientOptions, ServiceError } from '@capstone/messaging';
-import { connect, expectOk, next, refusal, testInfrastructure, waitFor } from '@capstone/testing';
+import {
+  connect,
+  expectOk,
+  next,
+  RawRpc,
+  refusal,
+  testInfrastructure,
+  waitFor,
+} from '@capstone/testing';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io-client';
@@ -35,6 +43,7 @@ describe('the chat service over RabbitMQ', () => {
   let connection: ChannelModel;
   let channel: Channel;
   let mongo: MongoClient;
+  let raw: RawRpc;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
@@ -49,6 +58,7 @@ describe('the chat service over RabbitMQ', () => {
     channel = await connection.createChannel();
     await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
     mongo = new MongoClient(stack.mongo.url);
+    raw = await RawRpc.connect(stack.vhost.url);
   });
 
   afterEach(() => {
@@ -56,6 +66,7 @@ describe('the chat service over RabbitMQ', () => {
   });
 
   afterAll(async () => {
+    await raw?.close();
     await connection?.close();
     await chat?.onApplicationShutdown();
     await mongo?.close();
@@ -318,6 +329,38 @@ describe('the chat service over RabbitMQ', () => {
       { roomId: ['is not a valid id'] },
     ]);
   });
+
+  it.each<[string, string, unknown, Record<string, string[]>]>([
+    ['rooms for nobody', ChatRpc.listRooms.pattern, {}, { viewerId: ["can't be blank"] }],
+    [
+      'rooms for a number',
+      ChatRpc.listRooms.pattern,
+      { viewerId: 7 },
+      { viewerId: ['is invalid'] },
+    ],
+    [
+      'history of an operator object',
+      ChatRpc.history.pattern,
+      { viewerId: randomUUID(), roomId: { $gt: '' } },
+      { roomId: ['must be an id'] },
+    ],
+    [
+      'history with a huge page and a stray field',
+      ChatRpc.history.pattern,
+      { viewerId: randomUUID(), roomId: '0123456789abcdef01234567', limit: 1e9, sort: 'x' },
+      { limit: ['must be at most 100'], sort: ['is not allowed'] },
+    ],
+  ])(
+    'answers %s put straight on its queue with 422 naming the field',
+    async (_case, pattern, payload, errors) => {
+      const reply = await raw.request(CHAT_QUEUE, pattern, payload);
+      expect(reply.err).toEqual({ status: 422, errors });
+      const rooms = await raw.request(CHAT_QUEUE, ChatRpc.listRooms.pattern, {
+        viewerId: randomUUID(),
+      });
+      expect(rooms.response).toEqual(expect.any(Array));
+    },
+  );
 
   it('binds its events queue to the events it handles, and nothing else', async () => {
     const management = new URL(testInfrastructure.rabbitManagementUrl);

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { JsonLogger } from '@capstone/logging';
-import { eventConsumerOptions } from '@capstone/messaging';
+import { eventConsumer } from '@capstone/messaging';
 import helmet from 'helmet';
 import type { GatewayConfig } from './gateway.config.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
@@ -16,7 +16,6 @@ import {
   REQUEST_ID_HEADER,
   requestIdMiddleware,
 } from './http/request-context.js';
-import { edgeValidationPipe } from './http/validation.js';
 import { webPage } from './web/web-page.js';
 
 /** Builds the gateway with everything that applies to every request, without listening yet. */
@@ -46,7 +45,6 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  app.useGlobalPipes(edgeValidationPipe());
   app.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()
@@ -69,7 +67,7 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
   // The gateway also listens to events: the blog's to invalidate its cache, auth's revoked sessions.
   // It does not wait for that consumer: with RabbitMQ down it must still answer, with 503s, and
   // report itself not ready.
-  app.connectMicroservice(eventConsumerOptions(config.AMQP_URL, GATEWAY_EVENTS_QUEUE));
+  app.connectMicroservice(eventConsumer(config.AMQP_URL, GATEWAY_EVENTS_QUEUE));
   await app.listen(config.PORT, '0.0.0.0');
   app.startAllMicroservices().catch((error: unknown) => {
     Logger.error(`cache invalidation events unavailable: ${String(error)}`, 'Bootstrap');

@@ -1,96 +1,102 @@
+import { z } from 'zod';
+import { AccountFields, AccountRules } from './account-rules.js';
 import { defineEvent } from './events.js';
 import { defineRpc } from './rpc.js';
+import { field, strictObject } from './schema/fields.js';
 
 export const ROLES = ['user', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
 
 /** The RPC queue the auth service consumes. */
 export const AUTH_QUEUE = 'auth.rpc';
 
 /** Who is calling, as the gateway saw it: used for sessions and audit, never for trust. */
-export interface ClientInfo {
-  readonly ip: string | null;
-  readonly userAgent: string | null;
-}
+export const ClientInfo = strictObject({
+  ip: field.token(AccountRules.ipMaxLength).nullable(),
+  userAgent: field.token(AccountRules.userAgentMaxLength).nullable(),
+});
+export type ClientInfo = z.infer<typeof ClientInfo>;
 
-export interface UserView {
-  readonly id: string;
-  readonly email: string;
-  readonly username: string;
-  readonly bio: string | null;
-  readonly image: string | null;
-  readonly role: Role;
-}
+export const UserView = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  username: z.string(),
+  bio: z.string().nullable(),
+  image: z.string().nullable(),
+  role: Role,
+});
+export type UserView = z.infer<typeof UserView>;
 
-export interface IssuedTokens {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly sessionId: string;
-}
+export const IssuedTokens = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  sessionId: z.uuid(),
+});
+export type IssuedTokens = z.infer<typeof IssuedTokens>;
 
-export interface AuthResult {
-  readonly user: UserView;
-  readonly tokens: IssuedTokens;
-}
+export const AuthResult = z.object({ user: UserView, tokens: IssuedTokens });
+export type AuthResult = z.infer<typeof AuthResult>;
 
-export interface RegisterCommand {
-  readonly email: string;
-  readonly username: string;
-  readonly password: string;
-  readonly client: ClientInfo;
-}
+export const RegisterCommand = strictObject({
+  email: AccountFields.email,
+  username: AccountFields.username,
+  password: AccountFields.password,
+  client: ClientInfo,
+});
+export type RegisterCommand = z.input<typeof RegisterCommand>;
 
-export interface LoginCommand {
-  readonly email: string;
-  readonly password: string;
-  readonly client: ClientInfo;
-}
+export const LoginCommand = strictObject({
+  email: AccountFields.email,
+  password: AccountFields.passwordGiven,
+  client: ClientInfo,
+});
+export type LoginCommand = z.input<typeof LoginCommand>;
 
-export interface UserChanges {
-  readonly email?: string;
-  readonly username?: string;
-  readonly password?: string;
-  readonly bio?: string | null;
-  readonly image?: string | null;
-}
+/** Any of the profile fields; a field left out stays as it is. */
+export const UserChanges = strictObject({
+  email: AccountFields.email.optional(),
+  username: AccountFields.username.optional(),
+  password: AccountFields.password.optional(),
+  bio: AccountFields.bio.optional(),
+  image: AccountFields.image.optional(),
+});
+export type UserChanges = z.output<typeof UserChanges>;
 
-export interface UpdateUserCommand {
-  readonly userId: string;
-  readonly changes: UserChanges;
-}
+export const UpdateUserCommand = strictObject({ userId: field.uuid(), changes: UserChanges });
+export type UpdateUserCommand = z.input<typeof UpdateUserCommand>;
 
-export interface RefreshCommand {
-  readonly refreshToken: string;
-  readonly client: ClientInfo;
-}
+export const RefreshCommand = strictObject({
+  refreshToken: AccountFields.refreshToken,
+  client: ClientInfo,
+});
+export type RefreshCommand = z.input<typeof RefreshCommand>;
 
-export interface SessionView {
-  readonly id: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string;
-  readonly expiresAt: string;
-  readonly ip: string | null;
-  readonly userAgent: string | null;
-  readonly current: boolean;
-}
+export const SessionView = z.object({
+  id: z.uuid(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  current: z.boolean(),
+});
+export type SessionView = z.infer<typeof SessionView>;
 
-export interface SessionRef {
-  readonly userId: string;
-  readonly sessionId: string;
-}
+export const SessionRef = strictObject({ userId: field.uuid(), sessionId: field.uuid() });
+export type SessionRef = z.infer<typeof SessionRef>;
 
 /** A JSON Web Key as published at the JWKS endpoint (public parts only). */
-export interface PublicJwk {
-  readonly kty: string;
-  readonly kid: string;
-  readonly alg: string;
-  readonly use: 'sig';
-  readonly [member: string]: unknown;
-}
+export const PublicJwk = z.looseObject({
+  kty: z.string(),
+  kid: z.string(),
+  alg: z.string(),
+  use: z.literal('sig'),
+});
+export type PublicJwk = z.infer<typeof PublicJwk>;
 
-export interface JsonWebKeySet {
-  readonly keys: PublicJwk[];
-}
+export const JsonWebKeySet = z.object({ keys: z.array(PublicJwk) });
+export type JsonWebKeySet = z.infer<typeof JsonWebKeySet>;
 
 /** The claims of an access token, as every verifier reads them. */
 export interface AccessTokenClaims {
@@ -100,38 +106,42 @@ export interface AccessTokenClaims {
   readonly sid: string;
 }
 
+const Revoked = z.object({ revoked: z.boolean() });
+
 export const AuthRpc = {
-  register: defineRpc<RegisterCommand, AuthResult>('auth.register'),
-  login: defineRpc<LoginCommand, AuthResult>('auth.login'),
-  getUser: defineRpc<{ readonly userId: string }, UserView>('auth.user.get'),
-  updateUser: defineRpc<UpdateUserCommand, UserView>('auth.user.update'),
-  refresh: defineRpc<RefreshCommand, AuthResult>('auth.session.refresh'),
-  logout: defineRpc<SessionRef, { readonly revoked: boolean }>('auth.session.logout'),
-  listSessions: defineRpc<SessionRef, SessionView[]>('auth.session.list'),
-  revokeSession: defineRpc<SessionRef, { readonly revoked: boolean }>('auth.session.revoke'),
-  jwks: defineRpc<Record<string, never>, JsonWebKeySet>('auth.jwks'),
+  register: defineRpc('auth.register', RegisterCommand, AuthResult),
+  login: defineRpc('auth.login', LoginCommand, AuthResult),
+  getUser: defineRpc('auth.user.get', strictObject({ userId: field.uuid() }), UserView),
+  updateUser: defineRpc('auth.user.update', UpdateUserCommand, UserView),
+  refresh: defineRpc('auth.session.refresh', RefreshCommand, AuthResult),
+  logout: defineRpc('auth.session.logout', SessionRef, Revoked),
+  listSessions: defineRpc('auth.session.list', SessionRef, z.array(SessionView)),
+  revokeSession: defineRpc('auth.session.revoke', SessionRef, Revoked),
+  jwks: defineRpc('auth.jwks', strictObject({}), JsonWebKeySet),
 } as const;
 
 /** The public profile data every consumer of user events keeps. */
-export interface UserProfileData {
-  readonly userId: string;
-  readonly email: string;
-  readonly username: string;
-  readonly bio: string | null;
-  readonly image: string | null;
+export const UserProfileData = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  username: z.string().min(1),
+  bio: z.string().nullable(),
+  image: z.string().nullable(),
   /** Increases by one with every change of the user; consumers apply a version once, in order. */
-  readonly version: number;
-}
+  version: z.number().int().min(1),
+});
+export type UserProfileData = z.infer<typeof UserProfileData>;
 
 /** A session ended before its time: its access tokens must be refused from now on. */
-export interface SessionRevokedData {
-  readonly sessionId: string;
-  readonly userId: string;
-  readonly reason: string;
-}
+export const SessionRevokedData = z.object({
+  sessionId: z.uuid(),
+  userId: z.uuid(),
+  reason: z.string(),
+});
+export type SessionRevokedData = z.infer<typeof SessionRevokedData>;
 
 export const AuthEvents = {
-  userRegistered: defineEvent<UserProfileData>('user.registered'),
-  userUpdated: defineEvent<UserProfileData>('user.updated'),
-  sessionRevoked: defineEvent<SessionRevokedData>('session.revoked'),
+  userRegistered: defineEvent('user.registered', UserProfileData),
+  userUpdated: defineEvent('user.updated', UserProfileData),
+  sessionRevoked: defineEvent('session.revoked', SessionRevokedData),
 } as const;

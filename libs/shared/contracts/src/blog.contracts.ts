@@ -1,12 +1,15 @@
+import { z } from 'zod';
+import { AccountRules } from './account-rules.js';
 import { defineEvent } from './events.js';
 import { defineRpc } from './rpc.js';
+import { characterCount, field, isStorable, Messages, strictObject } from './schema/fields.js';
 
 /** The RPC queue the blog service consumes. */
 export const BLOG_QUEUE = 'blog.rpc';
 /** The queue the blog service receives other services' events on. */
 export const BLOG_EVENTS_QUEUE = 'blog.events';
 
-/** Limits of the blog's fields, shared by gateway validation and the service's own checks. */
+/** Limits of the blog's fields: one place for the gateway, the blog service and the tests. */
 export const BlogRules = {
   titleMaxLength: 200,
   descriptionMaxLength: 500,
@@ -16,157 +19,263 @@ export const BlogRules = {
   commentMaxLength: 5_000,
   listLimitDefault: 20,
   listLimitMax: 100,
+  /** Deep pages cost a scan of everything before them; nobody reads page 500. */
+  listOffsetMax: 10_000,
   searchMaxLength: 200,
+  /** A title's slug plus its random suffix fits easily. */
+  slugMaxLength: 300,
+  /** Articles and authors on one page whose per-reader flags the gateway asks for at once. */
+  viewerFlagsMax: 1_000,
 } as const;
 
-export interface ProfileView {
-  readonly username: string;
-  readonly bio: string | null;
-  readonly image: string | null;
-  readonly following: boolean;
+/** Tags trimmed, blanks dropped, duplicates removed, sorted: what gets stored. */
+const tagList = z
+  .array(
+    z
+      .string('must be a list of tags')
+      .trim()
+      .refine(isStorable, Messages.unstorable)
+      .refine(
+        (tag) => characterCount(tag) <= BlogRules.tagMaxLength,
+        `has a tag that ${Messages.tooLong(BlogRules.tagMaxLength)}`,
+      ),
+    'must be a list of tags',
+  )
+  .transform((tags) => [...new Set(tags.filter(Boolean))].sort())
+  .refine(
+    (tags) => tags.length <= BlogRules.tagsMax,
+    `has too many tags (maximum is ${BlogRules.tagsMax})`,
+  );
+
+/** The blog's fields as every edge reads them. */
+export const BlogFields = {
+  title: field.text(BlogRules.titleMaxLength),
+  description: field.text(BlogRules.descriptionMaxLength),
+  body: field.text(BlogRules.bodyMaxLength, { trim: false }),
+  tagList,
+  comment: field.text(BlogRules.commentMaxLength, { trim: false }),
+  slug: field.text(BlogRules.slugMaxLength),
+  username: field.text(AccountRules.usernameMaxLength),
+  commentId: field.count(1, 2 ** 31 - 1),
+};
+
+/** `limit` and `offset` of a list; from a query string they arrive as text (`coerce`). */
+export function pageShape({ coerce }: { coerce: boolean }) {
+  return {
+    limit: field.count(1, BlogRules.listLimitMax, { coerce }).default(BlogRules.listLimitDefault),
+    offset: field.count(0, BlogRules.listOffsetMax, { coerce }).default(0),
+  };
 }
 
-export interface ArticleView {
-  readonly slug: string;
-  readonly title: string;
-  readonly description: string;
-  readonly body: string;
-  readonly tagList: string[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly favorited: boolean;
-  readonly favoritesCount: number;
-  readonly author: ProfileView;
-}
+/** The filters of the article list; every given one must hold. */
+export const articleFilterShape = {
+  tag: field.filter(BlogRules.tagMaxLength),
+  /** Username of the author. */
+  author: field.filter(AccountRules.usernameMaxLength),
+  /** Username of someone who favorited the article. */
+  favorited: field.filter(AccountRules.usernameMaxLength),
+  /** Full-text search in title, description and body, best match first. */
+  q: field.filter(BlogRules.searchMaxLength),
+};
 
-export type ArticleListItem = Omit<ArticleView, 'body'>;
+export const NewArticle = strictObject(
+  {
+    title: BlogFields.title,
+    description: BlogFields.description,
+    body: BlogFields.body,
+    tagList: BlogFields.tagList.default([]),
+  },
+  'must be an object with the article fields',
+);
+export type NewArticle = z.input<typeof NewArticle>;
 
-export interface ArticleList {
-  readonly articles: ArticleListItem[];
-  readonly articlesCount: number;
-}
+/** Any of the article fields; a field left out stays as it is. */
+export const ArticleChanges = strictObject(
+  {
+    title: BlogFields.title.optional(),
+    description: BlogFields.description.optional(),
+    body: BlogFields.body.optional(),
+    tagList: BlogFields.tagList.optional(),
+  },
+  'must be an object with the article fields',
+);
+export type ArticleChanges = z.output<typeof ArticleChanges>;
 
-export interface CommentView {
-  readonly id: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly body: string;
-  readonly author: ProfileView;
-}
+export const ProfileView = z.object({
+  username: z.string(),
+  bio: z.string().nullable(),
+  image: z.string().nullable(),
+  following: z.boolean(),
+});
+export type ProfileView = z.infer<typeof ProfileView>;
+
+export const ArticleListItem = z.object({
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  tagList: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  favorited: z.boolean(),
+  favoritesCount: z.number().int(),
+  author: ProfileView,
+});
+export type ArticleListItem = z.infer<typeof ArticleListItem>;
+
+export const ArticleView = ArticleListItem.extend({ body: z.string() });
+export type ArticleView = z.infer<typeof ArticleView>;
+
+export const ArticleList = z.object({
+  articles: z.array(ArticleListItem),
+  articlesCount: z.number().int(),
+});
+export type ArticleList = z.infer<typeof ArticleList>;
+
+export const CommentView = z.object({
+  id: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  body: z.string(),
+  author: ProfileView,
+});
+export type CommentView = z.infer<typeof CommentView>;
+
+/** Which of the given articles the viewer favorited and which authors the viewer follows. */
+export const ViewerFlags = z.object({
+  favorited: z.array(z.string()),
+  following: z.array(z.string()),
+});
+export type ViewerFlags = z.infer<typeof ViewerFlags>;
 
 /** Who is reading: the viewer's own `favorited` and `following` flags depend on it. */
-export interface Viewer {
-  readonly viewerId: string | null;
-}
-
+const viewer = { viewerId: field.uuid().nullable() };
+export type Viewer = z.infer<z.ZodObject<typeof viewer>>;
 /**
  * Who is writing, from the verified access token. The username lets the blog know an author whose
  * `user.registered` event has not arrived yet (the event then fills in the rest).
  */
-export interface Actor {
-  readonly viewerId: string;
-  readonly username: string;
-}
+const actor = { viewerId: field.uuid(), username: BlogFields.username };
+export type Actor = z.infer<z.ZodObject<typeof actor>>;
 
-export interface ArticleFilter {
-  readonly tag?: string;
-  readonly author?: string;
-  readonly favorited?: string;
-  readonly q?: string;
-  readonly limit: number;
-  readonly offset: number;
-}
+export const ArticleQuery = strictObject({
+  ...viewer,
+  ...articleFilterShape,
+  ...pageShape({ coerce: false }),
+});
+export type ArticleFilter = Omit<z.input<typeof ArticleQuery>, 'viewerId'>;
 
-export interface NewArticle {
-  readonly title: string;
-  readonly description: string;
-  readonly body: string;
-  readonly tagList?: string[];
-}
-
-export interface ArticleChanges {
-  readonly title?: string;
-  readonly description?: string;
-  readonly body?: string;
-  readonly tagList?: string[];
-}
-
-/** Which of the given articles the viewer favorited and which authors the viewer follows. */
-export interface ViewerFlags {
-  readonly favorited: string[];
-  readonly following: string[];
-}
+const Deleted = z.object({ deleted: z.literal(true) });
+const bySlug = { slug: BlogFields.slug };
 
 export const BlogRpc = {
-  getProfile: defineRpc<Viewer & { username: string }, ProfileView>('blog.profile.get'),
-  follow: defineRpc<Actor & { target: string }, ProfileView>('blog.profile.follow'),
-  unfollow: defineRpc<Actor & { target: string }, ProfileView>('blog.profile.unfollow'),
-  listArticles: defineRpc<Viewer & ArticleFilter, ArticleList>('blog.article.list'),
-  feed: defineRpc<{ viewerId: string; limit: number; offset: number }, ArticleList>(
+  getProfile: defineRpc(
+    'blog.profile.get',
+    strictObject({ ...viewer, username: BlogFields.username }),
+    ProfileView,
+  ),
+  follow: defineRpc(
+    'blog.profile.follow',
+    strictObject({ ...actor, target: BlogFields.username }),
+    ProfileView,
+  ),
+  unfollow: defineRpc(
+    'blog.profile.unfollow',
+    strictObject({ ...actor, target: BlogFields.username }),
+    ProfileView,
+  ),
+  listArticles: defineRpc('blog.article.list', ArticleQuery, ArticleList),
+  feed: defineRpc(
     'blog.article.feed',
+    strictObject({ viewerId: field.uuid(), ...pageShape({ coerce: false }) }),
+    ArticleList,
   ),
-  getArticle: defineRpc<Viewer & { slug: string }, ArticleView>('blog.article.get'),
-  createArticle: defineRpc<Actor & { article: NewArticle }, ArticleView>('blog.article.create'),
-  updateArticle: defineRpc<Actor & { slug: string; changes: ArticleChanges }, ArticleView>(
+  getArticle: defineRpc('blog.article.get', strictObject({ ...viewer, ...bySlug }), ArticleView),
+  createArticle: defineRpc(
+    'blog.article.create',
+    strictObject({ ...actor, article: NewArticle }),
+    ArticleView,
+  ),
+  updateArticle: defineRpc(
     'blog.article.update',
+    strictObject({ ...actor, ...bySlug, changes: ArticleChanges }),
+    ArticleView,
   ),
-  deleteArticle: defineRpc<Actor & { slug: string }, { deleted: true }>('blog.article.delete'),
-  favorite: defineRpc<Actor & { slug: string }, ArticleView>('blog.article.favorite'),
-  unfavorite: defineRpc<Actor & { slug: string }, ArticleView>('blog.article.unfavorite'),
-  listComments: defineRpc<Viewer & { slug: string }, CommentView[]>('blog.comment.list'),
-  addComment: defineRpc<Actor & { slug: string; body: string }, CommentView>('blog.comment.add'),
-  deleteComment: defineRpc<Actor & { slug: string; commentId: number }, { deleted: true }>(
+  deleteArticle: defineRpc('blog.article.delete', strictObject({ ...actor, ...bySlug }), Deleted),
+  favorite: defineRpc('blog.article.favorite', strictObject({ ...actor, ...bySlug }), ArticleView),
+  unfavorite: defineRpc(
+    'blog.article.unfavorite',
+    strictObject({ ...actor, ...bySlug }),
+    ArticleView,
+  ),
+  listComments: defineRpc(
+    'blog.comment.list',
+    strictObject({ ...viewer, ...bySlug }),
+    z.array(CommentView),
+  ),
+  addComment: defineRpc(
+    'blog.comment.add',
+    strictObject({ ...actor, ...bySlug, body: BlogFields.comment }),
+    CommentView,
+  ),
+  deleteComment: defineRpc(
     'blog.comment.delete',
+    strictObject({ ...actor, ...bySlug, commentId: BlogFields.commentId }),
+    Deleted,
   ),
-  listTags: defineRpc<Record<string, never>, string[]>('blog.tag.list'),
-  viewerFlags: defineRpc<{ viewerId: string; slugs: string[]; usernames: string[] }, ViewerFlags>(
+  listTags: defineRpc('blog.tag.list', strictObject({}), z.array(z.string())),
+  viewerFlags: defineRpc(
     'blog.viewer.flags',
+    strictObject({
+      viewerId: field.uuid(),
+      slugs: field.list(BlogFields.slug, BlogRules.viewerFlagsMax, 'slugs'),
+      usernames: field.list(BlogFields.username, BlogRules.viewerFlagsMax, 'usernames'),
+    }),
+    ViewerFlags,
   ),
 } as const;
 
-export interface ArticleEventData {
-  readonly articleId: string;
-  readonly slug: string;
+export const ArticleEventData = z.object({
+  articleId: z.string(),
+  slug: z.string(),
   /** The slug before a title change renamed the article; absent when it did not change. */
-  readonly previousSlug?: string;
-  readonly title: string;
-  readonly authorId: string;
-  readonly authorUsername: string;
-  readonly tagList: string[];
-}
+  previousSlug: z.string().optional(),
+  title: z.string(),
+  authorId: z.string(),
+  authorUsername: z.string(),
+  tagList: z.array(z.string()),
+});
+export type ArticleEventData = z.infer<typeof ArticleEventData>;
 
-export interface CommentEventData {
-  readonly commentId: number;
-  readonly articleSlug: string;
-  readonly authorId: string;
-}
+export const CommentEventData = z.object({
+  commentId: z.number().int(),
+  articleSlug: z.string(),
+  authorId: z.string(),
+});
+export type CommentEventData = z.infer<typeof CommentEventData>;
 
-export interface FavoriteEventData {
-  readonly articleSlug: string;
-  readonly userId: string;
-}
+export const FavoriteEventData = z.object({ articleSlug: z.string(), userId: z.string() });
+export type FavoriteEventData = z.infer<typeof FavoriteEventData>;
 
-export interface FollowEventData {
-  readonly followerId: string;
-  readonly followedId: string;
-  readonly followedUsername: string;
-}
+export const FollowEventData = z.object({
+  followerId: z.string(),
+  followedId: z.string(),
+  followedUsername: z.string(),
+});
+export type FollowEventData = z.infer<typeof FollowEventData>;
 
 /** The blog's copy of an author changed (after a `user.updated`): pages showing them are stale. */
-export interface AuthorEventData {
-  readonly userId: string;
-  readonly username: string;
-}
+export const AuthorEventData = z.object({ userId: z.string(), username: z.string() });
+export type AuthorEventData = z.infer<typeof AuthorEventData>;
 
 export const BlogEvents = {
-  authorUpdated: defineEvent<AuthorEventData>('author.updated'),
-  articleCreated: defineEvent<ArticleEventData>('article.created'),
-  articleUpdated: defineEvent<ArticleEventData>('article.updated'),
-  articleDeleted: defineEvent<ArticleEventData>('article.deleted'),
-  commentCreated: defineEvent<CommentEventData>('comment.created'),
-  commentDeleted: defineEvent<CommentEventData>('comment.deleted'),
-  articleFavorited: defineEvent<FavoriteEventData>('article.favorited'),
-  articleUnfavorited: defineEvent<FavoriteEventData>('article.unfavorited'),
-  profileFollowed: defineEvent<FollowEventData>('profile.followed'),
-  profileUnfollowed: defineEvent<FollowEventData>('profile.unfollowed'),
+  authorUpdated: defineEvent('author.updated', AuthorEventData),
+  articleCreated: defineEvent('article.created', ArticleEventData),
+  articleUpdated: defineEvent('article.updated', ArticleEventData),
+  articleDeleted: defineEvent('article.deleted', ArticleEventData),
+  commentCreated: defineEvent('comment.created', CommentEventData),
+  commentDeleted: defineEvent('comment.deleted', CommentEventData),
+  articleFavorited: defineEvent('article.favorited', FavoriteEventData),
+  articleUnfavorited: defineEvent('article.unfavorited', FavoriteEventData),
+  profileFollowed: defineEvent('profile.followed', FollowEventData),
+  profileUnfollowed: defineEvent('profile.unfollowed', FollowEventData),
 } as const;

@@ -1,5 +1,8 @@
+import { z } from 'zod';
+import { AccountRules } from './account-rules.js';
 import { defineEvent } from './events.js';
 import { defineRpc } from './rpc.js';
+import { field, strictObject } from './schema/fields.js';
 
 /** The RPC queue the chat service consumes (history and rooms for the REST API). */
 export const CHAT_QUEUE = 'chat.rpc';
@@ -21,51 +24,105 @@ export const ChatRules = {
   rateWindowMs: 5_000,
   /** Socket.IO frames larger than this are refused. */
   payloadMaxBytes: 16_384,
+  /** A client's own id for a message it sends; long enough for a UUID and then some. */
+  clientMessageIdMaxLength: 100,
 } as const;
 
-export type RoomKind = 'public' | 'private' | 'direct';
+export const RoomKind = z.enum(['public', 'private', 'direct']);
+export type RoomKind = z.infer<typeof RoomKind>;
 
-export interface ChatUser {
-  readonly userId: string;
-  readonly username: string;
-}
+export const ChatUser = z.object({ userId: z.string(), username: z.string() });
+export type ChatUser = z.infer<typeof ChatUser>;
 
-export interface RoomView {
-  readonly id: string;
-  readonly name: string;
-  readonly kind: RoomKind;
+export const RoomView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: RoomKind,
   /** For direct conversations: the other person. */
-  readonly peer: ChatUser | null;
-  readonly memberCount: number;
-  readonly lastMessageAt: string | null;
+  peer: ChatUser.nullable(),
+  memberCount: z.number().int(),
+  lastMessageAt: z.iso.datetime().nullable(),
   /** Messages after the last one the viewer has read. */
-  readonly unread: number;
-}
+  unread: z.number().int(),
+});
+export type RoomView = z.infer<typeof RoomView>;
 
-export interface ChatMessageView {
-  readonly id: string;
-  readonly roomId: string;
+export const ChatMessageView = z.object({
+  id: z.string(),
+  roomId: z.string(),
   /** Null for system messages (announcements). */
-  readonly author: ChatUser | null;
-  readonly text: string;
-  readonly createdAt: string;
-  readonly editedAt: string | null;
-  readonly deleted: boolean;
-  readonly clientMessageId: string | null;
-}
+  author: ChatUser.nullable(),
+  text: z.string(),
+  createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+  deleted: z.boolean(),
+  clientMessageId: z.string().nullable(),
+});
+export type ChatMessageView = z.infer<typeof ChatMessageView>;
 
-export interface MessagePage {
+export const MessagePage = z.object({
   /** Newest first. */
-  readonly messages: ChatMessageView[];
-  readonly hasMore: boolean;
-}
+  messages: z.array(ChatMessageView),
+  hasMore: z.boolean(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;
+
+const roomId = field.objectId();
+const messageId = field.objectId();
+const text = field.text(ChatRules.textMaxLength);
+
+/** What clients send with each client → server `ChatSocket` event. */
+export const ChatPayloads = {
+  createRoom: strictObject({
+    name: field.text(ChatRules.roomNameMaxLength),
+    kind: z.enum(['public', 'private'], 'must be public or private'),
+    /** Usernames to add to a private room. */
+    members: z
+      .array(field.text(AccountRules.usernameMaxLength), 'must be a list of usernames')
+      .max(
+        ChatRules.membersPerRoomMax - 1,
+        `has too many members (maximum is ${ChatRules.membersPerRoomMax})`,
+      )
+      .default([]),
+  }),
+  room: strictObject({ roomId }),
+  openDirect: strictObject({ username: field.text(AccountRules.usernameMaxLength) }),
+  send: strictObject({
+    roomId,
+    text,
+    /** Chosen by the client; a retried send with the same id stores one message, not two. */
+    clientMessageId: field.text(ChatRules.clientMessageIdMaxLength),
+  }),
+  edit: strictObject({ messageId, text }),
+  message: strictObject({ messageId }),
+  typing: strictObject({ roomId, typing: field.flag() }),
+  markRead: strictObject({ roomId, messageId }),
+  /** Everything in a room after a message id: what a reconnecting client missed. */
+  missedSince: strictObject({
+    roomId,
+    after: messageId,
+    limit: field.count(1, ChatRules.historyLimitMax).default(ChatRules.historyLimitMax),
+  }),
+};
+export type CreateRoomRequest = z.input<typeof ChatPayloads.createRoom>;
+export type SendMessageRequest = z.input<typeof ChatPayloads.send>;
+export type MissedSincePayload = z.output<typeof ChatPayloads.missedSince>;
+
+/** A page of a room's history, newest first; `before` is the oldest message id the reader has. */
+export const HistoryQuery = strictObject({
+  viewerId: field.uuid(),
+  roomId,
+  before: messageId.optional(),
+  limit: field.count(1, ChatRules.historyLimitMax).default(ChatRules.historyLimitDefault),
+});
 
 export const ChatRpc = {
-  listRooms: defineRpc<{ viewerId: string }, RoomView[]>('chat.room.list'),
-  history: defineRpc<
-    { viewerId: string; roomId: string; before?: string; limit: number },
-    MessagePage
-  >('chat.message.history'),
+  listRooms: defineRpc(
+    'chat.room.list',
+    strictObject({ viewerId: field.uuid() }),
+    z.array(RoomView),
+  ),
+  history: defineRpc('chat.message.history', HistoryQuery, MessagePage),
 } as const;
 
 /** Socket.IO event names. Client to server events are acknowledged with `SocketAck`. */
@@ -96,20 +153,6 @@ export const ChatSocket = {
 export type SocketAck<T> =
   { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: string };
 
-export interface CreateRoomRequest {
-  readonly name: string;
-  readonly kind: 'public' | 'private';
-  /** Usernames to add to a private room. */
-  readonly members?: string[];
-}
-
-export interface SendMessageRequest {
-  readonly roomId: string;
-  readonly text: string;
-  /** Chosen by the client; a retried send with the same id stores one message, not two. */
-  readonly clientMessageId: string;
-}
-
 export interface PresenceView {
   readonly roomId: string;
   readonly online: ChatUser[];
@@ -127,12 +170,13 @@ export interface ReadReceiptView {
   readonly messageId: string;
 }
 
-export interface ChatMessageEventData {
-  readonly messageId: string;
-  readonly roomId: string;
-  readonly authorId: string | null;
-}
+export const ChatMessageEventData = z.object({
+  messageId: z.string(),
+  roomId: z.string(),
+  authorId: z.string().nullable(),
+});
+export type ChatMessageEventData = z.infer<typeof ChatMessageEventData>;
 
 export const ChatEvents = {
-  messagePosted: defineEvent<ChatMessageEventData>('chat.message.posted'),
+  messagePosted: defineEvent('chat.message.posted', ChatMessageEventData),
 } as const;

@@ -4,3 +4,5 @@ export * from './blog.contracts.js';
 export * from './chat.contracts.js';
 export * from './events.js';
 export * from './rpc.js';
+export * from './schema/fields.js';
+export * from './schema/validate.js';

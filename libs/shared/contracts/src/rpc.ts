@@ -1,20 +1,33 @@
+import type { z } from 'zod';
+
 /**
- * A request/reply message: its pattern plus the request and reply types, so the sender and
- * the receiver share one definition and a rename or a payload change breaks the build.
+ * A request/reply message: its pattern and the schemas of its request and reply. The sender, the
+ * handler and the gateway's documentation all derive from this one definition, so a rename or a
+ * payload change breaks the build on both sides, and the handler checks what actually arrives.
  */
-export interface RpcDefinition<TRequest, TReply> {
+export interface RpcDefinition<
+  TRequest extends z.ZodType = z.ZodType,
+  TReply extends z.ZodType = z.ZodType,
+> {
   readonly pattern: string;
-  /** Phantom fields: they carry the types and never hold a value. */
-  readonly request?: TRequest;
-  readonly reply?: TReply;
+  readonly request: TRequest;
+  readonly reply: TReply;
 }
 
-export function defineRpc<TRequest, TReply>(pattern: string): RpcDefinition<TRequest, TReply> {
-  return { pattern };
+export function defineRpc<TRequest extends z.ZodType, TReply extends z.ZodType>(
+  pattern: string,
+  request: TRequest,
+  reply: TReply,
+): RpcDefinition<TRequest, TReply> {
+  return { pattern, request, reply };
 }
 
-export type RpcRequest<T> = T extends RpcDefinition<infer R, unknown> ? R : never;
-export type RpcReply<T> = T extends RpcDefinition<unknown, infer R> ? R : never;
+/** What a caller sends (before defaults and trimming). */
+export type RpcRequest<T extends RpcDefinition> = z.input<T['request']>;
+/** What the handler receives: the request as its schema parsed it. */
+export type RpcPayload<T extends RpcDefinition> = z.output<T['request']>;
+/** What the handler returns and the caller receives. */
+export type RpcReply<T extends RpcDefinition> = z.output<T['reply']>;
 
 /** Field name to messages: the RealWorld error body, used over the broker and over HTTP alike. */
 export type ErrorDetails = Record<string, string[]>;

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { RmqRecordBuilder } from '@nestjs/microservices';
-import { CORRELATION_HEADER, isRpcFailure, type RpcDefinition } from '@capstone/contracts';
+import {
+  CORRELATION_HEADER,
+  isRpcFailure,
+  type RpcDefinition,
+  type RpcReply,
+  type RpcRequest,
+} from '@capstone/contracts';
 import { currentCorrelationId } from '@capstone/logging';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { ServiceError } from './service-error.js';
@@ -33,16 +39,13 @@ export class BrokerClient implements OnApplicationShutdown {
     private readonly timeoutMs: number,
   ) {}
 
-  async send<TRequest, TReply>(
-    rpc: RpcDefinition<TRequest, TReply>,
-    payload: TRequest,
-  ): Promise<TReply> {
+  async send<T extends RpcDefinition>(rpc: T, payload: RpcRequest<T>): Promise<RpcReply<T>> {
     const record = new RmqRecordBuilder(payload)
       .setOptions({ headers: { [CORRELATION_HEADER]: currentCorrelationId() ?? randomUUID() } })
       .build();
     try {
       return await firstValueFrom(
-        this.proxy.send<TReply>(rpc.pattern, record).pipe(timeout(this.timeoutMs)),
+        this.proxy.send<RpcReply<T>>(rpc.pattern, record).pipe(timeout(this.timeoutMs)),
       );
     } catch (error) {
       if (isRpcFailure(error)) throw new ServiceError(error.status, error.errors);

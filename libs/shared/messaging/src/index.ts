@@ -11,3 +11,5 @@ export * from './rmq-options.js';
 export * from './rpc-access-log.interceptor.js';
 export * from './rpc-exception.filter.js';
 export * from './service-error.js';
+export * from './event-handler.js';
+export * from './rpc-handler.js';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import {
   recordEvent,
 } from '../src/index.js';
 
-const noteTaken = defineEvent<{ text: string }>('note.taken');
+const noteTaken = defineEvent('note.taken', z.object({ text: z.string() }));
 
 describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
   let database: TestDatabase;

@@ -3,6 +3,8 @@ export * from './mongo.js';
 export * from './network.js';
 export * from './postgres.js';
 export * from './rabbitmq.js';
+export * from './raw-rpc.js';
 export * from './redis.js';
+export * from './rpc-controller.js';
 export * from './socket-client.js';
 export * from './wait-for.js';

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
   AuthEvents,
+  AuthRpc,
   type AuthResult,
-  type LoginCommand,
-  type RegisterCommand,
-  type UpdateUserCommand,
+  type RpcPayload,
   type UserView,
 } from '@capstone/contracts';
 import { OutboxTransactions, recordEvent, ServiceError } from '@capstone/messaging';
@@ -12,11 +11,17 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { takenField } from '../persistence/unique-violation.js';
 import { UserEntity } from '../persistence/user.entity.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { checkChanges, checkEmail, checkPassword, checkUsername } from './account-fields.js';
 import { PasswordHasher } from './password-hasher.js';
 import { toProfileData, toUserView } from './user-views.js';
 
-/** Accounts: sign-up, login, reading and changing the profile. Each change is announced through the outbox. */
+type RegisterCommand = RpcPayload<typeof AuthRpc.register>;
+type LoginCommand = RpcPayload<typeof AuthRpc.login>;
+type UpdateUserCommand = RpcPayload<typeof AuthRpc.updateUser>;
+
+/**
+ * Accounts: sign-up, login, reading and changing the profile. Each change is announced through the
+ * outbox. Commands arrive already checked and normalised by their contracts' schemas.
+ */
 @Injectable()
 export class AccountsService {
   constructor(
@@ -27,9 +32,7 @@ export class AccountsService {
   ) {}
 
   async register(command: RegisterCommand): Promise<AuthResult> {
-    const email = checkEmail(command.email);
-    const username = checkUsername(command.username);
-    const password = checkPassword(command.password);
+    const { email, username, password } = command;
     await this.ensureAvailable(this.dataSource.manager, { email, username });
     const passwordHash = await this.passwords.hash(password);
 
@@ -54,7 +57,7 @@ export class AccountsService {
 
   /** One answer for an unknown email and a wrong password, after the same amount of work. */
   async login(command: LoginCommand): Promise<AuthResult> {
-    const user = await this.findByEmail(this.dataSource.manager, command.email.trim());
+    const user = await this.findByEmail(this.dataSource.manager, command.email);
     const valid = user
       ? await this.passwords.verify(user.passwordHash, command.password)
       : await this.passwords.verifyNobody(command.password);
@@ -72,7 +75,7 @@ export class AccountsService {
   }
 
   async updateUser(command: UpdateUserCommand): Promise<UserView> {
-    const changes = checkChanges(command.changes);
+    const { changes } = command;
     const passwordHash =
       changes.password === undefined ? undefined : await this.passwords.hash(changes.password);
 

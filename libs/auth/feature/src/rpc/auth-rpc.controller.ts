@@ -1,19 +1,8 @@
 import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  AuthRpc,
-  type AuthResult,
-  type JsonWebKeySet,
-  type LoginCommand,
-  type RefreshCommand,
-  type RegisterCommand,
-  type SessionRef,
-  type SessionView,
-  type UpdateUserCommand,
-  type UserView,
-} from '@capstone/contracts';
+import { AuthRpc, type RpcPayload, type RpcReply } from '@capstone/contracts';
 import {
   BrokerCorrelationInterceptor,
+  Rpc,
   RpcAccessLogInterceptor,
   RpcFailureFilter,
 } from '@capstone/messaging';
@@ -22,7 +11,13 @@ import { toUserView } from '../accounts/user-views.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SigningKey } from '../tokens/signing-key.js';
 
-/** The auth service's broker interface: one handler per request in `AuthRpc`, nothing else. */
+type Payload<K extends keyof typeof AuthRpc> = RpcPayload<(typeof AuthRpc)[K]>;
+type Reply<K extends keyof typeof AuthRpc> = Promise<RpcReply<(typeof AuthRpc)[K]>>;
+
+/**
+ * The auth service's broker interface: one handler per request in `AuthRpc`, nothing else. Each
+ * payload arrives checked against its contract (`@Rpc`), whoever put it on the queue.
+ */
 @Controller()
 @UseFilters(RpcFailureFilter)
 // Outermost first: the correlation id must be set before the access log line is written.
@@ -34,51 +29,51 @@ export class AuthRpcController {
     private readonly signingKey: SigningKey,
   ) {}
 
-  @MessagePattern(AuthRpc.register.pattern)
-  register(@Payload() command: RegisterCommand): Promise<AuthResult> {
+  @Rpc(AuthRpc.register)
+  register(command: Payload<'register'>): Reply<'register'> {
     return this.accounts.register(command);
   }
 
-  @MessagePattern(AuthRpc.login.pattern)
-  login(@Payload() command: LoginCommand): Promise<AuthResult> {
+  @Rpc(AuthRpc.login)
+  login(command: Payload<'login'>): Reply<'login'> {
     return this.accounts.login(command);
   }
 
-  @MessagePattern(AuthRpc.getUser.pattern)
-  getUser(@Payload() query: { userId: string }): Promise<UserView> {
+  @Rpc(AuthRpc.getUser)
+  getUser(query: Payload<'getUser'>): Reply<'getUser'> {
     return this.accounts.getUser(query.userId);
   }
 
-  @MessagePattern(AuthRpc.updateUser.pattern)
-  updateUser(@Payload() command: UpdateUserCommand): Promise<UserView> {
+  @Rpc(AuthRpc.updateUser)
+  updateUser(command: Payload<'updateUser'>): Reply<'updateUser'> {
     return this.accounts.updateUser(command);
   }
 
-  @MessagePattern(AuthRpc.refresh.pattern)
-  async refresh(@Payload() command: RefreshCommand): Promise<AuthResult> {
+  @Rpc(AuthRpc.refresh)
+  async refresh(command: Payload<'refresh'>): Reply<'refresh'> {
     const { user, tokens } = await this.sessions.refresh(command.refreshToken, command.client);
     return { user: toUserView(user), tokens };
   }
 
-  @MessagePattern(AuthRpc.logout.pattern)
-  async logout(@Payload() ref: SessionRef): Promise<{ revoked: boolean }> {
+  @Rpc(AuthRpc.logout)
+  async logout(ref: Payload<'logout'>): Reply<'logout'> {
     await this.sessions.revoke(ref.userId, ref.sessionId, 'logged out');
     return { revoked: true };
   }
 
-  @MessagePattern(AuthRpc.listSessions.pattern)
-  listSessions(@Payload() ref: SessionRef): Promise<SessionView[]> {
+  @Rpc(AuthRpc.listSessions)
+  listSessions(ref: Payload<'listSessions'>): Reply<'listSessions'> {
     return this.sessions.list(ref.userId, ref.sessionId);
   }
 
-  @MessagePattern(AuthRpc.revokeSession.pattern)
-  async revokeSession(@Payload() ref: SessionRef): Promise<{ revoked: boolean }> {
+  @Rpc(AuthRpc.revokeSession)
+  async revokeSession(ref: Payload<'revokeSession'>): Reply<'revokeSession'> {
     await this.sessions.revoke(ref.userId, ref.sessionId, 'revoked by the user');
     return { revoked: true };
   }
 
-  @MessagePattern(AuthRpc.jwks.pattern)
-  jwks(): JsonWebKeySet {
+  @Rpc(AuthRpc.jwks)
+  async jwks(): Reply<'jwks'> {
     return this.signingKey.jwks();
   }
 }

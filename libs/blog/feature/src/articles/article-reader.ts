@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ArticleFilter, ArticleList, ArticleView, Viewer } from '@capstone/contracts';
+import type { ArticleList, ArticleView, BlogRpc, RpcPayload } from '@capstone/contracts';
 import { ServiceError } from '@capstone/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -9,7 +9,7 @@ import {
   type ArticleRow,
 } from './article-queries.js';
 import { toArticleListItem, toArticleView } from './article-views.js';
-import { checkCriteria, checkPage, type ArticleCriteria, type Page } from './list-criteria.js';
+import type { ArticleCriteria, Page } from './list-criteria.js';
 
 /** Reads articles as a given viewer sees them: one, a filtered list, or the feed. */
 @Injectable()
@@ -32,13 +32,15 @@ export class ArticleReader {
     return toArticleView(row);
   }
 
-  async list(filter: Viewer & ArticleFilter): Promise<ArticleList> {
-    return this.page(checkCriteria(filter), checkPage(filter), filter.viewerId);
+  async list(request: RpcPayload<typeof BlogRpc.listArticles>): Promise<ArticleList> {
+    const { viewerId, limit, offset, ...criteria } = request;
+    return this.page(criteria, { limit, offset }, viewerId);
   }
 
   /** Articles by the authors the viewer follows, newest first. */
-  async feed(request: { viewerId: string; limit: number; offset: number }): Promise<ArticleList> {
-    return this.page({ followedBy: request.viewerId }, checkPage(request), request.viewerId);
+  async feed(request: RpcPayload<typeof BlogRpc.feed>): Promise<ArticleList> {
+    const { viewerId, limit, offset } = request;
+    return this.page({ followedBy: viewerId }, { limit, offset }, viewerId);
   }
 
   private async page(

@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import {
-  BlogEvents,
-  type Actor,
-  type ArticleChanges,
-  type ArticleView,
-  type NewArticle,
-} from '@capstone/contracts';
+import { BlogEvents, BlogRpc, type ArticleView, type RpcPayload } from '@capstone/contracts';
 import { recordEvent } from '@capstone/messaging';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { ArticleEntity } from '../persistence/article.entity.js';
 import { AuthorEntity } from '../persistence/author.entity.js';
 import { OutboxTransactions } from '@capstone/messaging';
-import { checkArticleChanges, checkNewArticle } from './article-fields.js';
 import { ensureAuthorOf, findArticle } from './article-lookup.js';
 import { ArticleReader } from './article-reader.js';
 import { toArticleEventData } from './article-views.js';
@@ -27,8 +20,8 @@ export class ArticlesService {
     private readonly reader: ArticleReader,
   ) {}
 
-  async create(command: Actor & { article: NewArticle }): Promise<ArticleView> {
-    const article = checkNewArticle(command.article);
+  async create(command: RpcPayload<typeof BlogRpc.createArticle>): Promise<ArticleView> {
+    const { article } = command;
     return retryOnSlugCollision(() =>
       this.transactions.run(async (manager) => {
         const author = await this.authors.ensureActor(manager, command);
@@ -46,8 +39,8 @@ export class ArticlesService {
   }
 
   /** A new title means a new slug; the old one then answers 404 (the event names both). */
-  async update(command: Actor & { slug: string; changes: ArticleChanges }): Promise<ArticleView> {
-    const changes = checkArticleChanges(command.changes);
+  async update(command: RpcPayload<typeof BlogRpc.updateArticle>): Promise<ArticleView> {
+    const { changes } = command;
     return retryOnSlugCollision(() =>
       this.transactions.run(async (manager) => {
         const article = await findArticle(manager, command.slug, 'pessimistic_write');
@@ -84,7 +77,7 @@ export class ArticlesService {
   }
 
   /** Its comments and favorites go with it (ON DELETE CASCADE). */
-  async delete(command: Actor & { slug: string }): Promise<{ deleted: true }> {
+  async delete(command: RpcPayload<typeof BlogRpc.deleteArticle>): Promise<{ deleted: true }> {
     await this.transactions.run(async (manager) => {
       const article = await findArticle(manager, command.slug, 'pessimistic_write');
       ensureAuthorOf(article, command.viewerId);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ViewerFlags } from '@capstone/contracts';
+import type { BlogRpc, RpcPayload, ViewerFlags } from '@capstone/contracts';
 import { DataSource } from 'typeorm';
 
 /**
@@ -11,13 +11,9 @@ import { DataSource } from 'typeorm';
 export class ViewerFlagsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async forViewer(request: {
-    viewerId: string;
-    slugs: string[];
-    usernames: string[];
-  }): Promise<ViewerFlags> {
-    const slugs = textList(request.slugs);
-    const usernames = textList(request.usernames).map((name) => name.toLowerCase());
+  async forViewer(request: RpcPayload<typeof BlogRpc.viewerFlags>): Promise<ViewerFlags> {
+    const slugs = [...new Set(request.slugs)];
+    const usernames = [...new Set(request.usernames.map((name) => name.toLowerCase()))];
     const [favorited, following] = await Promise.all([
       slugs.length === 0
         ? []
@@ -39,11 +35,4 @@ export class ViewerFlagsService {
       following: following.map((row) => row.username),
     };
   }
-}
-
-/** The strings of a list, without repeats; anything else is ignored. */
-function textList(values: unknown): string[] {
-  return Array.isArray(values)
-    ? [...new Set(values.filter((value): value is string => typeof value === 'string'))]
-    : [];
 }

@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { BlogEvents, BlogRules, type Actor, type CommentView } from '@capstone/contracts';
+import { BlogEvents, BlogRpc, type CommentView, type RpcPayload } from '@capstone/contracts';
 import { recordEvent, ServiceError } from '@capstone/messaging';
 import { DataSource } from 'typeorm';
 import { findArticle } from '../articles/article-lookup.js';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { CommentEntity } from '../persistence/comment.entity.js';
 import { OutboxTransactions } from '@capstone/messaging';
-import { requiredText } from '../validation/fields.js';
 import { toCommentView, type CommentRow } from './comment-views.js';
-
-/** The largest value of PostgreSQL's `integer`: no comment id is above it. */
-const MAX_COMMENT_ID = 2_147_483_647;
 
 /** Comments on an article: list (newest first), add, delete your own. */
 @Injectable()
@@ -21,7 +17,7 @@ export class CommentsService {
     private readonly authors: AuthorDirectory,
   ) {}
 
-  async list(request: { viewerId: string | null; slug: string }): Promise<CommentView[]> {
+  async list(request: RpcPayload<typeof BlogRpc.listComments>): Promise<CommentView[]> {
     const article = await findArticle(this.dataSource.manager, request.slug);
     const rows = await this.dataSource.query<CommentRow[]>(
       `SELECT c.id, c.body, c.created_at AS "createdAt", c.updated_at AS "updatedAt", au.username, au.bio, au.image,
@@ -35,8 +31,8 @@ export class CommentsService {
     return rows.map((row) => toCommentView(row, row, row.following));
   }
 
-  async add(command: Actor & { slug: string; body: string }): Promise<CommentView> {
-    const body = requiredText('body', command.body, BlogRules.commentMaxLength, { trim: false });
+  async add(command: RpcPayload<typeof BlogRpc.addComment>): Promise<CommentView> {
+    const { body } = command;
     return this.transactions.run(async (manager) => {
       const author = await this.authors.ensureActor(manager, command);
       // Keeps the article from being deleted before this comment is committed.
@@ -55,11 +51,8 @@ export class CommentsService {
   }
 
   /** Only its author may delete a comment; an id that is not on this article is not found. */
-  async delete(command: Actor & { slug: string; commentId: number }): Promise<{ deleted: true }> {
+  async delete(command: RpcPayload<typeof BlogRpc.deleteComment>): Promise<{ deleted: true }> {
     const { commentId } = command;
-    if (!Number.isInteger(commentId) || commentId < 1 || commentId > MAX_COMMENT_ID) {
-      throw ServiceError.notFound('comment');
-    }
     await this.transactions.run(async (manager) => {
       const article = await findArticle(manager, command.slug, 'for_key_share');
       const comment = await manager.findOne(CommentEntity, {

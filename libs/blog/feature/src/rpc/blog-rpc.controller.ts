@@ -1,20 +1,8 @@
 import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
-import { MessagePattern, Payload, Transport } from '@nestjs/microservices';
-import {
-  BlogRpc,
-  type Actor,
-  type ArticleChanges,
-  type ArticleFilter,
-  type ArticleList,
-  type ArticleView,
-  type CommentView,
-  type NewArticle,
-  type ProfileView,
-  type Viewer,
-  type ViewerFlags,
-} from '@capstone/contracts';
+import { BlogRpc, type RpcPayload, type RpcReply } from '@capstone/contracts';
 import {
   BrokerCorrelationInterceptor,
+  Rpc,
   RpcAccessLogInterceptor,
   RpcFailureFilter,
 } from '@capstone/messaging';
@@ -26,9 +14,12 @@ import { ViewerFlagsService } from '../articles/viewer-flags.service.js';
 import { CommentsService } from '../comments/comments.service.js';
 import { ProfilesService } from '../profiles/profiles.service.js';
 
+type Payload<K extends keyof typeof BlogRpc> = RpcPayload<(typeof BlogRpc)[K]>;
+type Reply<K extends keyof typeof BlogRpc> = Promise<RpcReply<(typeof BlogRpc)[K]>>;
+
 /**
- * The blog service's broker interface: one handler per request in `BlogRpc`, nothing else.
- * `Transport.RMQ` keeps these handlers on the RPC server (see `eventConsumer` in @capstone/messaging).
+ * The blog service's broker interface: one handler per request in `BlogRpc`, nothing else. Each
+ * payload arrives checked and normalised by its contract (`@Rpc`), whoever put it on the queue.
  */
 @Controller()
 @UseFilters(RpcFailureFilter)
@@ -45,91 +36,83 @@ export class BlogRpcController {
     private readonly flags: ViewerFlagsService,
   ) {}
 
-  @MessagePattern(BlogRpc.getProfile.pattern, Transport.RMQ)
-  getProfile(@Payload() request: Viewer & { username: string }): Promise<ProfileView> {
+  @Rpc(BlogRpc.getProfile)
+  getProfile(request: Payload<'getProfile'>): Reply<'getProfile'> {
     return this.profiles.get(request);
   }
 
-  @MessagePattern(BlogRpc.follow.pattern, Transport.RMQ)
-  follow(@Payload() command: Actor & { target: string }): Promise<ProfileView> {
+  @Rpc(BlogRpc.follow)
+  follow(command: Payload<'follow'>): Reply<'follow'> {
     return this.profiles.follow(command);
   }
 
-  @MessagePattern(BlogRpc.unfollow.pattern, Transport.RMQ)
-  unfollow(@Payload() command: Actor & { target: string }): Promise<ProfileView> {
+  @Rpc(BlogRpc.unfollow)
+  unfollow(command: Payload<'unfollow'>): Reply<'unfollow'> {
     return this.profiles.unfollow(command);
   }
 
-  @MessagePattern(BlogRpc.listArticles.pattern, Transport.RMQ)
-  listArticles(@Payload() request: Viewer & ArticleFilter): Promise<ArticleList> {
+  @Rpc(BlogRpc.listArticles)
+  listArticles(request: Payload<'listArticles'>): Reply<'listArticles'> {
     return this.reader.list(request);
   }
 
-  @MessagePattern(BlogRpc.feed.pattern, Transport.RMQ)
-  feed(
-    @Payload() request: { viewerId: string; limit: number; offset: number },
-  ): Promise<ArticleList> {
+  @Rpc(BlogRpc.feed)
+  feed(request: Payload<'feed'>): Reply<'feed'> {
     return this.reader.feed(request);
   }
 
-  @MessagePattern(BlogRpc.getArticle.pattern, Transport.RMQ)
-  getArticle(@Payload() request: Viewer & { slug: string }): Promise<ArticleView> {
+  @Rpc(BlogRpc.getArticle)
+  getArticle(request: Payload<'getArticle'>): Reply<'getArticle'> {
     return this.reader.get(request.slug, request.viewerId);
   }
 
-  @MessagePattern(BlogRpc.createArticle.pattern, Transport.RMQ)
-  createArticle(@Payload() command: Actor & { article: NewArticle }): Promise<ArticleView> {
+  @Rpc(BlogRpc.createArticle)
+  createArticle(command: Payload<'createArticle'>): Reply<'createArticle'> {
     return this.articles.create(command);
   }
 
-  @MessagePattern(BlogRpc.updateArticle.pattern, Transport.RMQ)
-  updateArticle(
-    @Payload() command: Actor & { slug: string; changes: ArticleChanges },
-  ): Promise<ArticleView> {
+  @Rpc(BlogRpc.updateArticle)
+  updateArticle(command: Payload<'updateArticle'>): Reply<'updateArticle'> {
     return this.articles.update(command);
   }
 
-  @MessagePattern(BlogRpc.deleteArticle.pattern, Transport.RMQ)
-  deleteArticle(@Payload() command: Actor & { slug: string }): Promise<{ deleted: true }> {
+  @Rpc(BlogRpc.deleteArticle)
+  deleteArticle(command: Payload<'deleteArticle'>): Reply<'deleteArticle'> {
     return this.articles.delete(command);
   }
 
-  @MessagePattern(BlogRpc.favorite.pattern, Transport.RMQ)
-  favorite(@Payload() command: Actor & { slug: string }): Promise<ArticleView> {
+  @Rpc(BlogRpc.favorite)
+  favorite(command: Payload<'favorite'>): Reply<'favorite'> {
     return this.favorites.favorite(command);
   }
 
-  @MessagePattern(BlogRpc.unfavorite.pattern, Transport.RMQ)
-  unfavorite(@Payload() command: Actor & { slug: string }): Promise<ArticleView> {
+  @Rpc(BlogRpc.unfavorite)
+  unfavorite(command: Payload<'unfavorite'>): Reply<'unfavorite'> {
     return this.favorites.unfavorite(command);
   }
 
-  @MessagePattern(BlogRpc.listComments.pattern, Transport.RMQ)
-  listComments(@Payload() request: Viewer & { slug: string }): Promise<CommentView[]> {
+  @Rpc(BlogRpc.listComments)
+  listComments(request: Payload<'listComments'>): Reply<'listComments'> {
     return this.comments.list(request);
   }
 
-  @MessagePattern(BlogRpc.addComment.pattern, Transport.RMQ)
-  addComment(@Payload() command: Actor & { slug: string; body: string }): Promise<CommentView> {
+  @Rpc(BlogRpc.addComment)
+  addComment(command: Payload<'addComment'>): Reply<'addComment'> {
     return this.comments.add(command);
   }
 
-  @MessagePattern(BlogRpc.deleteComment.pattern, Transport.RMQ)
-  deleteComment(
-    @Payload() command: Actor & { slug: string; commentId: number },
-  ): Promise<{ deleted: true }> {
+  @Rpc(BlogRpc.deleteComment)
+  deleteComment(command: Payload<'deleteComment'>): Reply<'deleteComment'> {
     return this.comments.delete(command);
   }
 
-  @MessagePattern(BlogRpc.listTags.pattern, Transport.RMQ)
-  listTags(): Promise<string[]> {
+  @Rpc(BlogRpc.listTags)
+  listTags(): Reply<'listTags'> {
     return this.tags.list();
   }
 
-  @MessagePattern(BlogRpc.viewerFlags.pattern, Transport.RMQ)
-  viewerFlags(
-    @Payload() request: { viewerId: string; slugs: string[]; usernames: string[] },
-  ): Promise<ViewerFlags> {
+  @Rpc(BlogRpc.viewerFlags)
+  viewerFlags(request: Payload<'viewerFlags'>): Reply<'viewerFlags'> {
     return this.flags.forViewer(request);
   }
 }

@@ -6,6 +6,7 @@ import { OutboxMessage, ServiceError } from '@capstone/messaging';
 import {
   createTestDatabase,
   createTestVhost,
+  rpcCaller,
   type TestDatabase,
   type TestVhost,
 } from '@capstone/testing';
@@ -13,11 +14,14 @@ import { DataSource } from 'typeorm';
 import { AuthorProjection } from '../../src/authors/author-projection.js';
 import { BlogServiceModule } from '../../src/blog-service.module.js';
 import { loadBlogConfig } from '../../src/blog.config.js';
+import { BlogRpcController } from '../../src/rpc/blog-rpc.controller.js';
 
 /** The blog's providers on a fresh database and vhost, without the broker servers. */
 export interface BlogTestContext {
   readonly dataSource: DataSource;
   get<T>(type: Type<T>): T;
+  /** Sends a request to the blog's RPC handlers as the broker would: checked by its contract. */
+  readonly rpc: ReturnType<typeof rpcCaller>;
   close(): Promise<void>;
 }
 
@@ -46,6 +50,7 @@ export async function startBlogContext(label: string): Promise<BlogTestContext> 
   return {
     dataSource: app.get(DataSource),
     get: (type) => app.get(type),
+    rpc: rpcCaller(app.get(BlogRpcController)),
     close: async () => {
       await app.close();
       await Promise.all([database.drop(), vhost.drop()]);
@@ -69,13 +74,10 @@ export function newUser(prefix = 'user'): UserProfileData {
 }
 
 /** Registers a user in the authors projection, as `user.registered` would, and acts as them. */
-export async function registeredActor(
-  context: BlogTestContext,
-  prefix?: string,
-): Promise<Actor & { profile: UserProfileData }> {
+export async function registeredActor(context: BlogTestContext, prefix?: string): Promise<Actor> {
   const profile = newUser(prefix);
   await context.get(AuthorProjection).apply(profile);
-  return { viewerId: profile.userId, username: profile.username, profile };
+  return { viewerId: profile.userId, username: profile.username };
 }
 
 /** The ServiceError `work` fails with; fails the test if it succeeds or fails otherwise. */

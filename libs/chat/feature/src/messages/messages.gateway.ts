@@ -5,13 +5,17 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { ChatSocket, type ChatMessageView, type ReadReceiptView } from '@capstone/contracts';
+import {
+  type ChatMessageView,
+  ChatPayloads,
+  ChatSocket,
+  type ReadReceiptView,
+} from '@capstone/contracts';
+import { parseInput } from '@capstone/messaging';
 import { MessageRateLimiter } from '../realtime/message-rate-limiter.js';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
 import { CHAT_SOCKET_OPTIONS, type ChatConnection } from '../realtime/socket-types.js';
-import { ChatPayloads } from '../validation/chat-payloads.js';
-import { parsePayload } from '../validation/payload.js';
 import { MessagesService, type MissedMessages } from './messages.service.js';
 import { ReadMarkers } from './read-markers.js';
 
@@ -38,7 +42,7 @@ export class MessagesGateway {
     @ConnectedSocket() socket: ChatConnection,
     @MessageBody() body: unknown,
   ): Promise<ChatMessageView> {
-    const request = parsePayload(ChatPayloads.send, body);
+    const request = parseInput(ChatPayloads.send, body);
     await this.rateLimiter.consume(socket.data.user.userId);
     const message = await this.messages.send(socket.data.user, request);
     this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageCreated, message);
@@ -50,7 +54,7 @@ export class MessagesGateway {
     @ConnectedSocket() socket: ChatConnection,
     @MessageBody() body: unknown,
   ): Promise<ChatMessageView> {
-    const { messageId, text } = parsePayload(ChatPayloads.edit, body);
+    const { messageId, text } = parseInput(ChatPayloads.edit, body);
     const message = await this.messages.edit(socket.data.user, messageId, text);
     this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageEdited, message);
     return message;
@@ -61,7 +65,7 @@ export class MessagesGateway {
     @ConnectedSocket() socket: ChatConnection,
     @MessageBody() body: unknown,
   ): Promise<ChatMessageView> {
-    const { messageId } = parsePayload(ChatPayloads.message, body);
+    const { messageId } = parseInput(ChatPayloads.message, body);
     const message = await this.messages.delete(socket.data.user, messageId);
     this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageDeleted, message);
     return message;
@@ -72,7 +76,7 @@ export class MessagesGateway {
     @ConnectedSocket() socket: ChatConnection,
     @MessageBody() body: unknown,
   ): Promise<ReadReceiptView> {
-    const { roomId, messageId } = parsePayload(ChatPayloads.markRead, body);
+    const { roomId, messageId } = parseInput(ChatPayloads.markRead, body);
     const receipt = await this.markers.markRead(socket.data.user, roomId, messageId);
     this.broadcaster.to(roomId, socket).emit(ChatSocket.readReceipt, receipt);
     return receipt;
@@ -84,6 +88,6 @@ export class MessagesGateway {
     @ConnectedSocket() socket: ChatConnection,
     @MessageBody() body: unknown,
   ): Promise<MissedMessages> {
-    return this.messages.since(socket.data.user, parsePayload(ChatPayloads.missedSince, body));
+    return this.messages.since(socket.data.user, parseInput(ChatPayloads.missedSince, body));
   }
 }

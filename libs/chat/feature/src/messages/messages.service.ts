@@ -5,7 +5,7 @@ import type {
   ChatRpc,
   ChatUser,
   MessagePage,
-  RpcRequest,
+  RpcPayload,
   SendMessageRequest,
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/messaging';
@@ -13,7 +13,7 @@ import type { Model, Types } from 'mongoose';
 import { isDuplicateKey } from '../persistence/duplicate-key.js';
 import { Message, SYSTEM_SENDER, type MessageRecord } from '../persistence/message.schema.js';
 import { RoomsService } from '../rooms/rooms.service.js';
-import type { MissedSincePayload } from '../validation/chat-payloads.js';
+import type { MissedSincePayload } from '@capstone/contracts';
 import { MessageViews } from './message-views.js';
 
 /** A room's messages after a given one, oldest first (unlike `MessagePage`, which is newest first). */
@@ -74,7 +74,7 @@ export class MessagesService {
   }
 
   /** One page of a room's history, newest first, before the `before` message if given. */
-  async history(request: RpcRequest<typeof ChatRpc.history>): Promise<MessagePage> {
+  async history(request: RpcPayload<typeof ChatRpc.history>): Promise<MessagePage> {
     const room = await this.rooms.accessible(request.viewerId, request.roomId);
     const filter = request.before ? { _id: { $lt: request.before } } : {};
     const records = await this.messages

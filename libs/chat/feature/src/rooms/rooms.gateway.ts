@@ -5,14 +5,18 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { ChatSocket, type PresenceView, type RoomView, type TypingView } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import {
+  ChatPayloads,
+  ChatSocket,
+  type PresenceView,
+  type RoomView,
+  type TypingView,
+} from '@capstone/contracts';
+import { parseInput, ServiceError } from '@capstone/messaging';
 import { Presence } from '../realtime/presence.js';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
 import { CHAT_SOCKET_OPTIONS, roomChannel, type ChatConnection } from '../realtime/socket-types.js';
-import { ChatPayloads } from '../validation/chat-payloads.js';
-import { parsePayload } from '../validation/payload.js';
 import { RoomViews } from './room-views.js';
 import { RoomsService } from './rooms.service.js';
 
@@ -33,7 +37,7 @@ export class RoomsGateway {
     @MessageBody() body: unknown,
   ): Promise<RoomView> {
     const { user } = socket.data;
-    const room = await this.rooms.create(user, parsePayload(ChatPayloads.createRoom, body));
+    const room = await this.rooms.create(user, parseInput(ChatPayloads.createRoom, body));
     return this.views.renderOne(room, user.userId);
   }
 
@@ -43,7 +47,7 @@ export class RoomsGateway {
     @MessageBody() body: unknown,
   ): Promise<RoomView> {
     const { user } = socket.data;
-    const { username } = parsePayload(ChatPayloads.openDirect, body);
+    const { username } = parseInput(ChatPayloads.openDirect, body);
     return this.views.renderOne(await this.rooms.openDirect(user, username), user.userId);
   }
 
@@ -54,7 +58,7 @@ export class RoomsGateway {
     @MessageBody() body: unknown,
   ): Promise<RoomView> {
     const { user } = socket.data;
-    const room = await this.rooms.join(user, parsePayload(ChatPayloads.room, body).roomId);
+    const room = await this.rooms.join(user, parseInput(ChatPayloads.room, body).roomId);
     const roomId = room._id.toHexString();
     await socket.join(roomChannel(roomId));
     this.announce(await this.presence.enter(roomId, socket.id, user));
@@ -66,7 +70,7 @@ export class RoomsGateway {
     @ConnectedSocket() socket: ChatConnection,
     @MessageBody() body: unknown,
   ): Promise<{ roomId: string }> {
-    const { roomId } = parsePayload(ChatPayloads.room, body);
+    const { roomId } = parseInput(ChatPayloads.room, body);
     if (!socket.rooms.has(roomChannel(roomId))) return { roomId };
     await socket.leave(roomChannel(roomId));
     this.announce(await this.presence.leave(roomId, socket.id));
@@ -76,7 +80,7 @@ export class RoomsGateway {
   /** Tells the others in a room (not the typist) that someone started or stopped typing. */
   @SubscribeMessage(ChatSocket.typing)
   typing(@ConnectedSocket() socket: ChatConnection, @MessageBody() body: unknown): TypingView {
-    const { roomId, typing } = parsePayload(ChatPayloads.typing, body);
+    const { roomId, typing } = parseInput(ChatPayloads.typing, body);
     // Only from a room the socket joined, which it could only do if it may: no database needed.
     if (!socket.rooms.has(roomChannel(roomId))) throw ServiceError.invalid('room', 'join it first');
     const view = { roomId, user: socket.data.user, typing };

@@ -1,19 +1,17 @@
 import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
-import { MessagePattern, Payload, Transport } from '@nestjs/microservices';
-import { ChatRpc, type MessagePage, type RoomView } from '@capstone/contracts';
+import { ChatRpc, type RpcPayload, type RpcReply } from '@capstone/contracts';
 import {
   BrokerCorrelationInterceptor,
+  Rpc,
   RpcAccessLogInterceptor,
   RpcFailureFilter,
 } from '@capstone/messaging';
 import { MessagesService } from '../messages/messages.service.js';
 import { RoomListing } from '../messages/room-listing.js';
-import { ChatPayloads } from '../validation/chat-payloads.js';
-import { parsePayload } from '../validation/payload.js';
 
 /**
  * The chat's broker interface for the REST API (through the gateway): one handler per request in
- * `ChatRpc`. `Transport.RMQ` keeps these handlers on the RPC server, away from the events queue.
+ * `ChatRpc`, each payload checked against its contract (`@Rpc`) before it is handled.
  */
 @Controller()
 @UseFilters(RpcFailureFilter)
@@ -25,13 +23,15 @@ export class ChatRpcController {
     private readonly messages: MessagesService,
   ) {}
 
-  @MessagePattern(ChatRpc.listRooms.pattern, Transport.RMQ)
-  listRooms(@Payload() request: unknown): Promise<RoomView[]> {
-    return this.listing.forViewer(parsePayload(ChatPayloads.listRooms, request).viewerId);
+  @Rpc(ChatRpc.listRooms)
+  listRooms(
+    request: RpcPayload<typeof ChatRpc.listRooms>,
+  ): Promise<RpcReply<typeof ChatRpc.listRooms>> {
+    return this.listing.forViewer(request.viewerId);
   }
 
-  @MessagePattern(ChatRpc.history.pattern, Transport.RMQ)
-  history(@Payload() request: unknown): Promise<MessagePage> {
-    return this.messages.history(parsePayload(ChatPayloads.history, request));
+  @Rpc(ChatRpc.history)
+  history(request: RpcPayload<typeof ChatRpc.history>): Promise<RpcReply<typeof ChatRpc.history>> {
+    return this.messages.history(request);
   }
 }

@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -11,19 +10,16 @@ import {
   Req,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  AuthRpc,
-  type AccessTokenClaims,
-  type JsonWebKeySet,
-  type SessionView,
-} from '@capstone/contracts';
+import { AuthRpc, JsonWebKeySet, SessionView, type AccessTokenClaims } from '@capstone/contracts';
 import { BrokerClient, ServiceError } from '@capstone/messaging';
 import { CurrentUser, Public } from '@capstone/security';
 import type { Request } from 'express';
+import { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
 import { RevokedSessionStore } from '@capstone/redis';
-import { RefreshRequest, UserResponse } from './auth.dto.js';
+import { BodyOf, Returns } from '../http/contract-params.js';
+import { RefreshBody, UserResponse } from './auth.schemas.js';
 import { signedInResponse } from './user-response.js';
 
 const sessionId = new ParseUUIDPipe({ exceptionFactory: () => ServiceError.notFound('session') });
@@ -41,12 +37,15 @@ export class SessionsController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Trade a refresh token for a new access token and a new refresh token' })
-  @ApiResponse({ status: 200, type: UserResponse })
+  @Returns(200, UserResponse)
   @ApiResponse({
     status: 401,
     description: 'Invalid, expired or already used (the session is then revoked)',
   })
-  async refresh(@Body() body: RefreshRequest, @Req() request: Request): Promise<UserResponse> {
+  async refresh(
+    @BodyOf(RefreshBody) body: z.output<typeof RefreshBody>,
+    @Req() request: Request,
+  ): Promise<UserResponse> {
     const result = await this.auth.send(AuthRpc.refresh, {
       refreshToken: body.refreshToken,
       client: clientInfo(request),
@@ -67,6 +66,7 @@ export class SessionsController {
   @Get('sessions')
   @ApiBearerAuth()
   @ApiOperation({ summary: "The caller's active sessions, most recently used first" })
+  @Returns(200, z.object({ sessions: z.array(SessionView) }))
   async sessions(@CurrentUser() caller: AccessTokenClaims): Promise<{ sessions: SessionView[] }> {
     return {
       sessions: await this.auth.send(AuthRpc.listSessions, {
@@ -91,6 +91,7 @@ export class SessionsController {
   @Public()
   @Get('jwks')
   @ApiOperation({ summary: 'The public keys that verify access tokens (JWKS)' })
+  @Returns(200, JsonWebKeySet)
   jwks(): Promise<JsonWebKeySet> {
     return this.auth.send(AuthRpc.jwks, {});
   }

@@ -1,5 +1,5 @@
 import type { AuthResult, UserView } from '@capstone/contracts';
-import type { UserResponse } from './auth.dto.js';
+import type { UserResponse } from './auth.schemas.js';
 
 /** The RealWorld user body: every key present, `bio` and `image` possibly null. */
 export function userResponse(user: UserView, token: string, refreshToken?: string): UserResponse {

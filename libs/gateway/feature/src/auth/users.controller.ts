@@ -1,13 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Put, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Put, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthRpc, type AccessTokenClaims } from '@capstone/contracts';
 import { BrokerClient, ServiceError } from '@capstone/messaging';
 import { CurrentUser, Public, tokenFromHeader } from '@capstone/security';
 import type { Request } from 'express';
+import type { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
 import { LoginThrottle } from '../throttle/login-throttle.js';
-import { LoginRequest, RegisterRequest, UpdateUserRequest, UserResponse } from './auth.dto.js';
+import { BodyOf, Returns } from '../http/contract-params.js';
+import { LoginBody, RegisterBody, UpdateUserBody, UserResponse } from './auth.schemas.js';
 import { signedInResponse, userResponse } from './user-response.js';
 
 /** RealWorld's account endpoints: sign up, log in, read and update the current user. */
@@ -22,9 +24,12 @@ export class UsersController {
   @Public()
   @Post('users')
   @ApiOperation({ summary: 'Sign up' })
-  @ApiResponse({ status: 201, type: UserResponse })
+  @Returns(201, UserResponse)
   @ApiResponse({ status: 422, description: 'Invalid field, or email or username already taken' })
-  async register(@Body() body: RegisterRequest, @Req() request: Request): Promise<UserResponse> {
+  async register(
+    @BodyOf(RegisterBody) body: z.output<typeof RegisterBody>,
+    @Req() request: Request,
+  ): Promise<UserResponse> {
     const result = await this.auth.send(AuthRpc.register, {
       ...body.user,
       client: clientInfo(request),
@@ -36,13 +41,16 @@ export class UsersController {
   @Post('users/login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in' })
-  @ApiResponse({ status: 200, type: UserResponse })
+  @Returns(200, UserResponse)
   @ApiResponse({
     status: 401,
     description: 'Unknown email or wrong password (one answer for both)',
   })
   @ApiResponse({ status: 429, description: 'Too many failed attempts; see Retry-After' })
-  async login(@Body() body: LoginRequest, @Req() request: Request): Promise<UserResponse> {
+  async login(
+    @BodyOf(LoginBody) body: z.output<typeof LoginBody>,
+    @Req() request: Request,
+  ): Promise<UserResponse> {
     const client = clientInfo(request);
     await this.throttle.assertAllowed(body.user.email, client.ip);
     try {
@@ -60,7 +68,7 @@ export class UsersController {
   @Get('user')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The current user' })
-  @ApiResponse({ status: 200, type: UserResponse })
+  @Returns(200, UserResponse)
   async current(
     @CurrentUser() caller: AccessTokenClaims,
     @Req() request: Request,
@@ -74,10 +82,10 @@ export class UsersController {
   @ApiOperation({
     summary: 'Update the current user: any of email, username, password, bio, image',
   })
-  @ApiResponse({ status: 200, type: UserResponse })
+  @Returns(200, UserResponse)
   async update(
     @CurrentUser() caller: AccessTokenClaims,
-    @Body() body: UpdateUserRequest,
+    @BodyOf(UpdateUserBody) body: z.output<typeof UpdateUserBody>,
     @Req() request: Request,
   ): Promise<UserResponse> {
     const user = await this.auth.send(AuthRpc.updateUser, {

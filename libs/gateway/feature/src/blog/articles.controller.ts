@@ -1,35 +1,27 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  ArticleList,
+  BlogFields,
   BlogRpc,
   type AccessTokenClaims,
-  type ArticleList,
   type ArticleView,
 } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, OptionalAuth } from '@capstone/security';
 import type { Response } from 'express';
+import type { z } from 'zod';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
 import { BlogCacheInvalidation } from '../cache/blog-cache-invalidation.js';
 import { BlogReads } from './blog-reads.js';
+import { BodyOf, ParamOf, QueryOf, Returns } from '../http/contract-params.js';
 import {
+  ArticleChangesBody,
+  ArticleResponse,
   ListArticlesQuery,
-  NewArticleRequest,
+  NewArticleBody,
   PageQuery,
-  UpdateArticleRequest,
-} from './blog.dto.js';
+} from './blog.schemas.js';
 import { served } from './cache-header.js';
 
 const actor = (caller: AccessTokenClaims) => ({ viewerId: caller.sub, username: caller.username });
@@ -47,8 +39,9 @@ export class ArticlesController {
   @OptionalAuth()
   @Get()
   @ApiOperation({ summary: 'Articles, newest first (or best match first with q); filters combine' })
+  @Returns(200, ArticleList)
   async list(
-    @Query() query: ListArticlesQuery,
+    @QueryOf(ListArticlesQuery) query: z.output<typeof ListArticlesQuery>,
     @CurrentUser() caller: AccessTokenClaims | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ArticleList> {
@@ -62,7 +55,11 @@ export class ArticlesController {
   @Get('feed')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Articles by the authors the caller follows, newest first' })
-  feed(@Query() page: PageQuery, @CurrentUser() caller: AccessTokenClaims): Promise<ArticleList> {
+  @Returns(200, ArticleList)
+  feed(
+    @QueryOf(PageQuery) page: z.output<typeof PageQuery>,
+    @CurrentUser() caller: AccessTokenClaims,
+  ): Promise<ArticleList> {
     return this.blog.send(BlogRpc.feed, {
       viewerId: caller.sub,
       limit: page.limit,
@@ -73,9 +70,10 @@ export class ArticlesController {
   @OptionalAuth()
   @Get(':slug')
   @ApiOperation({ summary: 'One article' })
+  @Returns(200, ArticleResponse)
   @ApiResponse({ status: 404, description: 'No article with this slug' })
   async get(
-    @Param('slug') slug: string,
+    @ParamOf('slug', BlogFields.slug) slug: string,
     @CurrentUser() caller: AccessTokenClaims | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ article: ArticleView }> {
@@ -85,9 +83,9 @@ export class ArticlesController {
   @Post()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Write an article' })
-  @ApiResponse({ status: 201, description: 'Created' })
+  @Returns(201, ArticleResponse)
   async create(
-    @Body() body: NewArticleRequest,
+    @BodyOf(NewArticleBody) body: z.output<typeof NewArticleBody>,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<{ article: ArticleView }> {
     const article = await this.blog.send(BlogRpc.createArticle, {
@@ -101,10 +99,11 @@ export class ArticlesController {
   @Put(':slug')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Edit your article; a new title gives a new slug' })
+  @Returns(200, ArticleResponse)
   @ApiResponse({ status: 403, description: 'Not your article' })
   async update(
-    @Param('slug') slug: string,
-    @Body() body: UpdateArticleRequest,
+    @ParamOf('slug', BlogFields.slug) slug: string,
+    @BodyOf(ArticleChangesBody) body: z.output<typeof ArticleChangesBody>,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<{ article: ArticleView }> {
     const article = await this.blog.send(BlogRpc.updateArticle, {
@@ -121,7 +120,7 @@ export class ArticlesController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Delete your article, with its comments and favorites' })
   async remove(
-    @Param('slug') slug: string,
+    @ParamOf('slug', BlogFields.slug) slug: string,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<void> {
     await this.blog.send(BlogRpc.deleteArticle, { ...actor(caller), slug });
@@ -132,8 +131,9 @@ export class ArticlesController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Favorite an article' })
+  @Returns(200, ArticleResponse)
   async favorite(
-    @Param('slug') slug: string,
+    @ParamOf('slug', BlogFields.slug) slug: string,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<{ article: ArticleView }> {
     const article = await this.blog.send(BlogRpc.favorite, { ...actor(caller), slug });
@@ -144,8 +144,9 @@ export class ArticlesController {
   @Delete(':slug/favorite')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Unfavorite an article' })
+  @Returns(200, ArticleResponse)
   async unfavorite(
-    @Param('slug') slug: string,
+    @ParamOf('slug', BlogFields.slug) slug: string,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<{ article: ArticleView }> {
     const article = await this.blog.send(BlogRpc.unfavorite, { ...actor(caller), slug });

@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -11,14 +10,16 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BlogRpc, type AccessTokenClaims, type CommentView } from '@capstone/contracts';
+import { BlogFields, BlogRpc, type AccessTokenClaims, type CommentView } from '@capstone/contracts';
 import { BrokerClient, ServiceError } from '@capstone/messaging';
 import { CurrentUser, OptionalAuth } from '@capstone/security';
 import type { Response } from 'express';
+import type { z } from 'zod';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
 import { BlogCacheInvalidation } from '../cache/blog-cache-invalidation.js';
 import { BlogReads } from './blog-reads.js';
-import { NewCommentRequest } from './blog.dto.js';
+import { BodyOf, ParamOf, Returns } from '../http/contract-params.js';
+import { CommentResponse, CommentsResponse, NewCommentBody } from './blog.schemas.js';
 import { served } from './cache-header.js';
 
 const commentId = new ParseIntPipe({ exceptionFactory: () => ServiceError.notFound('comment') });
@@ -34,9 +35,10 @@ export class CommentsController {
 
   @OptionalAuth()
   @Get()
-  @ApiOperation({ summary: 'Comments of an article, oldest first' })
+  @ApiOperation({ summary: 'Comments of an article, newest first' })
+  @Returns(200, CommentsResponse)
   async list(
-    @Param('slug') slug: string,
+    @ParamOf('slug', BlogFields.slug) slug: string,
     @CurrentUser() caller: AccessTokenClaims | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ comments: CommentView[] }> {
@@ -46,9 +48,10 @@ export class CommentsController {
   @Post()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Comment on an article' })
+  @Returns(201, CommentResponse)
   async add(
-    @Param('slug') slug: string,
-    @Body() body: NewCommentRequest,
+    @ParamOf('slug', BlogFields.slug) slug: string,
+    @BodyOf(NewCommentBody) body: z.output<typeof NewCommentBody>,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<{ comment: CommentView }> {
     const comment = await this.blog.send(BlogRpc.addComment, {
@@ -66,7 +69,7 @@ export class CommentsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Delete your comment' })
   async remove(
-    @Param('slug') slug: string,
+    @ParamOf('slug', BlogFields.slug) slug: string,
     @Param('id', commentId) id: number,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<void> {

@@ -1,11 +1,13 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BlogRpc, type AccessTokenClaims, type ProfileView } from '@capstone/contracts';
+import { BlogFields, BlogRpc, type AccessTokenClaims, type ProfileView } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, OptionalAuth } from '@capstone/security';
 import type { Response } from 'express';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
 import { BlogReads } from './blog-reads.js';
+import { ParamOf, Returns } from '../http/contract-params.js';
+import { ProfileResponse } from './blog.schemas.js';
 import { served } from './cache-header.js';
 
 @ApiTags('profiles')
@@ -19,8 +21,9 @@ export class ProfilesController {
   @OptionalAuth()
   @Get()
   @ApiOperation({ summary: "An author's profile, with whether the caller follows them" })
+  @Returns(200, ProfileResponse)
   async get(
-    @Param('username') username: string,
+    @ParamOf('username', BlogFields.username) username: string,
     @CurrentUser() caller: AccessTokenClaims | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ profile: ProfileView }> {
@@ -31,8 +34,9 @@ export class ProfilesController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Follow an author' })
+  @Returns(200, ProfileResponse)
   async follow(
-    @Param('username') target: string,
+    @ParamOf('username', BlogFields.username) target: string,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<{ profile: ProfileView }> {
     return {
@@ -47,8 +51,9 @@ export class ProfilesController {
   @Delete('follow')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Stop following an author' })
+  @Returns(200, ProfileResponse)
   async unfollow(
-    @Param('username') target: string,
+    @ParamOf('username', BlogFields.username) target: string,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<{ profile: ProfileView }> {
     return {

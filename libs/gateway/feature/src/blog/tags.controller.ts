@@ -3,6 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@capstone/security';
 import type { Response } from 'express';
 import { BlogReads } from './blog-reads.js';
+import { Returns } from '../http/contract-params.js';
+import { TagsResponse } from './blog.schemas.js';
 import { served } from './cache-header.js';
 
 @ApiTags('tags')
@@ -13,6 +15,7 @@ export class TagsController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'The tags in use' })
+  @Returns(200, TagsResponse)
   async list(@Res({ passthrough: true }) response: Response): Promise<{ tags: string[] }> {
     return { tags: served(response, await this.reads.tags()) };
   }

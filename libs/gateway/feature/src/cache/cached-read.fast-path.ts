@@ -1,5 +1,6 @@
-import { BlogRules, type ArticleFilter } from '@capstone/contracts';
+import type { ArticleFilter } from '@capstone/contracts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ListArticlesQuery } from '../blog/blog.schemas.js';
 import { CACHE_HEADER } from '../blog/cache-header.js';
 import { BlogCacheKeys } from './blog-cache-keys.js';
 import { ResponseCache, type EntryKind } from './response-cache.js';
@@ -11,34 +12,13 @@ interface CachedRoute {
   readonly wrap?: string;
 }
 
-const LIST_PARAMETERS = new Set(['tag', 'author', 'favorited', 'q', 'limit', 'offset']);
-const TEXT_LIMITS: Record<string, number> = {
-  tag: BlogRules.tagMaxLength,
-  author: 100,
-  favorited: 100,
-  q: BlogRules.searchMaxLength,
-};
-
 /**
- * The article list filter of a query string exactly as the validated DTO would give it, or
- * undefined for anything unusual: such requests take the full path, which explains what is wrong.
+ * The article list filter of a query string, read with the same schema as the controller's, or
+ * undefined for anything it refuses: such requests take the full path, which explains what is wrong.
  */
 export function listFilterFromQuery(query: Request['query']): ArticleFilter | undefined {
-  const filter: Record<string, string | number> = { limit: BlogRules.listLimitDefault, offset: 0 };
-  for (const [name, raw] of Object.entries(query)) {
-    if (!LIST_PARAMETERS.has(name) || typeof raw !== 'string') return undefined;
-    if (name === 'limit' || name === 'offset') {
-      if (!/^\d{1,6}$/.test(raw)) return undefined;
-      const value = Number(raw);
-      if (name === 'limit' && (value < 1 || value > BlogRules.listLimitMax)) return undefined;
-      filter[name] = value;
-    } else {
-      const text = raw.trim();
-      if (text === '' || text.length > (TEXT_LIMITS[name] ?? 0)) return undefined;
-      filter[name] = text;
-    }
-  }
-  return filter as unknown as ArticleFilter;
+  const result = ListArticlesQuery.safeParse(query);
+  return result.success ? result.data : undefined;
 }
 
 function segment(value: string): string | undefined {

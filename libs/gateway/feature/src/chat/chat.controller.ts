@@ -1,15 +1,18 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ChatRpc,
+  field,
+  MessagePage,
   type AccessTokenClaims,
-  type MessagePage,
   type RoomView,
 } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser } from '@capstone/security';
 import { CHAT_SERVICE } from '../broker/broker.module.js';
-import { HistoryQuery } from './chat.dto.js';
+import type { z } from 'zod';
+import { ParamOf, QueryOf, Returns } from '../http/contract-params.js';
+import { HistoryPageQuery, RoomsResponse } from './chat.schemas.js';
 
 /** Chat rooms and history over REST, for pages that load before their socket connects. */
 @ApiTags('chat')
@@ -20,6 +23,7 @@ export class ChatController {
 
   @Get()
   @ApiOperation({ summary: 'Public rooms and the rooms the caller belongs to, with unread counts' })
+  @Returns(200, RoomsResponse)
   async rooms(@CurrentUser() caller: AccessTokenClaims): Promise<{ rooms: RoomView[] }> {
     return { rooms: await this.chat.send(ChatRpc.listRooms, { viewerId: caller.sub }) };
   }
@@ -29,9 +33,10 @@ export class ChatController {
     summary:
       'Messages of a room, newest first; pass the oldest id you have as `before` for the page before it',
   })
+  @Returns(200, MessagePage)
   messages(
-    @Param('id') roomId: string,
-    @Query() query: HistoryQuery,
+    @ParamOf('id', field.objectId()) roomId: string,
+    @QueryOf(HistoryPageQuery) query: z.output<typeof HistoryPageQuery>,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<MessagePage> {
     return this.chat.send(ChatRpc.history, {

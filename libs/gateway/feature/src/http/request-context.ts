@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import type { ClientInfo } from '@capstone/contracts';
+import { AccountRules, type ClientInfo } from '@capstone/contracts';
 import { acceptOrCreateCorrelationId, runWithCorrelationId } from '@capstone/logging';
 import express, {
   type NextFunction,
@@ -41,7 +41,8 @@ export function jsonBodyMiddleware(limit: string): RequestHandler {
 }
 
 export function clientInfo(request: Request): ClientInfo {
-  return { ip: request.ip ?? null, userAgent: request.get('user-agent')?.slice(0, 512) ?? null };
+  const userAgent = request.get('user-agent')?.slice(0, AccountRules.userAgentMaxLength);
+  return { ip: request.ip || null, userAgent: userAgent || null };
 }
 
 /** One info line per request once it is answered: method, path, status and duration. */

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { EventDefinition } from '@capstone/contracts';
+import type { EventData, EventDefinition } from '@capstone/contracts';
 import type { EntityManager } from 'typeorm';
 import { OutboxMessage } from './outbox-message.entity.js';
 
 /** Records an event inside the caller's transaction; the relay publishes it after the commit. */
-export async function recordEvent<TData>(
+export async function recordEvent<TEvent extends EventDefinition>(
   manager: EntityManager,
-  event: EventDefinition<TData>,
-  data: TData,
+  event: TEvent,
+  data: EventData<TEvent>,
 ): Promise<OutboxMessage> {
   return manager.save(OutboxMessage, {
     id: randomUUID(),

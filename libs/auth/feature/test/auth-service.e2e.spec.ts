@@ -1,0 +1,121 @@
+import type { INestApplication } from '@nestjs/common';
+import { AUTH_QUEUE, AuthRpc } from '@capstone/contracts';
+import {
+  createTestDatabase,
+  createTestVhost,
+  RawRpc,
+  type TestDatabase,
+  type TestVhost,
+} from '@capstone/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAuthConfig } from '../src/auth.config.js';
+import { startAuthService } from '../src/bootstrap.js';
+
+const client = { ip: '203.0.113.7', userAgent: 'raw-client' };
+
+/**
+ * The auth app seen only through RabbitMQ, by a sender that ignores the contracts: whatever is put
+ * on `auth.rpc` is read with the request's schema before any handler runs.
+ */
+describe('the auth service over RabbitMQ, given requests that break the contracts', () => {
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let app: INestApplication;
+  let raw: RawRpc;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([
+      createTestDatabase('auth_raw'),
+      createTestVhost('auth-raw'),
+    ]);
+    app = await startAuthService({
+      ...loadAuthConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'error',
+        DATABASE_URL: database.url,
+        AMQP_URL: vhost.url,
+      }),
+      PORT: 0,
+    });
+    raw = await RawRpc.connect(vhost.url);
+  });
+
+  afterAll(async () => {
+    await raw?.close();
+    await app?.close();
+    await Promise.all([database?.drop(), vhost?.drop()]);
+  });
+
+  it.each<[string, string, unknown, Record<string, string[]>]>([
+    [
+      'login with a number for the email',
+      AuthRpc.login.pattern,
+      { email: 5, password: 'x', client },
+      { email: ['must be text'] },
+    ],
+    [
+      'login with nothing',
+      AuthRpc.login.pattern,
+      {},
+      { email: ["can't be blank"], password: ["can't be blank"], client: ['must be an object'] },
+    ],
+    [
+      'register without a password',
+      AuthRpc.register.pattern,
+      { email: 'raw@example.com', username: 'raw', client },
+      { password: ["can't be blank"] },
+    ],
+    [
+      'an update of everything',
+      AuthRpc.updateUser.pattern,
+      { userId: 12, changes: 'everything' },
+      { userId: ['is invalid'], changes: ['must be an object'] },
+    ],
+    [
+      'a user looked up with an operator object',
+      AuthRpc.getUser.pattern,
+      { userId: { $ne: null } },
+      { userId: ['is invalid'] },
+    ],
+    ['a refresh that is a number', AuthRpc.refresh.pattern, 42, { payload: ['must be an object'] }],
+    [
+      'an oversized username',
+      AuthRpc.register.pattern,
+      { email: 'big@example.com', username: 'u'.repeat(10_000), password: 'long enough', client },
+      { username: ['is too long (maximum is 40 characters)'] },
+    ],
+    [
+      'a NUL in a login email',
+      AuthRpc.login.pattern,
+      { email: 'nul\u0000@example.com', password: 'whatever', client },
+      {
+        email: [
+          'contains characters that cannot be stored (NUL or an unpaired surrogate)',
+          'is invalid',
+        ],
+      },
+    ],
+    [
+      'an extra field',
+      AuthRpc.register.pattern,
+      { email: 'x@example.com', username: 'x', password: 'long enough', client, role: 'admin' },
+      { role: ['is not allowed'] },
+    ],
+  ])('answers %s with 422 naming the field', async (_case, pattern, payload, errors) => {
+    const reply = await raw.request(AUTH_QUEUE, pattern, payload);
+    expect(reply.err).toEqual({ status: 422, errors });
+  });
+
+  it('still answers well-formed requests afterwards', async () => {
+    const registered = await raw.request(AUTH_QUEUE, AuthRpc.register.pattern, {
+      email: 'after@example.com',
+      username: 'after',
+      password: 'long enough',
+      client,
+    });
+    expect(registered.err).toBeUndefined();
+    expect(registered.response).toMatchObject({ user: { username: 'after' } });
+    const keys = await raw.request(AUTH_QUEUE, AuthRpc.jwks.pattern, {});
+    expect(keys.response).toMatchObject({ keys: [expect.objectContaining({ use: 'sig' })] });
+  });
+});

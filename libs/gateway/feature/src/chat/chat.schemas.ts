@@ -1,0 +1,15 @@
+import { ChatRules, field, RoomView, strictObject } from '@capstone/contracts';
+import { z } from 'zod';
+
+/** A page of a room's history over REST; the query string is text, so `limit` is read as a number. */
+export const HistoryPageQuery = strictObject({
+  before: field
+    .objectId()
+    .optional()
+    .meta({ description: 'Only messages older than this message id' }),
+  limit: field
+    .count(1, ChatRules.historyLimitMax, { coerce: true })
+    .default(ChatRules.historyLimitDefault),
+});
+
+export const RoomsResponse = z.object({ rooms: z.array(RoomView) });
