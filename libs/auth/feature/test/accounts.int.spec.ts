@@ -4,6 +4,7 @@ import type { ClientInfo } from '@capstone/contracts';
 import { OutboxMessage, ServiceError } from '@capstone/messaging';
 import {
   createTestDatabase,
+  migrateUpAndDown,
   createTestVhost,
   type TestDatabase,
   type TestVhost,
@@ -129,32 +130,14 @@ describe('auth service on a real PostgreSQL database', () => {
 
 describe('auth migrations', () => {
   it('create the schema from nothing and can be reverted completely', async () => {
-    const database = await createTestDatabase('auth_migrations');
-    const dataSource = await new DataSource(
-      authDataSourceOptions(database.url, false),
-    ).initialize();
-    try {
-      const tables = async () =>
-        (
-          await dataSource.query<{ table_name: string }[]>(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1",
-          )
-        ).map((row) => row.table_name);
-
-      const applied = await dataSource.runMigrations();
-      expect(applied.map((migration) => migration.name)).toEqual([
-        'CreateOutbox1764000000000',
-        'CreateAccounts1764000000001',
-      ]);
-      expect(await tables()).toEqual(['outbox', 'sessions', 'users']);
-      expect(await dataSource.runMigrations()).toEqual([]);
-
-      await dataSource.undoLastMigration();
-      await dataSource.undoLastMigration();
-      expect(await tables()).toEqual([]);
-    } finally {
-      await dataSource.destroy();
-      await database.drop();
-    }
+    const roundTrip = await migrateUpAndDown('auth_migrations', (url) =>
+      authDataSourceOptions(url, false),
+    );
+    expect(roundTrip).toEqual({
+      applied: ['CreateOutbox1764000000000', 'CreateAccounts1764000000001'],
+      tables: ['outbox', 'sessions', 'users'],
+      appliedAgain: 0,
+      tablesAfterUndo: [],
+    });
   });
 });

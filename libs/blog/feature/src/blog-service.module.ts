@@ -1,13 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthController, healthIndicators, type HealthIndicator } from '@capstone/health';
-import { OutboxRelay } from '@capstone/messaging';
-import { DataSource } from 'typeorm';
+import { HealthController } from '@capstone/health';
+import { ServiceDatabaseModule } from '@capstone/persistence';
 import { ArticlesModule } from './articles/articles.module.js';
 import { AuthorsModule } from './authors/authors.module.js';
 import type { BlogConfig } from './blog.config.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { UserEventsController } from './events/user-events.controller.js';
-import { PersistenceModule } from './persistence/persistence.module.js';
+import { blogDataSourceOptions } from './persistence/blog-data-source.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { BlogRpcController } from './rpc/blog-rpc.controller.js';
 
@@ -17,32 +16,16 @@ export class BlogServiceModule {
     return {
       module: BlogServiceModule,
       imports: [
-        PersistenceModule.forRoot(config),
+        ServiceDatabaseModule.forRoot(
+          blogDataSourceOptions(config.DATABASE_URL, config.MIGRATIONS_RUN),
+          { amqpUrl: config.AMQP_URL },
+        ),
         AuthorsModule,
         ProfilesModule,
         ArticlesModule,
         CommentsModule,
       ],
       controllers: [BlogRpcController, UserEventsController, HealthController],
-      providers: [
-        healthIndicators({
-          inject: [DataSource, OutboxRelay],
-          useFactory: (dataSource: DataSource, relay: OutboxRelay): HealthIndicator[] => [
-            {
-              name: 'postgres',
-              critical: true,
-              check: async () => void (await dataSource.query('SELECT 1')),
-            },
-            {
-              name: 'rabbitmq',
-              critical: true,
-              check: async () => {
-                if (!relay.connected) throw new Error('no open connection to RabbitMQ');
-              },
-            },
-          ],
-        }),
-      ],
     };
   }
 }

@@ -1,7 +1,5 @@
-import { BlogRpc } from '@capstone/contracts';
-import type { UserProfileData } from '@capstone/contracts';
-import { createTestDatabase } from '@capstone/testing';
-import { DataSource } from 'typeorm';
+import { BlogRpc, type UserProfileData } from '@capstone/contracts';
+import { migrateUpAndDown } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
 import { AuthorProjection } from '../src/authors/author-projection.js';
@@ -154,39 +152,14 @@ describe('the authors projection', () => {
 
 describe('blog migrations', () => {
   it('create the schema from nothing and can be reverted completely', async () => {
-    const database = await createTestDatabase('blog_migrations');
-    const dataSource = await new DataSource(
-      blogDataSourceOptions(database.url, false),
-    ).initialize();
-    try {
-      const tables = async () =>
-        (
-          await dataSource.query<{ table_name: string }[]>(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1",
-          )
-        ).map((row) => row.table_name);
-
-      const applied = await dataSource.runMigrations();
-      expect(applied.map((migration) => migration.name)).toEqual([
-        'CreateOutbox1764000000000',
-        'CreateBlog1765000000001',
-      ]);
-      expect(await tables()).toEqual([
-        'articles',
-        'authors',
-        'comments',
-        'favorites',
-        'follows',
-        'outbox',
-      ]);
-      expect(await dataSource.runMigrations()).toEqual([]);
-
-      await dataSource.undoLastMigration();
-      await dataSource.undoLastMigration();
-      expect(await tables()).toEqual([]);
-    } finally {
-      await dataSource.destroy();
-      await database.drop();
-    }
+    const roundTrip = await migrateUpAndDown('blog_migrations', (url) =>
+      blogDataSourceOptions(url, false),
+    );
+    expect(roundTrip).toEqual({
+      applied: ['CreateOutbox1764000000000', 'CreateBlog1765000000001'],
+      tables: ['articles', 'authors', 'comments', 'favorites', 'follows', 'outbox'],
+      appliedAgain: 0,
+      tablesAfterUndo: [],
+    });
   });
 });

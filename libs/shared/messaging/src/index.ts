@@ -13,3 +13,4 @@ export * from './rpc-exception.filter.js';
 export * from './service-error.js';
 export * from './event-handler.js';
 export * from './rpc-handler.js';
+export * from './broker-controllers.js';

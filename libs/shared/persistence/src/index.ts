@@ -1,3 +1,4 @@
 export * from './apply-migrations.js';
 export * from './unique-violation.js';
 export * from './postgres-data-source.js';
+export * from './service-database.module.js';

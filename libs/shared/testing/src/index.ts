@@ -1,4 +1,5 @@
 export * from './infrastructure.js';
+export * from './migrations.js';
 export * from './mongo.js';
 export * from './network.js';
 export * from './postgres.js';

@@ -5,9 +5,11 @@ export interface TestVhost {
   /** An AMQP URL whose virtual host no other test run uses. */
   readonly url: string;
   drop(): Promise<void>;
+  /** The routing keys that bind `queue` to `exchange` in this virtual host, sorted. */
+  bindingsOf(queue: string, exchange: string): Promise<string[]>;
 }
 
-async function management(method: string, path: string, body?: unknown): Promise<void> {
+async function management(method: string, path: string, body?: unknown): Promise<Response> {
   const base = new URL(testInfrastructure.rabbitManagementUrl);
   const auth = Buffer.from(
     `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
@@ -23,6 +25,7 @@ async function management(method: string, path: string, body?: unknown): Promise
   if (!response.ok && response.status !== 404) {
     throw new Error(`RabbitMQ management ${method} ${path} answered ${response.status}`);
   }
+  return response;
 }
 
 /** Creates a RabbitMQ virtual host for one test file, so its queues and exchanges are its own. */
@@ -44,6 +47,17 @@ export async function createTestVhost(label: string): Promise<TestVhost> {
   return {
     name,
     url: url.toString(),
-    drop: () => management('DELETE', `/api/vhosts/${encodeURIComponent(name)}`),
+    drop: async () => void (await management('DELETE', `/api/vhosts/${encodeURIComponent(name)}`)),
+    bindingsOf: async (queue, exchange) => {
+      const path = `/api/queues/${encodeURIComponent(name)}/${encodeURIComponent(queue)}/bindings`;
+      const bindings = (await (await management('GET', path)).json()) as {
+        source: string;
+        routing_key: string;
+      }[];
+      return bindings
+        .filter((binding) => binding.source === exchange)
+        .map((binding) => binding.routing_key)
+        .sort();
+    },
   };
 }

@@ -1,11 +1,5 @@
-import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { AuthRpc, type RpcPayload, type RpcReply } from '@capstone/contracts';
-import {
-  BrokerCorrelationInterceptor,
-  Rpc,
-  RpcAccessLogInterceptor,
-  RpcFailureFilter,
-} from '@capstone/messaging';
+import { Rpc, RpcController } from '@capstone/messaging';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { toUserView } from '../accounts/user-views.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -18,10 +12,7 @@ type Reply<K extends keyof typeof AuthRpc> = Promise<RpcReply<(typeof AuthRpc)[K
  * The auth service's broker interface: one handler per request in `AuthRpc`, nothing else. Each
  * payload arrives checked against its contract (`@Rpc`), whoever put it on the queue.
  */
-@Controller()
-@UseFilters(RpcFailureFilter)
-// Outermost first: the correlation id must be set before the access log line is written.
-@UseInterceptors(BrokerCorrelationInterceptor, RpcAccessLogInterceptor)
+@RpcController()
 export class AuthRpcController {
   constructor(
     private readonly accounts: AccountsService,

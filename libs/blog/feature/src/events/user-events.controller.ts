@@ -1,14 +1,12 @@
-import { Controller, UseInterceptors } from '@nestjs/common';
 import { AuthEvents, type EventEnvelope, type UserProfileData } from '@capstone/contracts';
-import { BrokerCorrelationInterceptor, EventAckInterceptor, OnEvent } from '@capstone/messaging';
+import { EventController, OnEvent } from '@capstone/messaging';
 import { AuthorProjection } from '../authors/author-projection.js';
 
 /**
  * The events the blog consumes: the auth service's user events, which feed the authors
  * projection. Handlers are idempotent because a failed or unacknowledged event comes again.
  */
-@Controller()
-@UseInterceptors(BrokerCorrelationInterceptor, EventAckInterceptor)
+@EventController()
 export class UserEventsController {
   constructor(private readonly projection: AuthorProjection) {}
 

@@ -1,11 +1,5 @@
-import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { BlogRpc, type RpcPayload, type RpcReply } from '@capstone/contracts';
-import {
-  BrokerCorrelationInterceptor,
-  Rpc,
-  RpcAccessLogInterceptor,
-  RpcFailureFilter,
-} from '@capstone/messaging';
+import { Rpc, RpcController } from '@capstone/messaging';
 import { ArticleReader } from '../articles/article-reader.js';
 import { ArticlesService } from '../articles/articles.service.js';
 import { FavoritesService } from '../articles/favorites.service.js';
@@ -21,10 +15,7 @@ type Reply<K extends keyof typeof BlogRpc> = Promise<RpcReply<(typeof BlogRpc)[K
  * The blog service's broker interface: one handler per request in `BlogRpc`, nothing else. Each
  * payload arrives checked and normalised by its contract (`@Rpc`), whoever put it on the queue.
  */
-@Controller()
-@UseFilters(RpcFailureFilter)
-// Outermost first: the correlation id must be set before the access log line is written.
-@UseInterceptors(BrokerCorrelationInterceptor, RpcAccessLogInterceptor)
+@RpcController()
 export class BlogRpcController {
   constructor(
     private readonly profiles: ProfilesService,

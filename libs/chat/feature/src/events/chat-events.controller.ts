@@ -1,4 +1,3 @@
-import { Controller, UseInterceptors } from '@nestjs/common';
 import {
   AuthEvents,
   BlogEvents,
@@ -7,7 +6,7 @@ import {
   type SessionRevokedData,
   type UserProfileData,
 } from '@capstone/contracts';
-import { BrokerCorrelationInterceptor, EventAckInterceptor, OnEvent } from '@capstone/messaging';
+import { EventController, OnEvent } from '@capstone/messaging';
 import { RevokedSessionStore } from '@capstone/redis';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { UserDirectory } from '../users/user-directory.js';
@@ -18,8 +17,7 @@ import { ArticleAnnouncer } from './article-announcer.js';
  * announced in the articles room. Handlers are idempotent, because an event that failed or was
  * not acknowledged comes again; an event is acknowledged only once it has been applied.
  */
-@Controller()
-@UseInterceptors(BrokerCorrelationInterceptor, EventAckInterceptor)
+@EventController()
 export class ChatEventsController {
   constructor(
     private readonly users: UserDirectory,

@@ -1,11 +1,5 @@
-import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ChatRpc, type RpcPayload, type RpcReply } from '@capstone/contracts';
-import {
-  BrokerCorrelationInterceptor,
-  Rpc,
-  RpcAccessLogInterceptor,
-  RpcFailureFilter,
-} from '@capstone/messaging';
+import { Rpc, RpcController } from '@capstone/messaging';
 import { MessagesService } from '../messages/messages.service.js';
 import { RoomListing } from '../messages/room-listing.js';
 
@@ -13,10 +7,7 @@ import { RoomListing } from '../messages/room-listing.js';
  * The chat's broker interface for the REST API (through the gateway): one handler per request in
  * `ChatRpc`, each payload checked against its contract (`@Rpc`) before it is handled.
  */
-@Controller()
-@UseFilters(RpcFailureFilter)
-// Outermost first: the correlation id must be set before the access log line is written.
-@UseInterceptors(BrokerCorrelationInterceptor, RpcAccessLogInterceptor)
+@RpcController()
 export class ChatRpcController {
   constructor(
     private readonly listing: RoomListing,

@@ -1,14 +1,12 @@
-import { Controller, UseInterceptors } from '@nestjs/common';
 import { AuthEvents, type EventEnvelope, type SessionRevokedData } from '@capstone/contracts';
-import { BrokerCorrelationInterceptor, EventAckInterceptor, OnEvent } from '@capstone/messaging';
+import { EventController, OnEvent } from '@capstone/messaging';
 import { RevokedSessionStore } from '@capstone/redis';
 
 /**
  * Learns from the auth service which sessions ended, including those it ended itself (a reused
  * refresh token), so that their access tokens stop working at once on every gateway.
  */
-@Controller()
-@UseInterceptors(BrokerCorrelationInterceptor, EventAckInterceptor)
+@EventController()
 export class SessionEventsController {
   constructor(private readonly revoked: RevokedSessionStore) {}
 

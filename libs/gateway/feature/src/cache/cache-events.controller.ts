@@ -1,4 +1,3 @@
-import { Controller, UseInterceptors } from '@nestjs/common';
 import {
   BlogEvents,
   type ArticleEventData,
@@ -7,7 +6,7 @@ import {
   type EventEnvelope,
   type FavoriteEventData,
 } from '@capstone/contracts';
-import { BrokerCorrelationInterceptor, EventAckInterceptor, OnEvent } from '@capstone/messaging';
+import { EventController, OnEvent } from '@capstone/messaging';
 import { BlogCacheInvalidation } from './blog-cache-invalidation.js';
 
 /**
@@ -16,8 +15,7 @@ import { BlogCacheInvalidation } from './blog-cache-invalidation.js';
  * evict a second time in case a read that was under way during the write cached the old answer.
  * Invalidation is idempotent, so a repeated event does no harm.
  */
-@Controller()
-@UseInterceptors(BrokerCorrelationInterceptor, EventAckInterceptor)
+@EventController()
 export class CacheEventsController {
   constructor(private readonly invalidation: BlogCacheInvalidation) {}
 
