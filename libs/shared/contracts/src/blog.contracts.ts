@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccountRules } from './account-rules.js';
-import { defineEvent } from './events.js';
 import { defineRpc } from './rpc.js';
+import { ArticleList, ArticleView, CommentView, ProfileView, ViewerFlags } from './blog-views.js';
 import { characterCount, field, isStorable, Messages, strictObject } from './schema/fields.js';
 
 /** The RPC queue the blog service consumes. */
@@ -101,52 +101,6 @@ export const ArticleChanges = strictObject(
 );
 export type ArticleChanges = z.output<typeof ArticleChanges>;
 
-export const ProfileView = z.object({
-  username: z.string(),
-  bio: z.string().nullable(),
-  image: z.string().nullable(),
-  following: z.boolean(),
-});
-export type ProfileView = z.infer<typeof ProfileView>;
-
-export const ArticleListItem = z.object({
-  slug: z.string(),
-  title: z.string(),
-  description: z.string(),
-  tagList: z.array(z.string()),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  favorited: z.boolean(),
-  favoritesCount: z.number().int(),
-  author: ProfileView,
-});
-export type ArticleListItem = z.infer<typeof ArticleListItem>;
-
-export const ArticleView = ArticleListItem.extend({ body: z.string() });
-export type ArticleView = z.infer<typeof ArticleView>;
-
-export const ArticleList = z.object({
-  articles: z.array(ArticleListItem),
-  articlesCount: z.number().int(),
-});
-export type ArticleList = z.infer<typeof ArticleList>;
-
-export const CommentView = z.object({
-  id: z.number().int(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  body: z.string(),
-  author: ProfileView,
-});
-export type CommentView = z.infer<typeof CommentView>;
-
-/** Which of the given articles the viewer favorited and which authors the viewer follows. */
-export const ViewerFlags = z.object({
-  favorited: z.array(z.string()),
-  following: z.array(z.string()),
-});
-export type ViewerFlags = z.infer<typeof ViewerFlags>;
-
 /** Who is reading: the viewer's own `favorited` and `following` flags depend on it. */
 const viewer = { viewerId: field.uuid().nullable() };
 export type Viewer = z.infer<z.ZodObject<typeof viewer>>;
@@ -232,50 +186,4 @@ export const BlogRpc = {
     }),
     ViewerFlags,
   ),
-} as const;
-
-export const ArticleEventData = z.object({
-  articleId: z.string(),
-  slug: z.string(),
-  /** The slug before a title change renamed the article; absent when it did not change. */
-  previousSlug: z.string().optional(),
-  title: z.string(),
-  authorId: z.string(),
-  authorUsername: z.string(),
-  tagList: z.array(z.string()),
-});
-export type ArticleEventData = z.infer<typeof ArticleEventData>;
-
-export const CommentEventData = z.object({
-  commentId: z.number().int(),
-  articleSlug: z.string(),
-  authorId: z.string(),
-});
-export type CommentEventData = z.infer<typeof CommentEventData>;
-
-export const FavoriteEventData = z.object({ articleSlug: z.string(), userId: z.string() });
-export type FavoriteEventData = z.infer<typeof FavoriteEventData>;
-
-export const FollowEventData = z.object({
-  followerId: z.string(),
-  followedId: z.string(),
-  followedUsername: z.string(),
-});
-export type FollowEventData = z.infer<typeof FollowEventData>;
-
-/** The blog's copy of an author changed (after a `user.updated`): pages showing them are stale. */
-export const AuthorEventData = z.object({ userId: z.string(), username: z.string() });
-export type AuthorEventData = z.infer<typeof AuthorEventData>;
-
-export const BlogEvents = {
-  authorUpdated: defineEvent('author.updated', AuthorEventData),
-  articleCreated: defineEvent('article.created', ArticleEventData),
-  articleUpdated: defineEvent('article.updated', ArticleEventData),
-  articleDeleted: defineEvent('article.deleted', ArticleEventData),
-  commentCreated: defineEvent('comment.created', CommentEventData),
-  commentDeleted: defineEvent('comment.deleted', CommentEventData),
-  articleFavorited: defineEvent('article.favorited', FavoriteEventData),
-  articleUnfavorited: defineEvent('article.unfavorited', FavoriteEventData),
-  profileFollowed: defineEvent('profile.followed', FollowEventData),
-  profileUnfollowed: defineEvent('profile.unfollowed', FollowEventData),
 } as const;

@@ -1,5 +1,7 @@
 export * from './account-rules.js';
 export * from './auth.contracts.js';
+export * from './blog-events.js';
+export * from './blog-views.js';
 export * from './blog.contracts.js';
 export * from './chat.contracts.js';
 export * from './events.js';
