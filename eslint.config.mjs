@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Module boundaries: a scope may use itself and `shared`; a type may only use the
- * layers below it (app -> feature -> util -> contracts). E2E suites may use anything
+ * layers below it (app -> feature -> util -> contracts -> errors). E2E suites may use anything
  * but an app, because apps are thin entry points with nothing to import.
  */
 const dependencyRules = [
@@ -25,15 +25,32 @@ const dependencyRules = [
   },
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:feature', 'type:util', 'type:contracts'],
+    onlyDependOnLibsWithTags: ['type:feature', 'type:util', 'type:contracts', 'type:errors'],
   },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
-  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
-  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
+  {
+    sourceTag: 'type:feature',
+    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:errors'],
+  },
+  {
+    sourceTag: 'type:util',
+    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:errors'],
+  },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:errors'] },
+  // The errors library is the bottom layer: it depends on nothing.
+  { sourceTag: 'type:errors', onlyDependOnLibsWithTags: [] },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:errors'],
+  },
   {
     sourceTag: 'type:e2e',
-    onlyDependOnLibsWithTags: ['type:feature', 'type:util', 'type:contracts', 'type:testing'],
+    onlyDependOnLibsWithTags: [
+      'type:feature',
+      'type:util',
+      'type:contracts',
+      'type:errors',
+      'type:testing',
+    ],
   },
 ];
 

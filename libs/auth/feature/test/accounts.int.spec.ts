@@ -1,7 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ClientInfo } from '@capstone/contracts';
-import { OutboxMessage, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { OutboxMessage } from '@capstone/messaging';
 import {
   createTestDatabase,
   migrateUpAndDown,

@@ -13,7 +13,8 @@ import {
   type ProfileView,
   type UserProfileData,
 } from '@capstone/contracts';
-import { BrokerClient, rpcClientOptions, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
 import {
   createTestDatabase,
   createTestVhost,

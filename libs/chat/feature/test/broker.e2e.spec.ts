@@ -14,7 +14,8 @@ import {
   type ChatUser,
   type RoomView,
 } from '@capstone/contracts';
-import { BrokerClient, rpcClientOptions, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
 import { connect, expectOk, next, RawRpc, refusal, waitFor } from '@capstone/testing';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { MongoClient } from 'mongodb';

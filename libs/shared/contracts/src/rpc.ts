@@ -1,3 +1,4 @@
+import type { ErrorDetails } from '@capstone/errors';
 import type { z } from 'zod';
 
 /**
@@ -29,8 +30,7 @@ export type RpcPayload<T extends RpcDefinition> = z.output<T['request']>;
 /** What the handler returns and the caller receives. */
 export type RpcReply<T extends RpcDefinition> = z.output<T['reply']>;
 
-/** Field name to messages: the RealWorld error body, used over the broker and over HTTP alike. */
-export type ErrorDetails = Record<string, string[]>;
+export type { ErrorDetails };
 
 /** What a service sends back instead of a reply when a request fails for a known reason. */
 export interface RpcFailure {

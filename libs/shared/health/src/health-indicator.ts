@@ -1,3 +1,5 @@
+import { errorMessage } from '@capstone/errors';
+
 /**
  * One dependency readiness depends on. `check` resolves when it answers and throws when not.
  * A non-critical dependency (a cache, say) makes the app `degraded` instead of not ready.
@@ -43,7 +45,7 @@ export async function assessReadiness(
         return {
           indicator,
           state: 'down' as const,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         };
       }
     }),

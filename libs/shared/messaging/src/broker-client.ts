@@ -11,7 +11,7 @@ import {
 } from '@capstone/contracts';
 import { currentCorrelationId } from '@capstone/logging';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from '@capstone/errors';
 
 /** The broker did not carry a request to its service and back: unreachable (503) or too slow (504). */
 export class BrokerUnavailableError extends Error {

@@ -8,6 +8,7 @@ import {
 import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
 import { catchError, EMPTY, tap, type Observable } from 'rxjs';
+import { errorMessage } from '@capstone/errors';
 
 /** How long a failed event waits before it goes back to the queue, so a failure does not spin. */
 const REDELIVERY_DELAY_MS = 1_000;
@@ -35,7 +36,7 @@ export class EventAckInterceptor implements NestInterceptor {
           msg: 'event handling failed; it will be redelivered',
           pattern: rmq.getPattern(),
           messageId: message.properties.messageId,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
         setTimeout(
           () => this.settle(() => channel.nack(message, false, true)),
@@ -53,7 +54,7 @@ export class EventAckInterceptor implements NestInterceptor {
     } catch (error) {
       this.logger.warn({
         msg: 'could not settle an event; RabbitMQ will redeliver it',
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     }
   }

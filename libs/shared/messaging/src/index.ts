@@ -10,7 +10,6 @@ export * from './outbox/outbox-writer.js';
 export * from './rmq-options.js';
 export * from './rpc-access-log.interceptor.js';
 export * from './rpc-exception.filter.js';
-export * from './service-error.js';
 export * from './event-handler.js';
 export * from './rpc-handler.js';
 export * from './broker-controllers.js';

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import type { RpcFailure } from '@capstone/contracts';
 import { throwError, type Observable } from 'rxjs';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from '@capstone/errors';
 
 /**
  * The one place a microservice turns exceptions into replies. Known failures keep their status and

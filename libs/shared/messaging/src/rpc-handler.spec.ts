@@ -2,7 +2,7 @@ import { defineRpc, field, strictObject, type RpcPayload } from '@capstone/contr
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Rpc } from './rpc-handler.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from '@capstone/errors';
 
 const Greet = defineRpc(
   'test.greet',

@@ -1,7 +1,7 @@
 import { MessagePattern, Transport } from '@nestjs/microservices';
 import { validate, type RpcDefinition, type RpcPayload, type RpcReply } from '@capstone/contracts';
 import type { z } from 'zod';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from '@capstone/errors';
 
 /** The handler a contract asks for: its payload in, its reply (or a promise of it) out. */
 export type RpcHandler<T extends RpcDefinition> = (

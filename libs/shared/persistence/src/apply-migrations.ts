@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JsonLogger } from '@capstone/logging';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { errorMessage } from '@capstone/errors';
 
 export interface DatabaseWait {
   /** How long to keep trying to reach the database before giving up. */
@@ -35,7 +36,7 @@ function codeOf(error: unknown): string | undefined {
 }
 
 function reasonOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const code = codeOf(error);
   return message || code || 'unknown error';
 }
@@ -109,7 +110,7 @@ export async function applyMigrations(
     });
     logger.log({ msg: 'migrations applied', migrations }, 'Migrate');
   } catch (error) {
-    logger.error(error instanceof Error ? error.message : String(error), 'Migrate');
+    logger.error(errorMessage(error), 'Migrate');
     process.exit(1);
   }
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { errorMessage } from '@capstone/errors';
 
 /**
  * Sessions ended before their access tokens expire (logout, revocation, a reused refresh token),
@@ -19,7 +20,7 @@ export class RevokedSessionStore {
     try {
       await this.redis.set(this.key(sessionId), '1', 'EX', this.accessTokenTtlSeconds);
     } catch (error) {
-      this.logger.warn(`revoked session not recorded: ${describe(error)}`);
+      this.logger.warn(`revoked session not recorded: ${errorMessage(error)}`);
     }
   }
 
@@ -27,7 +28,7 @@ export class RevokedSessionStore {
     try {
       return (await this.redis.exists(this.key(sessionId))) === 1;
     } catch (error) {
-      this.logger.warn(`revocation not checked: ${describe(error)}`);
+      this.logger.warn(`revocation not checked: ${errorMessage(error)}`);
       return false;
     }
   }
@@ -35,8 +36,4 @@ export class RevokedSessionStore {
   private key(sessionId: string): string {
     return `revoked-session:${sessionId}`;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

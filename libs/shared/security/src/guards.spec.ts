@@ -1,7 +1,7 @@
 import { Controller, Get, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AccessTokenClaims } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
 import { describe, expect, it } from 'vitest';
 import { AccessTokenVerifier, InvalidTokenError } from './access-token-verifier.js';
 import { AccessTokenGuard, OptionalAuth, Public, Roles } from './guards.js';

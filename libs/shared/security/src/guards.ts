@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AccessTokenClaims, Role } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
 import type { Request } from 'express';
 import { AccessTokenVerifier, InvalidTokenError } from './access-token-verifier.js';
 

@@ -1,5 +1,6 @@
 import type { SocketAck } from '@capstone/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { errorMessage } from '@capstone/errors';
 
 /** Where a socket connects: a port on this machine, or a base URL such as the gateway's. */
 export type SocketTarget = number | string;
@@ -44,7 +45,7 @@ export async function refusal(target: SocketTarget, token?: string): Promise<str
     const socket = await connect(target, token);
     socket.close();
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return errorMessage(error);
   }
   throw new Error('the connection was accepted');
 }

@@ -6,7 +6,8 @@ import {
   type RpcPayload,
   type UserView,
 } from '@capstone/contracts';
-import { OutboxTransactions, recordEvent, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { OutboxTransactions, recordEvent } from '@capstone/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { takenField } from '../persistence/unique-violation.js';
 import { UserEntity } from '../persistence/user.entity.js';

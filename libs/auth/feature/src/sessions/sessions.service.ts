@@ -5,7 +5,8 @@ import {
   type IssuedTokens,
   type SessionView,
 } from '@capstone/contracts';
-import { OutboxTransactions, recordEvent, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { OutboxTransactions, recordEvent } from '@capstone/messaging';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import { SessionEntity } from '../persistence/session.entity.js';

@@ -1,4 +1,4 @@
-import { ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
 import type { EntityManager } from 'typeorm';
 import { ArticleEntity } from '../persistence/article.entity.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ArticleList, ArticleView, BlogRpc, RpcPayload } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   articleCountQuery,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
 import type { EntityManager } from 'typeorm';
 import { AuthorEntity } from '../persistence/author.entity.js';
 

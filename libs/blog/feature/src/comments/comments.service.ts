@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BlogEvents, BlogRpc, type CommentView, type RpcPayload } from '@capstone/contracts';
-import { recordEvent, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { recordEvent } from '@capstone/messaging';
 import { DataSource } from 'typeorm';
 import { findArticle } from '../articles/article-lookup.js';
 import { AuthorDirectory } from '../authors/author-directory.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BlogEvents, type Actor, type ProfileView } from '@capstone/contracts';
-import { recordEvent, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { recordEvent } from '@capstone/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { toProfileView } from '../authors/profile-view.js';

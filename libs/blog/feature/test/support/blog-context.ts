@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Actor, UserProfileData } from '@capstone/contracts';
-import { OutboxMessage, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { OutboxMessage } from '@capstone/messaging';
 import {
   createTestDatabase,
   createTestVhost,

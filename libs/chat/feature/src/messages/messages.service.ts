@@ -8,7 +8,7 @@ import type {
   RpcPayload,
   SendMessageRequest,
 } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
 import type { Model, Types } from 'mongoose';
 import { isDuplicateKey } from '../persistence/duplicate-key.js';
 import { Message, SYSTEM_SENDER, type MessageRecord } from '../persistence/message.schema.js';

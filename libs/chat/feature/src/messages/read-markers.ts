@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ChatUser, ReadReceiptView } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
 import type { Model } from 'mongoose';
 import { isDuplicateKey } from '../persistence/duplicate-key.js';
 import { Message } from '../persistence/message.schema.js';

@@ -17,6 +17,7 @@ import {
   type ChatConnection,
   type ChatServer,
 } from './socket-types.js';
+import { errorMessage } from '@capstone/errors';
 
 /**
  * The life of a connection: the server is set up to share rooms across instances (Redis adapter)
@@ -71,7 +72,7 @@ export class ConnectionGateway
     try {
       await work();
     } catch (error) {
-      this.logger.warn({ msg, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({ msg, error: errorMessage(error) });
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChatRules } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { errorMessage, ServiceError } from '@capstone/errors';
 import { ChatRedis } from '../redis/chat-redis.js';
 
 /**
@@ -29,7 +29,7 @@ export class MessageRateLimiter {
       // Without Redis, let people talk: availability over strictness, as the gateway's login limits.
       this.logger.warn({
         msg: 'message rate limit skipped',
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       return;
     }

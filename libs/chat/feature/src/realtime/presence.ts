@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ChatUser, PresenceView } from '@capstone/contracts';
 import { ChatRedis } from '../redis/chat-redis.js';
+import { errorMessage } from '@capstone/errors';
 
 /** An entry not refreshed for this long is gone: its instance stopped without cleaning up. */
 const ENTRY_TTL_MS = 60_000;
@@ -90,7 +91,7 @@ export class Presence implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       this.logger.warn({
         msg: 'presence not refreshed',
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     }
   }

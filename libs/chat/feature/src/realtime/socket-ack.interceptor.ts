@@ -6,7 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { SocketAck } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { errorMessage, ServiceError } from '@capstone/errors';
 import { catchError, map, of, type Observable } from 'rxjs';
 
 /**
@@ -26,7 +26,7 @@ export class SocketAckInterceptor implements NestInterceptor {
         this.logger.error({
           msg: 'socket event failed',
           event: context.switchToWs().getPattern(),
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
           stack: error instanceof Error ? error.stack : undefined,
         });
         return of(failure('server: something went wrong; try again'));

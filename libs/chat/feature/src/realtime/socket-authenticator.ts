@@ -4,6 +4,7 @@ import { RevokedSessionStore } from '@capstone/redis';
 import { AccessTokenVerifier, InvalidTokenError, tokenFromHeader } from '@capstone/security';
 import { decodeJwt } from 'jose';
 import type { ChatConnection } from './socket-types.js';
+import { errorMessage } from '@capstone/errors';
 
 /** Node's timers hold at most about 24.8 days. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
@@ -57,7 +58,7 @@ export class SocketAuthenticator {
       if (error instanceof InvalidTokenError) throw new Error(`token ${error.message}`);
       this.logger.warn({
         msg: 'could not verify a token',
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       throw new Error('authentication is unavailable; try again shortly');
     }

@@ -12,7 +12,8 @@ import {
   type RoomView,
   type TypingView,
 } from '@capstone/contracts';
-import { parseInput, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { parseInput } from '@capstone/messaging';
 import { Presence } from '../realtime/presence.js';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';

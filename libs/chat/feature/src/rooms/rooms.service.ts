@@ -6,7 +6,7 @@ import {
   type ChatUser,
   type CreateRoomRequest,
 } from '@capstone/contracts';
-import { ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
 import { Types, type Model } from 'mongoose';
 import { isDuplicateKey } from '../persistence/duplicate-key.js';
 import { RoomMember } from '../persistence/room-member.schema.js';

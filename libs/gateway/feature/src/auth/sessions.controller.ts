@@ -11,7 +11,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthRpc, JsonWebKeySet, SessionView, type AccessTokenClaims } from '@capstone/contracts';
-import { BrokerClient, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, Public } from '@capstone/security';
 import type { Request } from 'express';
 import { z } from 'zod';

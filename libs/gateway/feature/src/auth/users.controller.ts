@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Post, Put, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthRpc, type AccessTokenClaims } from '@capstone/contracts';
-import { BrokerClient, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, Public, tokenFromHeader } from '@capstone/security';
 import type { Request } from 'express';
 import type { z } from 'zod';

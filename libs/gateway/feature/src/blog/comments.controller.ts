@@ -11,7 +11,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BlogFields, BlogRpc, type AccessTokenClaims, type CommentView } from '@capstone/contracts';
-import { BrokerClient, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, OptionalAuth } from '@capstone/security';
 import type { Response } from 'express';
 import type { z } from 'zod';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Result } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { GatewayRedis } from '../throttle/redis.provider.js';
+import { errorMessage } from '@capstone/errors';
 
 export type CacheOutcome = 'HIT' | 'MISS';
 
@@ -132,8 +133,6 @@ export class ResponseCache {
   }
 
   private warn(operation: string, error: unknown): void {
-    this.logger.warn(
-      `cache ${operation} skipped: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    this.logger.warn(`cache ${operation} skipped: ${errorMessage(error)}`);
   }
 }

@@ -1,5 +1,6 @@
 import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
-import { BrokerUnavailableError, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { BrokerUnavailableError } from '@capstone/messaging';
 import { describe, expect, it } from 'vitest';
 import { ErrorWithHeaders, HttpErrorFilter } from './http-error.filter.js';
 

@@ -7,7 +7,8 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { ErrorDetails } from '@capstone/contracts';
-import { BrokerUnavailableError, ServiceError } from '@capstone/messaging';
+import { ServiceError } from '@capstone/errors';
+import { BrokerUnavailableError } from '@capstone/messaging';
 import type { Response } from 'express';
 
 interface MappedError {

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { ErrorWithHeaders } from '../http/http-error.filter.js';
 import { GatewayRedis } from './redis.provider.js';
+import { errorMessage } from '@capstone/errors';
 
 /**
  * Limits failed logins per account and per client address within a window, in Redis so that every
@@ -35,9 +36,7 @@ export class LoginThrottle {
       );
     } catch (error) {
       if (error instanceof ErrorWithHeaders) throw error;
-      this.logger.warn(
-        `login throttle skipped: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`login throttle skipped: ${errorMessage(error)}`);
     }
   }
 
@@ -74,9 +73,7 @@ export class LoginThrottle {
     try {
       await work();
     } catch (error) {
-      this.logger.warn(
-        `login throttle not updated: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`login throttle not updated: ${errorMessage(error)}`);
     }
   }
 }

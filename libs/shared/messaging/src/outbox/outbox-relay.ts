@@ -3,6 +3,7 @@ import { EVENTS_EXCHANGE, type EventEnvelope } from '@capstone/contracts';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { In, LessThan, type DataSource } from 'typeorm';
 import { OutboxMessage } from './outbox-message.entity.js';
+import { errorMessage } from '@capstone/errors';
 
 export interface OutboxRelayOptions {
   readonly amqpUrl: string;
@@ -97,9 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     } catch (error) {
       this.failures += 1;
       if (this.failures === 1 || this.failures % 20 === 0) {
-        this.logger.warn(
-          `events wait in the outbox: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.logger.warn(`events wait in the outbox: ${errorMessage(error)}`);
       }
       await this.disconnect();
     }

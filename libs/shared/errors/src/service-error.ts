@@ -1,10 +1,11 @@
-import type { ErrorDetails, RpcFailure } from '@capstone/contracts';
+/** Field name to messages: the RealWorld error body, over the broker and over HTTP alike. */
+export type ErrorDetails = Record<string, string[]>;
 
 /**
  * A failure a service expects and can explain: it crosses the broker as an `RpcFailure` and the
  * gateway answers it with the same status and body. Anything else is a bug and becomes a 500.
  */
-export class ServiceError extends Error implements RpcFailure {
+export class ServiceError extends Error {
   constructor(
     readonly status: number,
     readonly errors: ErrorDetails,

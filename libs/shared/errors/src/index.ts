@@ -1,0 +1,2 @@
+export * from './error-message.js';
+export * from './service-error.js';
