@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ClientInfo } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import { OutboxMessage } from '@capstone/messaging';
+import { OutboxMessage } from '@capstone/outbox';
 import {
   createTestDatabase,
   migrateUpAndDown,

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HEALTH_INDICATORS, healthIndicators, type HealthIndicator } from '@capstone/health';
-import { OutboxRelay, OutboxTransactions } from '@capstone/messaging';
+import { OutboxRelay, OutboxTransactions } from '@capstone/outbox';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
 /**

@@ -7,7 +7,7 @@ import {
   type UserView,
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import { OutboxTransactions, recordEvent } from '@capstone/messaging';
+import { OutboxTransactions, recordEvent } from '@capstone/outbox';
 import { DataSource, type EntityManager } from 'typeorm';
 import { takenField } from '../persistence/unique-violation.js';
 import { UserEntity } from '../persistence/user.entity.js';

@@ -6,7 +6,7 @@ import {
   type SessionView,
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import { OutboxTransactions, recordEvent } from '@capstone/messaging';
+import { OutboxTransactions, recordEvent } from '@capstone/outbox';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import { SessionEntity } from '../persistence/session.entity.js';

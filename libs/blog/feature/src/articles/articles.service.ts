@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { BlogEvents, BlogRpc, type ArticleView, type RpcPayload } from '@capstone/contracts';
-import { recordEvent } from '@capstone/messaging';
+import { recordEvent } from '@capstone/outbox';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { ArticleEntity } from '../persistence/article.entity.js';
 import { AuthorEntity } from '../persistence/author.entity.js';
-import { OutboxTransactions } from '@capstone/messaging';
+import { OutboxTransactions } from '@capstone/outbox';
 import { ensureAuthorOf, findArticle } from './article-lookup.js';
 import { ArticleReader } from './article-reader.js';
 import { toArticleEventData } from './article-views.js';

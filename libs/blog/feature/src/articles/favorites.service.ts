@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { BlogEvents, type Actor, type ArticleView } from '@capstone/contracts';
-import { recordEvent } from '@capstone/messaging';
+import { recordEvent } from '@capstone/outbox';
 import type { EntityManager } from 'typeorm';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { FavoriteEntity } from '../persistence/favorite.entity.js';
-import { OutboxTransactions } from '@capstone/messaging';
+import { OutboxTransactions } from '@capstone/outbox';
 import { findArticle } from './article-lookup.js';
 import { ArticleReader } from './article-reader.js';
 

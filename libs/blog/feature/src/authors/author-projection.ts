@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BlogEvents, type UserProfileData } from '@capstone/contracts';
-import { OutboxTransactions, recordEvent } from '@capstone/messaging';
+import { OutboxTransactions, recordEvent } from '@capstone/outbox';
 
 /**
  * Keeps the `authors` table in step with the auth service's user events. Each event carries the

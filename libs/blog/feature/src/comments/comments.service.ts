@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BlogEvents, BlogRpc, type CommentView, type RpcPayload } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import { recordEvent } from '@capstone/messaging';
+import { recordEvent } from '@capstone/outbox';
 import { DataSource } from 'typeorm';
 import { findArticle } from '../articles/article-lookup.js';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { CommentEntity } from '../persistence/comment.entity.js';
-import { OutboxTransactions } from '@capstone/messaging';
+import { OutboxTransactions } from '@capstone/outbox';
 import { toCommentView, type CommentRow } from './comment-views.js';
 
 /** Comments on an article: list (newest first), add, delete your own. */

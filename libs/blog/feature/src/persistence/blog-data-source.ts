@@ -1,4 +1,4 @@
-import { CreateOutbox1764000000000, OutboxMessage } from '@capstone/messaging';
+import { CreateOutbox1764000000000, OutboxMessage } from '@capstone/outbox';
 import { postgresDataSourceOptions } from '@capstone/persistence';
 import type { DataSourceOptions } from 'typeorm';
 import { ArticleEntity } from './article.entity.js';

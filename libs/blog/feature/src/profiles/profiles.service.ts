@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { BlogEvents, type Actor, type ProfileView } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import { recordEvent } from '@capstone/messaging';
+import { recordEvent } from '@capstone/outbox';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuthorDirectory } from '../authors/author-directory.js';
 import { toProfileView } from '../authors/profile-view.js';
 import type { AuthorEntity } from '../persistence/author.entity.js';
 import { FollowEntity } from '../persistence/follow.entity.js';
-import { OutboxTransactions } from '@capstone/messaging';
+import { OutboxTransactions } from '@capstone/outbox';
 
 /** Profiles as a viewer sees them, and following. Following twice or unfollowing a stranger changes nothing. */
 @Injectable()

@@ -3,7 +3,7 @@ import type { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Actor, UserProfileData } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import { OutboxMessage } from '@capstone/messaging';
+import { OutboxMessage } from '@capstone/outbox';
 import {
   createTestDatabase,
   createTestVhost,
