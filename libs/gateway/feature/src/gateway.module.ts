@@ -1,12 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { HealthController, healthIndicators, type HealthIndicator } from '@capstone/health';
-import { RevokedSessionStore } from '@capstone/redis';
 import { BrokerClient } from '@capstone/messaging';
 import {
   AccessTokenGuard,
-  AccessTokenVerifier,
   accessTokenVerifierProvider,
+  sessionRevocationsProvider,
 } from '@capstone/security';
 import { SessionEventsController } from './auth/session-events.controller.js';
 import { SessionsController } from './auth/sessions.controller.js';
@@ -75,23 +74,10 @@ export class GatewayModule {
           issuer: config.JWT_ISSUER,
           audience: config.JWT_AUDIENCE,
         }),
-        {
-          provide: APP_GUARD,
-          inject: [AccessTokenVerifier, Reflector, RevokedSessionStore],
-          useFactory: (
-            verifier: AccessTokenVerifier,
-            reflector: Reflector,
-            revoked: RevokedSessionStore,
-          ) => new AccessTokenGuard(verifier, reflector, revoked),
-        },
+        { provide: APP_GUARD, useClass: AccessTokenGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         LoginThrottle,
-        {
-          provide: RevokedSessionStore,
-          inject: [GatewayRedis],
-          useFactory: (redis: GatewayRedis) =>
-            new RevokedSessionStore(redis, config.ACCESS_TOKEN_TTL_SECONDS),
-        },
+        sessionRevocationsProvider(GatewayRedis, config.ACCESS_TOKEN_TTL_SECONDS),
         ResponseCache,
         BlogCacheInvalidation,
         BlogReads,

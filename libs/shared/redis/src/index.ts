@@ -1,2 +1,1 @@
 export * from './managed-redis.js';
-export * from './revoked-session-store.js';

@@ -46,6 +46,7 @@ async function attempt(
   } as unknown as ExecutionContext;
   try {
     const revocations = {
+      revoke: async () => undefined,
       isRevoked: async (sessionId: string) => revokedSessions.includes(sessionId),
     };
     await new AccessTokenGuard(verifier, new Reflector(), revocations).canActivate(context);

@@ -12,6 +12,7 @@ import type { AccessTokenClaims, Role } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import type { Request } from 'express';
 import { AccessTokenVerifier, InvalidTokenError } from './access-token-verifier.js';
+import { SESSION_REVOCATIONS, type SessionRevocations } from './session-revocations.js';
 
 type AuthenticatedRequest = Request & { user?: AccessTokenClaims };
 
@@ -20,16 +21,6 @@ export function tokenFromHeader(header: string | undefined): string | undefined 
   const match = /^(?:Token|Bearer) +([A-Za-z0-9._~+/=-]+)$/i.exec(header?.trim() ?? '');
   return match?.[1];
 }
-
-/**
- * Sessions ended before their tokens expire (logout, revocation, a stolen refresh token). An app
- * that provides this is asked about every token's session; without it, tokens live until expiry.
- */
-export interface SessionRevocations {
-  isRevoked(sessionId: string): Promise<boolean>;
-}
-
-export const SESSION_REVOCATIONS = Symbol('SESSION_REVOCATIONS');
 
 const PUBLIC_ROUTE = 'capstone:public';
 const OPTIONAL_AUTH = 'capstone:optional-auth';

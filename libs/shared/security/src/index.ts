@@ -1,3 +1,4 @@
 export * from './access-token-verifier.js';
 export * from './guards.js';
 export * from './access-token-verifier.provider.js';
+export * from './session-revocations.js';

@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import {
   AuthEvents,
   BlogEvents,
@@ -7,7 +8,7 @@ import {
   type UserProfileData,
 } from '@capstone/contracts';
 import { EventController, OnEvent } from '@capstone/messaging';
-import { RevokedSessionStore } from '@capstone/redis';
+import { SESSION_REVOCATIONS, type SessionRevocations } from '@capstone/security';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { UserDirectory } from '../users/user-directory.js';
 import { ArticleAnnouncer } from './article-announcer.js';
@@ -22,7 +23,7 @@ export class ChatEventsController {
   constructor(
     private readonly users: UserDirectory,
     private readonly announcer: ArticleAnnouncer,
-    private readonly revoked: RevokedSessionStore,
+    @Inject(SESSION_REVOCATIONS) private readonly revoked: SessionRevocations,
     private readonly broadcaster: RoomBroadcaster,
   ) {}
 

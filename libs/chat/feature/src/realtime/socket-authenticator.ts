@@ -1,10 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChatSocket } from '@capstone/contracts';
-import { RevokedSessionStore } from '@capstone/redis';
-import { AccessTokenVerifier, InvalidTokenError, tokenFromHeader } from '@capstone/security';
+import { errorMessage } from '@capstone/errors';
+import {
+  AccessTokenVerifier,
+  InvalidTokenError,
+  SESSION_REVOCATIONS,
+  tokenFromHeader,
+  type SessionRevocations,
+} from '@capstone/security';
 import { decodeJwt } from 'jose';
 import type { ChatConnection } from './socket-types.js';
-import { errorMessage } from '@capstone/errors';
 
 /** Node's timers hold at most about 24.8 days. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
@@ -20,7 +25,7 @@ export class SocketAuthenticator {
 
   constructor(
     private readonly verifier: AccessTokenVerifier,
-    private readonly revoked: RevokedSessionStore,
+    @Inject(SESSION_REVOCATIONS) private readonly revoked: SessionRevocations,
   ) {}
 
   /** Socket.IO middleware: runs before `connection`; an error refuses the connection. */

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { RevokedSessionStore } from '@capstone/redis';
+import { SESSION_REVOCATIONS, sessionRevocationsProvider } from '@capstone/security';
 import type { ChatConfig } from '../chat.config.js';
 import { ChatRedis } from './chat-redis.js';
 import { SocketIoRedis } from './socket-io-redis.js';
@@ -24,14 +24,9 @@ export class RedisModule {
           useFactory: () =>
             new SocketIoRedis(config.REDIS_URL, `${config.REDIS_KEY_PREFIX}socket.io`),
         },
-        {
-          provide: RevokedSessionStore,
-          inject: [ChatRedis],
-          useFactory: (redis: ChatRedis) =>
-            new RevokedSessionStore(redis, config.ACCESS_TOKEN_TTL_SECONDS),
-        },
+        sessionRevocationsProvider(ChatRedis, config.ACCESS_TOKEN_TTL_SECONDS),
       ],
-      exports: [ChatRedis, SocketIoRedis, RevokedSessionStore],
+      exports: [ChatRedis, SocketIoRedis, SESSION_REVOCATIONS],
     };
   }
 }

@@ -1,6 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { AuthEvents, type EventEnvelope, type SessionRevokedData } from '@capstone/contracts';
 import { EventController, OnEvent } from '@capstone/messaging';
-import { RevokedSessionStore } from '@capstone/redis';
+import { SESSION_REVOCATIONS, type SessionRevocations } from '@capstone/security';
 
 /**
  * Learns from the auth service which sessions ended, including those it ended itself (a reused
@@ -8,7 +9,7 @@ import { RevokedSessionStore } from '@capstone/redis';
  */
 @EventController()
 export class SessionEventsController {
-  constructor(private readonly revoked: RevokedSessionStore) {}
+  constructor(@Inject(SESSION_REVOCATIONS) private readonly revoked: SessionRevocations) {}
 
   @OnEvent(AuthEvents.sessionRevoked)
   async sessionRevoked({ data }: EventEnvelope<SessionRevokedData>): Promise<void> {

@@ -18,7 +18,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
-import { RevokedSessionStore } from '@capstone/redis';
+import { SESSION_REVOCATIONS, type SessionRevocations } from '@capstone/security';
 import { BodyOf, Returns } from '../http/contract-params.js';
 import { RefreshBody, UserResponse } from './auth.schemas.js';
 import { signedInResponse } from './user-response.js';
@@ -31,7 +31,7 @@ const sessionId = new ParseUUIDPipe({ exceptionFactory: () => ServiceError.notFo
 export class SessionsController {
   constructor(
     @Inject(AUTH_SERVICE) private readonly auth: BrokerClient,
-    private readonly revoked: RevokedSessionStore,
+    @Inject(SESSION_REVOCATIONS) private readonly revoked: SessionRevocations,
   ) {}
 
   @Public()

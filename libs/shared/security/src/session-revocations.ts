@@ -1,14 +1,25 @@
-import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { Logger, type FactoryProvider, type InjectionToken } from '@nestjs/common';
 import { errorMessage } from '@capstone/errors';
+import type { Redis } from 'ioredis';
+
+/**
+ * Sessions ended before their tokens expire (logout, revocation, a stolen refresh token). The
+ * access-token guard asks about every token's session; without a provider, tokens live until expiry.
+ */
+export interface SessionRevocations {
+  revoke(sessionId: string): Promise<void>;
+  isRevoked(sessionId: string): Promise<boolean>;
+}
+
+export const SESSION_REVOCATIONS = Symbol('SESSION_REVOCATIONS');
 
 /**
  * Sessions ended before their access tokens expire (logout, revocation, a reused refresh token),
  * kept in Redis, shared by every replica, for as long as such a token can live. Without Redis,
  * tokens are accepted until they expire, as they would be without this list: availability is
- * kept, and the token lifetime bounds the risk. Satisfies `SessionRevocations` of the security lib.
+ * kept, and the token lifetime bounds the risk.
  */
-export class RevokedSessionStore {
+export class RevokedSessionStore implements SessionRevocations {
   private readonly logger = new Logger(RevokedSessionStore.name);
 
   constructor(
@@ -36,4 +47,16 @@ export class RevokedSessionStore {
   private key(sessionId: string): string {
     return `revoked-session:${sessionId}`;
   }
+}
+
+/** Provides `SESSION_REVOCATIONS` from the app's Redis connection (the token it is provided under). */
+export function sessionRevocationsProvider(
+  redis: InjectionToken,
+  accessTokenTtlSeconds: number,
+): FactoryProvider<SessionRevocations> {
+  return {
+    provide: SESSION_REVOCATIONS,
+    inject: [redis],
+    useFactory: (client: Redis) => new RevokedSessionStore(client, accessTokenTtlSeconds),
+  };
 }
