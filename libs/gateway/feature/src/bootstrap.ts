@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import type { GatewayConfig } from './gateway.config.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
 import { ResponseCache } from './cache/response-cache.js';
-import { socketIoProxy } from './chat/socket-proxy.js';
+import { socketIoProxy } from './chat-api/socket-proxy.js';
 import { GatewayModule } from './gateway.module.js';
 import {
   accessLogMiddleware,

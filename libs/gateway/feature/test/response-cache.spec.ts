@@ -7,7 +7,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseCache } from '../src/cache/response-cache.js';
 import { loadGatewayConfig } from '../src/gateway.config.js';
-import { GatewayRedis } from '../src/throttle/redis.provider.js';
+import { GatewayRedis } from '../src/redis/gateway-redis.js';
 
 const config = loadGatewayConfig({ NODE_ENV: 'test' });
 

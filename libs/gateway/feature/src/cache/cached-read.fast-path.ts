@@ -1,7 +1,7 @@
 import type { ArticleFilter } from '@capstone/contracts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ListArticlesQuery } from '../blog/blog.schemas.js';
-import { CACHE_HEADER } from '../blog/cache-header.js';
+import { ListArticlesQuery } from '../blog-api/blog.schemas.js';
+import { CACHE_HEADER } from './cache-header.js';
 import { BlogCacheKeys } from './blog-cache-keys.js';
 import { ResponseCache, type EntryKind } from './response-cache.js';
 

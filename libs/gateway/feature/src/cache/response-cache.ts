@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Result } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
-import { GatewayRedis } from '../throttle/redis.provider.js';
+import { GatewayRedis } from '../redis/gateway-redis.js';
 import { errorMessage } from '@capstone/errors';
 
 export type CacheOutcome = 'HIT' | 'MISS';

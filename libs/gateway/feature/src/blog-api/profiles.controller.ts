@@ -8,7 +8,7 @@ import { BLOG_SERVICE } from '../broker/broker.module.js';
 import { BlogReads } from './blog-reads.js';
 import { ParamOf, Returns } from '../http/contract-params.js';
 import { ProfileResponse } from './blog.schemas.js';
-import { served } from './cache-header.js';
+import { served } from '../cache/cache-header.js';
 
 @ApiTags('profiles')
 @Controller('profiles/:username')

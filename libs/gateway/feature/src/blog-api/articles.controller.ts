@@ -22,7 +22,7 @@ import {
   NewArticleBody,
   PageQuery,
 } from './blog.schemas.js';
-import { served } from './cache-header.js';
+import { served } from '../cache/cache-header.js';
 
 const actor = (caller: AccessTokenClaims) => ({ viewerId: caller.sub, username: caller.username });
 

@@ -21,7 +21,7 @@ import { BlogCacheInvalidation } from '../cache/blog-cache-invalidation.js';
 import { BlogReads } from './blog-reads.js';
 import { BodyOf, ParamOf, Returns } from '../http/contract-params.js';
 import { CommentResponse, CommentsResponse, NewCommentBody } from './blog.schemas.js';
-import { served } from './cache-header.js';
+import { served } from '../cache/cache-header.js';
 
 const commentId = new ParseIntPipe({ exceptionFactory: () => ServiceError.notFound('comment') });
 

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { BlogReads } from './blog-reads.js';
 import { Returns } from '../http/contract-params.js';
 import { TagsResponse } from './blog.schemas.js';
-import { served } from './cache-header.js';
+import { served } from '../cache/cache-header.js';
 
 @ApiTags('tags')
 @Controller('tags')

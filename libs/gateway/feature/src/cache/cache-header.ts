@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Cached } from '../cache/response-cache.js';
+import type { Cached } from './response-cache.js';
 
 export const CACHE_HEADER = 'X-Cache';
 

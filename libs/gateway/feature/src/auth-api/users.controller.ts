@@ -8,7 +8,7 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
-import { LoginThrottle } from '../throttle/login-throttle.js';
+import { LoginThrottle } from './login-throttle.js';
 import { BodyOf, Returns } from '../http/contract-params.js';
 import { LoginBody, RegisterBody, UpdateUserBody, UserResponse } from './auth.schemas.js';
 import { signedInResponse, userResponse } from './user-response.js';

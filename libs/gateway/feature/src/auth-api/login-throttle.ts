@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { ErrorWithHeaders } from '../http/http-error.filter.js';
-import { GatewayRedis } from './redis.provider.js';
+import { GatewayRedis } from '../redis/gateway-redis.js';
 import { errorMessage } from '@capstone/errors';
 
 /**
