@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { loadBlogConfig, startBlogService } from '@capstone/blog-feature';
-import { JsonLogger } from '@capstone/logging';
+import { runService } from '@capstone/service-defaults';
 
-try {
-  await startBlogService(loadBlogConfig());
-} catch (error) {
-  new JsonLogger('blog').error(error instanceof Error ? error.message : String(error), 'Bootstrap');
-  process.exit(1);
-}
+await runService('blog', () => startBlogService(loadBlogConfig()));

@@ -1,13 +1,5 @@
 import 'reflect-metadata';
 import { loadGatewayConfig, startGateway } from '@capstone/gateway-feature';
-import { JsonLogger } from '@capstone/logging';
+import { runService } from '@capstone/service-defaults';
 
-try {
-  await startGateway(loadGatewayConfig());
-} catch (error) {
-  new JsonLogger('gateway').error(
-    error instanceof Error ? error.message : String(error),
-    'Bootstrap',
-  );
-  process.exit(1);
-}
+await runService('gateway', () => startGateway(loadGatewayConfig()));

@@ -1,5 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthController } from '@capstone/health';
+import { Module } from '@nestjs/common';
 import { ServiceDatabaseModule } from '@capstone/persistence';
 import { AccountsService } from './accounts/accounts.service.js';
 import { PasswordHasher } from './accounts/password-hasher.js';
@@ -10,26 +9,26 @@ import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
 import { SigningKey } from './tokens/signing-key.js';
 
-@Module({})
-export class AuthServiceModule {
-  static forRoot(config: AuthConfig): DynamicModule {
-    return {
-      module: AuthServiceModule,
-      imports: [
-        ServiceDatabaseModule.forRoot(
-          authDataSourceOptions(config.DATABASE_URL, config.MIGRATIONS_RUN),
-          { amqpUrl: config.AMQP_URL },
-        ),
-      ],
-      controllers: [AuthRpcController, HealthController],
-      providers: [
-        { provide: AUTH_CONFIG, useValue: config },
-        { provide: SigningKey, useFactory: () => SigningKey.load(config.JWT_PRIVATE_KEY) },
-        AccessTokenIssuer,
-        PasswordHasher,
-        SessionsService,
-        AccountsService,
-      ],
-    };
-  }
-}
+/** Accounts, sessions and tokens, answering `auth.rpc`. */
+@Module({
+  imports: [
+    ServiceDatabaseModule.forRoot({
+      configToken: AUTH_CONFIG,
+      dataSource: (config: AuthConfig) =>
+        authDataSourceOptions(config.DATABASE_URL, config.MIGRATIONS_RUN),
+    }),
+  ],
+  controllers: [AuthRpcController],
+  providers: [
+    {
+      provide: SigningKey,
+      inject: [AUTH_CONFIG],
+      useFactory: (config: AuthConfig) => SigningKey.load(config.JWT_PRIVATE_KEY),
+    },
+    AccessTokenIssuer,
+    PasswordHasher,
+    SessionsService,
+    AccountsService,
+  ],
+})
+export class AuthServiceModule {}

@@ -1,23 +1,21 @@
-import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { AUTH_QUEUE } from '@capstone/contracts';
-import { JsonLogger } from '@capstone/logging';
-import { rpcServerOptions } from '@capstone/messaging';
-import type { AuthConfig } from './auth.config.js';
+import { startService, type ServiceDefinition } from '@capstone/service-defaults';
+import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { AuthServiceModule } from './auth-service.module.js';
 
-/**
- * Starts the auth service: requests arrive on its RabbitMQ queue; the HTTP listener answers
- * health probes only. Used by `apps/auth` and by the end-to-end tests alike.
- */
-export async function startAuthService(config: AuthConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AuthServiceModule.forRoot(config), {
-    abortOnError: false,
-    logger: new JsonLogger('auth', config.LOG_LEVEL),
-  });
-  app.enableShutdownHooks();
-  app.connectMicroservice(rpcServerOptions(config.AMQP_URL, AUTH_QUEUE));
-  await app.startAllMicroservices();
-  await app.listen(config.PORT, '0.0.0.0');
-  return app;
+/** The auth service: requests on `auth.rpc`; its HTTP listener serves the health probes only. */
+export function authService(config: AuthConfig): ServiceDefinition<AuthConfig> {
+  return {
+    name: 'auth',
+    module: AuthServiceModule,
+    config,
+    configToken: AUTH_CONFIG,
+    rpcQueue: AUTH_QUEUE,
+  };
+}
+
+/** Starts the auth service; used by `apps/auth` and by the end-to-end tests alike. */
+export function startAuthService(config: AuthConfig): Promise<INestApplication> {
+  return startService(authService(config));
 }

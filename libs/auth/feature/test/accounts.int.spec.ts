@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { ClientInfo } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { OutboxMessage } from '@capstone/outbox';
@@ -10,10 +9,11 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@capstone/testing';
+import { createServiceContext } from '@capstone/service-defaults';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountsService } from '../src/accounts/accounts.service.js';
-import { AuthServiceModule } from '../src/auth-service.module.js';
+import { authService } from '../src/bootstrap.js';
 import { loadAuthConfig } from '../src/auth.config.js';
 import { authDataSourceOptions } from '../src/persistence/auth-data-source.js';
 import { SessionsService } from '../src/sessions/sessions.service.js';
@@ -60,10 +60,7 @@ describe('auth service on a real PostgreSQL database', () => {
       DATABASE_URL: database.url,
       AMQP_URL: vhost.url,
     });
-    context = await NestFactory.createApplicationContext(AuthServiceModule.forRoot(config), {
-      logger: false,
-    });
-    await context.init();
+    context = await createServiceContext(authService(config));
     accounts = context.get(AccountsService);
     sessions = context.get(SessionsService);
     dataSource = context.get(DataSource);

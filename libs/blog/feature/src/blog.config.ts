@@ -24,3 +24,5 @@ export type BlogConfig = z.infer<typeof blogConfigSchema>;
 export function loadBlogConfig(environment: NodeJS.ProcessEnv = process.env): BlogConfig {
   return loadConfig(blogConfigSchema, environment);
 }
+
+export const BLOG_CONFIG = Symbol('BLOG_CONFIG');

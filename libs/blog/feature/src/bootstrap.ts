@@ -1,24 +1,25 @@
-import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { BLOG_EVENTS_QUEUE, BLOG_QUEUE } from '@capstone/contracts';
-import { JsonLogger } from '@capstone/logging';
-import { eventConsumer, rpcServerOptions } from '@capstone/messaging';
-import type { BlogConfig } from './blog.config.js';
+import { startService, type ServiceDefinition } from '@capstone/service-defaults';
+import { BLOG_CONFIG, type BlogConfig } from './blog.config.js';
 import { BlogServiceModule } from './blog-service.module.js';
 
 /**
- * Starts the blog service: requests arrive on its RPC queue, other services' events on its events
- * queue; the HTTP listener answers health probes only. Used by `apps/blog` and by tests alike.
+ * The blog service: requests on `blog.rpc`, other services' events on `blog.events`; its HTTP
+ * listener serves the health probes only.
  */
-export async function startBlogService(config: BlogConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(BlogServiceModule.forRoot(config), {
-    abortOnError: false,
-    logger: new JsonLogger('blog', config.LOG_LEVEL),
-  });
-  app.enableShutdownHooks();
-  app.connectMicroservice(rpcServerOptions(config.AMQP_URL, BLOG_QUEUE));
-  app.connectMicroservice(eventConsumer(config.AMQP_URL, BLOG_EVENTS_QUEUE));
-  await app.startAllMicroservices();
-  await app.listen(config.PORT, '0.0.0.0');
-  return app;
+export function blogService(config: BlogConfig): ServiceDefinition<BlogConfig> {
+  return {
+    name: 'blog',
+    module: BlogServiceModule,
+    config,
+    configToken: BLOG_CONFIG,
+    rpcQueue: BLOG_QUEUE,
+    eventsQueue: BLOG_EVENTS_QUEUE,
+  };
+}
+
+/** Starts the blog service; used by `apps/blog` and by the end-to-end tests alike. */
+export function startBlogService(config: BlogConfig): Promise<INestApplication> {
+  return startService(blogService(config));
 }

@@ -25,3 +25,5 @@ export type ChatConfig = z.infer<typeof chatConfigSchema>;
 export function loadChatConfig(environment: NodeJS.ProcessEnv = process.env): ChatConfig {
   return loadConfig(chatConfigSchema, environment);
 }
+
+export const CHAT_CONFIG = Symbol('CHAT_CONFIG');

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { getModelToken } from '@nestjs/mongoose';
 import { ChatRules, type ChatUser } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
@@ -10,10 +9,11 @@ import {
   type TestKeyspace,
   type TestMongoDatabase,
 } from '@capstone/testing';
+import { createServiceContext } from '@capstone/service-defaults';
 import { Types, type Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChatConfig } from '../src/chat.config.js';
-import { ChatServiceModule } from '../src/chat-service.module.js';
+import { chatService } from '../src/bootstrap.js';
 import { MessagesService } from '../src/messages/messages.service.js';
 import { ReadMarkers } from '../src/messages/read-markers.js';
 import { Message } from '../src/persistence/message.schema.js';
@@ -41,10 +41,7 @@ describe('the chat stores', () => {
       REDIS_URL: keyspace.url,
       REDIS_KEY_PREFIX: keyspace.prefix,
     });
-    context = await NestFactory.createApplicationContext(ChatServiceModule.forRoot(config), {
-      logger: false,
-    });
-    await context.init();
+    context = await createServiceContext(chatService(config));
     users = context.get(UserDirectory);
     rooms = context.get(RoomsService);
     messages = context.get(MessagesService);

@@ -1,11 +1,9 @@
-import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { RequestMethod, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { JsonLogger } from '@capstone/logging';
-import { eventConsumer } from '@capstone/messaging';
+import { startService, type ServiceDefinition } from '@capstone/service-defaults';
 import helmet from 'helmet';
-import type { GatewayConfig } from './gateway.config.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { socketIoProxy } from './chat-api/socket-proxy.js';
@@ -18,13 +16,8 @@ import {
 } from './http/request-context.js';
 import { webPage } from './web/web-page.js';
 
-/** Builds the gateway with everything that applies to every request, without listening yet. */
-export async function createGateway(config: GatewayConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
-    bodyParser: false,
-    abortOnError: false,
-    logger: new JsonLogger('gateway', config.LOG_LEVEL),
-  });
+/** Everything that applies to every request, in the order requests meet it. */
+function configureEdge(app: NestExpressApplication, config: GatewayConfig): void {
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware());
@@ -45,7 +38,6 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  app.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()
     .setTitle('Capstone API')
@@ -56,21 +48,31 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
-  return app;
 }
 
 /** The queue the gateway receives other services' events on. */
 export const GATEWAY_EVENTS_QUEUE = 'gateway.events';
 
-export async function startGateway(config: GatewayConfig): Promise<INestApplication> {
-  const app = await createGateway(config);
-  // The gateway also listens to events: the blog's to invalidate its cache, auth's revoked sessions.
-  // It does not wait for that consumer: with RabbitMQ down it must still answer, with 503s, and
-  // report itself not ready.
-  app.connectMicroservice(eventConsumer(config.AMQP_URL, GATEWAY_EVENTS_QUEUE));
-  await app.listen(config.PORT, '0.0.0.0');
-  app.startAllMicroservices().catch((error: unknown) => {
-    Logger.error(`cache invalidation events unavailable: ${String(error)}`, 'Bootstrap');
-  });
-  return app;
+/**
+ * The gateway, the one public HTTP entry. It also consumes events (the blog's, to invalidate its
+ * cache; auth's revoked sessions) and does not wait for the broker to listen: with RabbitMQ down
+ * it must still answer, with 503s, and report itself not ready.
+ */
+export function gatewayService(config: GatewayConfig): ServiceDefinition<GatewayConfig> {
+  return {
+    name: 'gateway',
+    module: GatewayModule,
+    config,
+    configToken: GATEWAY_CONFIG,
+    eventsQueue: GATEWAY_EVENTS_QUEUE,
+    listenWithoutBroker: true,
+    // Bodies are parsed by jsonBodyMiddleware, after the cache fast path and with its own errors.
+    http: { bodyParser: false },
+    configure: (app) => configureEdge(app as NestExpressApplication, config),
+  };
+}
+
+/** Starts the gateway; used by `apps/gateway` and by the end-to-end tests alike. */
+export function startGateway(config: GatewayConfig): Promise<INestApplication> {
+  return startService(gatewayService(config));
 }

@@ -8,3 +8,4 @@ export * from './rpc-exception.filter.js';
 export * from './event-handler.js';
 export * from './rpc-handler.js';
 export * from './broker-controllers.js';
+export * from './broker-clients.module.js';

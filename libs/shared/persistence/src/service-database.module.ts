@@ -1,8 +1,15 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type InjectionToken } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HEALTH_INDICATORS, healthIndicators, type HealthIndicator } from '@capstone/health';
 import { OutboxRelay, OutboxTransactions } from '@capstone/outbox';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+
+export interface ServiceDatabaseOptions<TConfig extends { readonly AMQP_URL: string }> {
+  /** The token the service's configuration is provided under. */
+  readonly configToken: InjectionToken;
+  /** The service's TypeORM options (its own database, entities and migrations) from its configuration. */
+  readonly dataSource: (config: TConfig) => DataSourceOptions;
+}
 
 /**
  * What every service that owns a PostgreSQL database needs: the data source, the transactions that
@@ -12,16 +19,23 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 @Global()
 @Module({})
 export class ServiceDatabaseModule {
-  static forRoot(options: DataSourceOptions, broker: { readonly amqpUrl: string }): DynamicModule {
+  static forRoot<TConfig extends { readonly AMQP_URL: string }>(
+    options: ServiceDatabaseOptions<TConfig>,
+  ): DynamicModule {
     return {
       module: ServiceDatabaseModule,
-      imports: [TypeOrmModule.forRoot(options)],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [options.configToken],
+          useFactory: options.dataSource,
+        }),
+      ],
       providers: [
         {
           provide: OutboxRelay,
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) =>
-            new OutboxRelay(dataSource, { amqpUrl: broker.amqpUrl }),
+          inject: [DataSource, options.configToken],
+          useFactory: (dataSource: DataSource, config: TConfig) =>
+            new OutboxRelay(dataSource, { amqpUrl: config.AMQP_URL }),
         },
         OutboxTransactions,
         healthIndicators({

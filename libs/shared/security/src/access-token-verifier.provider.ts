@@ -1,7 +1,13 @@
 import type { FactoryProvider, InjectionToken } from '@nestjs/common';
 import { AuthRpc } from '@capstone/contracts';
 import type { BrokerClient } from '@capstone/messaging';
-import { AccessTokenVerifier, type AccessTokenPolicy } from './access-token-verifier.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
+
+/** What a service's configuration must say for it to accept the auth service's tokens. */
+export interface AccessTokenConfig {
+  readonly JWT_ISSUER: string;
+  readonly JWT_AUDIENCE: string;
+}
 
 /**
  * An `AccessTokenVerifier` that fetches the auth service's public keys over the broker, through
@@ -9,12 +15,15 @@ import { AccessTokenVerifier, type AccessTokenPolicy } from './access-token-veri
  */
 export function accessTokenVerifierProvider(
   authService: InjectionToken,
-  policy: AccessTokenPolicy,
+  configToken: InjectionToken,
 ): FactoryProvider<AccessTokenVerifier> {
   return {
     provide: AccessTokenVerifier,
-    inject: [authService],
-    useFactory: (auth: BrokerClient) =>
-      new AccessTokenVerifier(() => auth.send(AuthRpc.jwks, {}), policy),
+    inject: [authService, configToken],
+    useFactory: (auth: BrokerClient, config: AccessTokenConfig) =>
+      new AccessTokenVerifier(() => auth.send(AuthRpc.jwks, {}), {
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+      }),
   };
 }

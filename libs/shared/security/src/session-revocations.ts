@@ -49,14 +49,18 @@ export class RevokedSessionStore implements SessionRevocations {
   }
 }
 
-/** Provides `SESSION_REVOCATIONS` from the app's Redis connection (the token it is provided under). */
+/**
+ * Provides `SESSION_REVOCATIONS` from the app's Redis connection (the token it is provided under),
+ * remembering a revoked session for as long as the configuration says access tokens live.
+ */
 export function sessionRevocationsProvider(
   redis: InjectionToken,
-  accessTokenTtlSeconds: number,
+  configToken: InjectionToken,
 ): FactoryProvider<SessionRevocations> {
   return {
     provide: SESSION_REVOCATIONS,
-    inject: [redis],
-    useFactory: (client: Redis) => new RevokedSessionStore(client, accessTokenTtlSeconds),
+    inject: [redis, configToken],
+    useFactory: (client: Redis, config: { readonly ACCESS_TOKEN_TTL_SECONDS: number }) =>
+      new RevokedSessionStore(client, config.ACCESS_TOKEN_TTL_SECONDS),
   };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { Actor, UserProfileData } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { OutboxMessage } from '@capstone/outbox';
@@ -11,9 +10,10 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@capstone/testing';
+import { createServiceContext } from '@capstone/service-defaults';
 import { DataSource } from 'typeorm';
 import { AuthorProjection } from '../../src/authors/author-projection.js';
-import { BlogServiceModule } from '../../src/blog-service.module.js';
+import { blogService } from '../../src/bootstrap.js';
 import { loadBlogConfig } from '../../src/blog.config.js';
 import { BlogRpcController } from '../../src/rpc/blog-rpc.controller.js';
 
@@ -39,10 +39,7 @@ export async function startBlogContext(label: string): Promise<BlogTestContext> 
   });
   let context: INestApplicationContext | undefined;
   try {
-    context = await NestFactory.createApplicationContext(BlogServiceModule.forRoot(config), {
-      logger: false,
-    });
-    await context.init();
+    context = await createServiceContext(blogService(config));
   } catch (error) {
     await Promise.all([database.drop(), vhost.drop()]);
     throw error;

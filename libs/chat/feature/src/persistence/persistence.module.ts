@@ -1,6 +1,7 @@
-import { Global, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { CHAT_CONFIG, type ChatConfig } from '../chat.config.js';
 import { ChatUserRecord, ChatUserSchema } from './chat-user.schema.js';
 import { Message, MessageSchema } from './message.schema.js';
 import { ReadMarker, ReadMarkerSchema } from './read-marker.schema.js';
@@ -27,31 +28,31 @@ class IndexBuilder implements OnModuleInit {
   }
 }
 
+const featureModels = MongooseModule.forFeature(models);
+
 /** The chat's MongoDB database and its models; every feature uses them. */
 @Global()
-@Module({})
-export class PersistenceModule {
-  static forRoot(mongoUrl: string): DynamicModule {
-    const featureModels = MongooseModule.forFeature(models);
-    return {
-      module: PersistenceModule,
-      imports: [
-        MongooseModule.forRoot(mongoUrl, {
-          autoIndex: false,
-          // Fail fast rather than hang when MongoDB is gone; the caller is told to try again.
-          serverSelectionTimeoutMS: 5_000,
-          retryAttempts: 3,
-        }),
-        featureModels,
-      ],
-      providers: [
-        {
-          provide: IndexBuilder,
-          inject: models.map(({ name }) => getModelToken(name)),
-          useFactory: (...all: Model<unknown>[]) => new IndexBuilder(all),
-        },
-      ],
-      exports: [featureModels],
-    };
-  }
-}
+@Module({
+  imports: [
+    MongooseModule.forRootAsync({
+      inject: [CHAT_CONFIG],
+      useFactory: (config: ChatConfig) => ({
+        uri: config.MONGO_URL,
+        autoIndex: false,
+        // Fail fast rather than hang when MongoDB is gone; the caller is told to try again.
+        serverSelectionTimeoutMS: 5_000,
+        retryAttempts: 3,
+      }),
+    }),
+    featureModels,
+  ],
+  providers: [
+    {
+      provide: IndexBuilder,
+      inject: models.map(({ name }) => getModelToken(name)),
+      useFactory: (...all: Model<unknown>[]) => new IndexBuilder(all),
+    },
+  ],
+  exports: [featureModels],
+})
+export class PersistenceModule {}

@@ -1,6 +1,6 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { SESSION_REVOCATIONS, sessionRevocationsProvider } from '@capstone/security';
-import type { ChatConfig } from '../chat.config.js';
+import { CHAT_CONFIG, type ChatConfig } from '../chat.config.js';
 import { ChatRedis } from './chat-redis.js';
 import { SocketIoRedis } from './socket-io-redis.js';
 
@@ -9,24 +9,21 @@ import { SocketIoRedis } from './socket-io-redis.js';
  * the Socket.IO adapter.
  */
 @Global()
-@Module({})
-export class RedisModule {
-  static forRoot(config: ChatConfig): DynamicModule {
-    return {
-      module: RedisModule,
-      providers: [
-        {
-          provide: ChatRedis,
-          useFactory: () => new ChatRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX),
-        },
-        {
-          provide: SocketIoRedis,
-          useFactory: () =>
-            new SocketIoRedis(config.REDIS_URL, `${config.REDIS_KEY_PREFIX}socket.io`),
-        },
-        sessionRevocationsProvider(ChatRedis, config.ACCESS_TOKEN_TTL_SECONDS),
-      ],
-      exports: [ChatRedis, SocketIoRedis, SESSION_REVOCATIONS],
-    };
-  }
-}
+@Module({
+  providers: [
+    {
+      provide: ChatRedis,
+      inject: [CHAT_CONFIG],
+      useFactory: (config: ChatConfig) => new ChatRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX),
+    },
+    {
+      provide: SocketIoRedis,
+      inject: [CHAT_CONFIG],
+      useFactory: (config: ChatConfig) =>
+        new SocketIoRedis(config.REDIS_URL, `${config.REDIS_KEY_PREFIX}socket.io`),
+    },
+    sessionRevocationsProvider(ChatRedis, CHAT_CONFIG),
+  ],
+  exports: [ChatRedis, SocketIoRedis, SESSION_REVOCATIONS],
+})
+export class RedisModule {}

@@ -1,56 +1,44 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { HealthController, healthIndicators, type HealthIndicator } from '@capstone/health';
+import { HEALTH_INDICATORS, healthIndicators, type HealthIndicator } from '@capstone/health';
 import { BrokerClient } from '@capstone/messaging';
 import { AccessTokenGuard, accessTokenVerifierProvider } from '@capstone/security';
 import { AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE } from '../broker/broker.module.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
+import { GATEWAY_CONFIG } from '../gateway.config.js';
 import { GatewayRedis } from '../redis/gateway-redis.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 
 /**
- * What applies to every request: the configuration, the access-token check (a route is private
- * unless marked `@Public`), the one filter that turns every error into the RealWorld body, and the
- * health probes.
+ * What applies to every request: the access-token check (a route is private unless marked
+ * `@Public`), the one filter that turns every error into the RealWorld body, and what readiness
+ * checks.
  */
 @Global()
-@Module({})
-export class HttpEdgeModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
-    return {
-      module: HttpEdgeModule,
-      controllers: [HealthController],
-      providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
-        accessTokenVerifierProvider(AUTH_SERVICE, {
-          issuer: config.JWT_ISSUER,
-          audience: config.JWT_AUDIENCE,
-        }),
-        { provide: APP_GUARD, useClass: AccessTokenGuard },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
-        healthIndicators({
-          inject: [AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE, GatewayRedis],
-          useFactory: (
-            auth: BrokerClient,
-            blog: BrokerClient,
-            chat: BrokerClient,
-            redis: GatewayRedis,
-          ): HealthIndicator[] => [
-            // Each client reconnects on its own after a broker outage: ready once all of them have.
-            {
-              name: 'rabbitmq',
-              critical: true,
-              check: async () =>
-                void (await Promise.all(
-                  [auth, blog, chat].map((client) => client.ensureConnected()),
-                )),
-            },
-            // Without Redis the gateway still answers, only slower (no cache) and without login limits.
-            { name: 'redis', critical: false, check: async () => void (await redis.ping()) },
-          ],
-        }),
+@Module({
+  providers: [
+    accessTokenVerifierProvider(AUTH_SERVICE, GATEWAY_CONFIG),
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    healthIndicators({
+      inject: [AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE, GatewayRedis],
+      useFactory: (
+        auth: BrokerClient,
+        blog: BrokerClient,
+        chat: BrokerClient,
+        redis: GatewayRedis,
+      ): HealthIndicator[] => [
+        // Each client reconnects on its own after a broker outage: ready once all of them have.
+        {
+          name: 'rabbitmq',
+          critical: true,
+          check: async () =>
+            void (await Promise.all([auth, blog, chat].map((client) => client.ensureConnected()))),
+        },
+        // Without Redis the gateway still answers, only slower (no cache) and without login limits.
+        { name: 'redis', critical: false, check: async () => void (await redis.ping()) },
       ],
-      exports: [GATEWAY_CONFIG],
-    };
-  }
-}
+    }),
+  ],
+  exports: [HEALTH_INDICATORS],
+})
+export class HttpEdgeModule {}

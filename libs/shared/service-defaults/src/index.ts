@@ -1,0 +1,3 @@
+export * from './service-defaults.module.js';
+export * from './service-definition.js';
+export * from './start-service.js';

@@ -1,0 +1,42 @@
+import type {
+  DynamicModule,
+  INestApplication,
+  InjectionToken,
+  NestApplicationOptions,
+  Type,
+} from '@nestjs/common';
+import type { LogLevel } from '@capstone/logging';
+
+/** What every service's configuration holds, whatever else it reads. */
+export interface ServiceConfig {
+  readonly PORT: number;
+  readonly LOG_LEVEL: LogLevel;
+  readonly AMQP_URL: string;
+}
+
+/**
+ * A service as `startService` runs it: what it is and what it serves, and nothing about how the
+ * defaults (configuration, logs, health, broker servers, shutdown) are wired around it.
+ */
+export interface ServiceDefinition<TConfig extends ServiceConfig = ServiceConfig> {
+  /** Its name, as its logs (and traces and metrics) carry it. */
+  readonly name: string;
+  /** The root module of what the service does. */
+  readonly module: Type | DynamicModule;
+  /** The validated configuration, provided to every module under `configToken`. */
+  readonly config: TConfig;
+  readonly configToken: InjectionToken;
+  /** The queue its `@Rpc` handlers answer requests on. */
+  readonly rpcQueue?: string;
+  /** The queue its `@OnEvent` handlers receive other services' events on. */
+  readonly eventsQueue?: string;
+  /**
+   * Whether to listen only once the broker servers run (the default): a service behind the broker
+   * has nothing to serve without it. The gateway answers anyway, with 503s, and reports not ready.
+   */
+  readonly listenWithoutBroker?: boolean;
+  /** Options for the HTTP application, such as the gateway's own body parser. */
+  readonly http?: NestApplicationOptions;
+  /** What the service adds to the HTTP server before it listens (middleware, an adapter). */
+  readonly configure?: (app: INestApplication) => void | Promise<void>;
+}
