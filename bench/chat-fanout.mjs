@@ -156,21 +156,18 @@ async function main() {
         return { name, pid: local ? pidListeningOn(Number(port || defaultPort)) : null };
       })
       .filter(({ pid }) => pid !== null);
-    const scenario = (name, urls, pids) =>
-      runLoad({
-        name,
-        urls,
-        pids,
-        cpuSeconds,
-        socketClient,
-        clientCount,
-        duration,
-        rate,
-        senderCount,
-        joinBatch,
-        tokenOf: (index) =>
-          index < senderCount ? senderTokens[index] : readerTokens[index % readerTokens.length],
-      });
+    const load = {
+      cpuSeconds,
+      socketClient,
+      clientCount,
+      duration,
+      rate,
+      senderCount,
+      joinBatch,
+      tokenOf: (index) =>
+        index < senderCount ? senderTokens[index] : readerTokens[index % readerTokens.length],
+    };
+    const scenario = (name, urls, pids) => runLoad({ ...load, name, urls, pids });
 
     // Every process of ours and the stores', tracked during both runs: what is left of the
     // machine's CPU time is other users' work (this machine is shared) and the kernel's.

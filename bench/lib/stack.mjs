@@ -56,12 +56,9 @@ export async function dropRedisKeys(prefix) {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
       if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

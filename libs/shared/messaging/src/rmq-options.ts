@@ -6,6 +6,11 @@ import { EVENTS_EXCHANGE } from '@capstone/contracts';
  * acknowledged one by one: a request lost in a crash times out at the caller, who may retry.
  */
 export function rpcServerOptions(amqpUrl: string, queue: string): RmqOptions {
+  return consumerOf(amqpUrl, queue, { noAck: true });
+}
+
+/** A consumer of its own durable queue, taking at most 20 messages at a time. */
+function consumerOf(amqpUrl: string, queue: string, options: RmqOptions['options']): RmqOptions {
   return {
     transport: Transport.RMQ,
     options: {
@@ -13,7 +18,7 @@ export function rpcServerOptions(amqpUrl: string, queue: string): RmqOptions {
       queue,
       queueOptions: { durable: true },
       prefetchCount: 20,
-      noAck: true,
+      ...options,
     },
   };
 }
@@ -23,19 +28,12 @@ export function rpcServerOptions(amqpUrl: string, queue: string): RmqOptions {
  * shared topic exchange with one binding per `@EventPattern` it handles.
  */
 export function eventConsumerOptions(amqpUrl: string, queue: string): RmqOptions {
-  return {
-    transport: Transport.RMQ,
-    options: {
-      urls: [amqpUrl],
-      queue,
-      queueOptions: { durable: true },
-      exchange: EVENTS_EXCHANGE,
-      exchangeType: 'topic',
-      wildcards: true,
-      prefetchCount: 20,
-      noAck: false,
-    },
-  };
+  return consumerOf(amqpUrl, queue, {
+    exchange: EVENTS_EXCHANGE,
+    exchangeType: 'topic',
+    wildcards: true,
+    noAck: false,
+  });
 }
 
 export function rpcClientOptions(amqpUrl: string, queue: string): RmqOptions {

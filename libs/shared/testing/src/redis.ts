@@ -21,12 +21,9 @@ export function createTestKeyspace(label: string): TestKeyspace {
       });
       await redis.connect();
       try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-          if (keys.length > 0) await redis.del(...keys);
-          cursor = next;
-        } while (cursor !== '0');
+        for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
+          if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+        }
       } finally {
         redis.disconnect();
       }
