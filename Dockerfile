@@ -55,4 +55,5 @@ EXPOSE ${APP_PORT}
 # Liveness: the process answers HTTP. Node's fetch, because slim images have no curl or wget.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/live',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--enable-source-maps", "main.js"]
+# telemetry.js starts OpenTelemetry before the app loads what it instruments.
+CMD ["node", "--enable-source-maps", "--import", "./telemetry.js", "main.js"]

@@ -53,10 +53,19 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 for (const url of Object.values(databases)) await ensureDatabase(url);
 
 const children = apps.map((app) => {
-  const child = spawn('node', ['--enable-source-maps', `dist/apps/${app.name}/main.js`], {
-    env: { ...process.env, ...app.env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    'node',
+    [
+      '--enable-source-maps',
+      '--import',
+      `./dist/apps/${app.name}/telemetry.js`,
+      `dist/apps/${app.name}/main.js`,
+    ],
+    {
+      env: { ...process.env, ...app.env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   child.on('exit', (code, signal) => {
     console.log(`${app.name} exited (${signal ?? code}); stopping the stack`);
     shutdown(code ?? 1);

@@ -114,6 +114,7 @@ export async function startStack(
       BROKER_TIMEOUT_MS: '3000',
     }),
     PORT: 0,
+    METRICS_PORT: 0,
     CHAT_URL: `http://127.0.0.1:${chatPort}`,
     ...overrides.gateway,
   };

@@ -132,7 +132,11 @@ describe('auth migrations', () => {
       authDataSourceOptions(url, false),
     );
     expect(roundTrip).toEqual({
-      applied: ['CreateOutbox1764000000000', 'CreateAccounts1764000000001'],
+      applied: [
+        'CreateOutbox1764000000000',
+        'CreateAccounts1764000000001',
+        'AddOutboxTraceContext1766000000000',
+      ],
       tables: ['outbox', 'sessions', 'users'],
       appliedAgain: 0,
       tablesAfterUndo: [],

@@ -156,7 +156,11 @@ describe('blog migrations', () => {
       blogDataSourceOptions(url, false),
     );
     expect(roundTrip).toEqual({
-      applied: ['CreateOutbox1764000000000', 'CreateBlog1765000000001'],
+      applied: [
+        'CreateOutbox1764000000000',
+        'CreateBlog1765000000001',
+        'AddOutboxTraceContext1766000000000',
+      ],
       tables: ['articles', 'authors', 'comments', 'favorites', 'follows', 'outbox'],
       appliedAgain: 0,
       tablesAfterUndo: [],

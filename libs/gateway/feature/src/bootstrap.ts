@@ -1,27 +1,24 @@
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { startService, type ServiceDefinition } from '@capstone/service-defaults';
+import {
+  REQUEST_ID_HEADER,
+  startService,
+  type ServiceDefinition,
+} from '@capstone/service-defaults';
 import helmet from 'helmet';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { socketIoProxy } from './chat-api/socket-proxy.js';
 import { GatewayModule } from './gateway.module.js';
-import {
-  accessLogMiddleware,
-  jsonBodyMiddleware,
-  REQUEST_ID_HEADER,
-  requestIdMiddleware,
-} from './http/request-context.js';
+import { jsonBodyMiddleware } from './http/request-context.js';
 import { webPage } from './web/web-page.js';
 
 /** Everything that applies to every request, in the order requests meet it. */
 function configureEdge(app: NestExpressApplication, config: GatewayConfig): void {
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
-  app.use(requestIdMiddleware());
-  app.use(accessLogMiddleware());
   app.use(helmet());
   app.enableCors({
     origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
@@ -66,6 +63,8 @@ export function gatewayService(config: GatewayConfig): ServiceDefinition<Gateway
     configToken: GATEWAY_CONFIG,
     eventsQueue: GATEWAY_EVENTS_QUEUE,
     listenWithoutBroker: true,
+    // The public port must not serve them.
+    metricsPort: config.METRICS_PORT,
     // Bodies are parsed by jsonBodyMiddleware, after the cache fast path and with its own errors.
     http: { bodyParser: false },
     configure: (app) => configureEdge(app as NestExpressApplication, config),

@@ -5,6 +5,8 @@ export const gatewayConfigSchema = z.object({
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
   PORT: env.port(3000),
+  /** Prometheus's `/metrics`, on a port of its own that the public one does not serve. */
+  METRICS_PORT: env.port(9464),
   AMQP_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
   REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
   /** Every Redis key the gateway writes starts with this, so one Redis can serve several stacks. */

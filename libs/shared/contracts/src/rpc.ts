@@ -43,6 +43,3 @@ export function isRpcFailure(value: unknown): value is RpcFailure {
   const candidate = value as Partial<RpcFailure>;
   return typeof candidate.status === 'number' && typeof candidate.errors === 'object';
 }
-
-/** The AMQP header that carries the correlation id of the HTTP request that caused a message. */
-export const CORRELATION_HEADER = 'x-correlation-id';

@@ -1,2 +1,1 @@
-export * from './correlation.js';
-export * from './json-logger.js';
+export * from './logger.js';

@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { RmqRecordBuilder } from '@nestjs/microservices';
 import {
-  CORRELATION_HEADER,
   isRpcFailure,
   type RpcDefinition,
   type RpcReply,
   type RpcRequest,
 } from '@capstone/contracts';
-import { currentCorrelationId } from '@capstone/logging';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { ServiceError } from '@capstone/errors';
 
@@ -28,8 +24,9 @@ export class BrokerUnavailableError extends Error {
 }
 
 /**
- * Sends typed requests to one service over RabbitMQ. Every request carries the current correlation
- * id and ends within `timeoutMs`: with the reply, with the service's own `ServiceError`, or with
+ * Sends typed requests to one service over RabbitMQ. Every request carries the current trace
+ * context (OpenTelemetry's amqplib instrumentation puts it in the message headers) and ends within
+ * `timeoutMs`: with the reply, with the service's own `ServiceError`, or with
  * a `BrokerUnavailableError`. It never hangs.
  */
 export class BrokerClient implements OnApplicationShutdown {
@@ -40,12 +37,9 @@ export class BrokerClient implements OnApplicationShutdown {
   ) {}
 
   async send<T extends RpcDefinition>(rpc: T, payload: RpcRequest<T>): Promise<RpcReply<T>> {
-    const record = new RmqRecordBuilder(payload)
-      .setOptions({ headers: { [CORRELATION_HEADER]: currentCorrelationId() ?? randomUUID() } })
-      .build();
     try {
       return await firstValueFrom(
-        this.proxy.send<RpcReply<T>>(rpc.pattern, record).pipe(timeout(this.timeoutMs)),
+        this.proxy.send<RpcReply<T>>(rpc.pattern, payload).pipe(timeout(this.timeoutMs)),
       );
     } catch (error) {
       if (isRpcFailure(error)) throw new ServiceError(error.status, error.errors);

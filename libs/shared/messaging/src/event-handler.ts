@@ -48,7 +48,7 @@ export function OnEvent<T extends EventDefinition>(...events: [T, ...T[]]) {
   ): void => {
     const handler = descriptor.value;
     if (!handler) throw new Error('@OnEvent must decorate a method');
-    descriptor.value = async function (this: unknown, payload: unknown) {
+    const checked = async function (this: unknown, payload: unknown) {
       // The envelope names its event; one of those this handler consumes, or it is malformed.
       const result = envelopes.get(nameOf(payload) ?? '')?.safeParse(payload);
       if (!result?.success) {
@@ -57,7 +57,10 @@ export function OnEvent<T extends EventDefinition>(...events: [T, ...T[]]) {
         return;
       }
       await handler.call(this, result.data as EventEnvelope<EventData<T>>);
-    } as M;
+    };
+    // The logs and traces name the handler by its function's name.
+    Object.defineProperty(checked, 'name', { value: handler.name });
+    descriptor.value = checked as M;
     const names = events.map((event) => event.name);
     (EventPattern(names, EVENT_CONSUMER) as MethodDecorator)(target, key, descriptor);
   };

@@ -37,9 +37,12 @@ export function Rpc<T extends RpcDefinition>(rpc: T) {
     const handler = descriptor.value;
     if (!handler) throw new Error(`@Rpc(${rpc.pattern}) must decorate a method`);
     // Nest calls a handler without parameter decorators with (payload, context).
-    descriptor.value = function (this: unknown, payload: unknown) {
+    const checked = function (this: unknown, payload: unknown) {
       return handler.call(this, parseInput(rpc.request, payload) as RpcPayload<T>);
-    } as M;
+    };
+    // The logs and traces name the handler by its function's name.
+    Object.defineProperty(checked, 'name', { value: handler.name });
+    descriptor.value = checked as M;
     (MessagePattern(rpc.pattern, Transport.RMQ) as MethodDecorator)(target, key, descriptor);
   };
 }

@@ -1,5 +1,6 @@
-export * from './create-outbox.migration.js';
+export * from './migrations/index.js';
 export * from './outbox-message.entity.js';
 export * from './outbox-relay.js';
 export * from './outbox-transactions.js';
 export * from './outbox-writer.js';
+export * from './trace-context.js';

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { TraceCarrier } from './trace-context.js';
 
 /**
  * An event waiting to be published. It is written in the same transaction as the change it
@@ -21,4 +22,8 @@ export class OutboxMessage {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /** The trace of the transaction that wrote the event, if it was traced. */
+  @Column({ name: 'trace_context', type: 'jsonb', nullable: true })
+  traceContext!: TraceCarrier | null;
 }

@@ -1,8 +1,10 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENTS_EXCHANGE, type EventEnvelope } from '@capstone/contracts';
+import { context } from '@opentelemetry/api';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { In, LessThan, type DataSource } from 'typeorm';
 import { OutboxMessage } from './outbox-message.entity.js';
+import { contextOf } from './trace-context.js';
 import { errorMessage } from '@capstone/errors';
 
 export interface OutboxRelayOptions {
@@ -125,12 +127,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         };
         // `{ pattern, data }` is the packet shape Nest's RMQ transport reads on the consumer side.
         const body = Buffer.from(JSON.stringify({ pattern: message.name, data: envelope }));
-        channel.publish(EVENTS_EXCHANGE, message.name, body, {
-          persistent: true,
-          messageId: message.id,
-          contentType: 'application/json',
-          timestamp: Math.floor(message.occurredAt.getTime() / 1000),
-        });
+        // Published in the writer's trace: the amqplib instrumentation puts it in the headers.
+        context.with(contextOf(message.traceContext), () =>
+          channel.publish(EVENTS_EXCHANGE, message.name, body, {
+            persistent: true,
+            messageId: message.id,
+            contentType: 'application/json',
+            timestamp: Math.floor(message.occurredAt.getTime() / 1000),
+          }),
+        );
       }
       await channel.waitForConfirms();
       await manager.update(

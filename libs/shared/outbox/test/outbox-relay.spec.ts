@@ -12,12 +12,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@capstone/testing';
-import {
-  CreateOutbox1764000000000,
-  OutboxMessage,
-  OutboxRelay,
-  recordEvent,
-} from '../src/index.js';
+import { OutboxMessage, outboxMigrations, OutboxRelay, recordEvent } from '../src/index.js';
 
 const noteTaken = defineEvent('note.taken', z.object({ text: z.string() }));
 
@@ -38,7 +33,7 @@ describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
       type: 'postgres',
       url: database.url,
       entities: [OutboxMessage],
-      migrations: [CreateOutbox1764000000000],
+      migrations: outboxMigrations,
     });
     await dataSource.initialize();
     await dataSource.runMigrations();

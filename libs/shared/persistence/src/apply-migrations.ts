@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JsonLogger } from '@capstone/logging';
+import { createLogger } from '@capstone/logging';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { errorMessage } from '@capstone/errors';
 
@@ -96,21 +96,18 @@ export async function applyMigrations(
   service: string,
   options: () => DataSourceOptions,
 ): Promise<void> {
-  const logger = new JsonLogger(service);
+  const logger = createLogger(service);
   try {
     const resolved = options();
     const migrations = await migrateDatabase(resolved, {
       timeoutMs: 60_000,
       retryEveryMs: 2_000,
       onRetry: (reason) =>
-        logger.warn(
-          { msg: 'waiting for the database', database: describeTarget(resolved), reason },
-          'Migrate',
-        ),
+        logger.warn({ database: describeTarget(resolved), reason }, 'waiting for the database'),
     });
-    logger.log({ msg: 'migrations applied', migrations }, 'Migrate');
+    logger.info({ migrations }, 'migrations applied');
   } catch (error) {
-    logger.error(errorMessage(error), 'Migrate');
+    logger.error(errorMessage(error));
     process.exit(1);
   }
 }

@@ -1,3 +1,4 @@
 export * from './service-defaults.module.js';
 export * from './service-definition.js';
 export * from './start-service.js';
+export * from './request-logging.js';

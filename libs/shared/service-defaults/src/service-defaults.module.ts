@@ -1,20 +1,47 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import {
+  Global,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { HealthController } from '@capstone/health';
+import { createLogger } from '@capstone/logging';
+import { stopTelemetry } from '@capstone/telemetry';
+import { LoggerModule } from 'nestjs-pino';
+import { MetricsController } from './metrics.controller.js';
+import { messageLogging, requestLogging } from './request-logging.js';
 import type { ServiceDefinition } from './service-definition.js';
+
+/** Sends the telemetry still buffered once the application has closed. */
+@Injectable()
+class TelemetryShutdown implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return stopTelemetry();
+  }
+}
 
 /**
  * What `startService` puts around a service's own module: its configuration for every module to
- * inject, and the health probes (the service's modules provide the indicators they check).
+ * inject, the logs (pino: an access line per request and per broker message, Nest's own lines),
+ * the health probes (the service's modules provide what they check) and the metrics.
  */
 @Global()
 @Module({})
 export class ServiceDefaultsModule {
   static forService(service: ServiceDefinition): DynamicModule {
+    const logger = createLogger(service.name, service.config.LOG_LEVEL);
     return {
       module: ServiceDefaultsModule,
-      imports: [service.module],
-      controllers: [HealthController],
-      providers: [{ provide: service.configToken, useValue: service.config }],
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: requestLogging(logger), microservice: messageLogging }),
+        service.module,
+      ],
+      controllers:
+        service.metricsPort === undefined
+          ? [HealthController, MetricsController]
+          : [HealthController],
+      providers: [{ provide: service.configToken, useValue: service.config }, TelemetryShutdown],
       exports: [service.configToken],
     };
   }

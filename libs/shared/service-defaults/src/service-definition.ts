@@ -35,6 +35,11 @@ export interface ServiceDefinition<TConfig extends ServiceConfig = ServiceConfig
    * has nothing to serve without it. The gateway answers anyway, with 503s, and reports not ready.
    */
   readonly listenWithoutBroker?: boolean;
+  /**
+   * A port of its own for Prometheus's `/metrics`, for a service whose HTTP port is public (the
+   * gateway). Without one, `/metrics` is served on the service's HTTP port.
+   */
+  readonly metricsPort?: number;
   /** Options for the HTTP application, such as the gateway's own body parser. */
   readonly http?: NestApplicationOptions;
   /** What the service adds to the HTTP server before it listens (middleware, an adapter). */

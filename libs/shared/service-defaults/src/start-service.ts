@@ -1,16 +1,31 @@
+import { createServer, type Server } from 'node:http';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { errorMessage } from '@capstone/errors';
-import { JsonLogger } from '@capstone/logging';
+import { createLogger } from '@capstone/logging';
 import { eventConsumer, rpcServerOptions } from '@capstone/messaging';
+import { metricsHandler } from '@capstone/telemetry';
+import { Logger, registerMicroserviceLogging } from 'nestjs-pino';
 import { ServiceDefaultsModule } from './service-defaults.module.js';
 import type { ServiceConfig, ServiceDefinition } from './service-definition.js';
 
+/** The gateway's metrics listener: `/metrics` and nothing else, on a port of its own. */
+function serveMetrics(port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    const handler = metricsHandler();
+    if (request.url?.split('?')[0] === '/metrics' && handler) return handler(request, response);
+    response.writeHead(404).end();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject).listen(port, '0.0.0.0', () => resolve(server));
+  });
+}
+
 /**
  * Starts a service with the defaults every service shares: its configuration provided to its
- * modules, JSON logs, the health probes, its RPC server and events consumer on the broker, and a
- * graceful shutdown on SIGTERM. Apps and end-to-end tests start services the same way.
+ * modules, JSON logs, the health probes and metrics, its RPC server and events consumer on the
+ * broker, and a graceful shutdown on SIGTERM. Apps and end-to-end tests start services the same
+ * way; the app's `telemetry.js`, loaded first, adds traces and metrics.
  */
 export async function startService<TConfig extends ServiceConfig>(
   service: ServiceDefinition<TConfig>,
@@ -18,20 +33,33 @@ export async function startService<TConfig extends ServiceConfig>(
   const { config } = service;
   const app = await NestFactory.create(ServiceDefaultsModule.forService(service), {
     abortOnError: false,
-    logger: new JsonLogger(service.name, config.LOG_LEVEL),
+    bufferLogs: true,
     ...service.http,
   });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  if (service.rpcQueue)
-    app.connectMicroservice(rpcServerOptions(config.AMQP_URL, service.rpcQueue));
+  // A line per broker message too. Not through `inheritAppConfig`: the servers must not inherit
+  // the app's global guards and filters, which are HTTP's.
+  const deferred = { deferInitialization: true };
+  if (service.rpcQueue) {
+    registerMicroserviceLogging(
+      app.connectMicroservice(rpcServerOptions(config.AMQP_URL, service.rpcQueue), deferred),
+    );
+  }
   if (service.eventsQueue) {
-    app.connectMicroservice(eventConsumer(config.AMQP_URL, service.eventsQueue));
+    registerMicroserviceLogging(
+      app.connectMicroservice(eventConsumer(config.AMQP_URL, service.eventsQueue), deferred),
+    );
   }
   await service.configure?.(app);
   await app.init();
+  if (service.metricsPort !== undefined) {
+    const metrics = await serveMetrics(service.metricsPort);
+    app.getHttpServer().once('close', () => metrics.close());
+  }
   if (service.listenWithoutBroker) {
     app.startAllMicroservices().catch((error: unknown) => {
-      Logger.error(`broker consumers unavailable: ${errorMessage(error)}`, 'Bootstrap');
+      app.get(Logger).error(`broker consumers unavailable: ${errorMessage(error)}`, 'Bootstrap');
     });
   } else {
     await app.startAllMicroservices();
@@ -60,7 +88,7 @@ export async function runService(name: string, start: () => Promise<unknown>): P
   try {
     await start();
   } catch (error) {
-    new JsonLogger(name).error(errorMessage(error), 'Bootstrap');
+    createLogger(name).error(errorMessage(error));
     process.exit(1);
   }
 }

@@ -1,4 +1,4 @@
-import { CreateOutbox1764000000000, OutboxMessage } from '@capstone/outbox';
+import { OutboxMessage, outboxMigrations } from '@capstone/outbox';
 import { postgresDataSourceOptions } from '@capstone/persistence';
 import type { DataSourceOptions } from 'typeorm';
 import { CreateAccounts1764000000001 } from './migrations/1764000000001-create-accounts.js';
@@ -14,7 +14,7 @@ export function authDataSourceOptions(
     databaseUrl,
     {
       entities: [UserEntity, SessionEntity, OutboxMessage],
-      migrations: [CreateOutbox1764000000000, CreateAccounts1764000000001],
+      migrations: [...outboxMigrations, CreateAccounts1764000000001],
     },
     migrationsRun,
   );

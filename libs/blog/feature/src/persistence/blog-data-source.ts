@@ -1,4 +1,4 @@
-import { CreateOutbox1764000000000, OutboxMessage } from '@capstone/outbox';
+import { OutboxMessage, outboxMigrations } from '@capstone/outbox';
 import { postgresDataSourceOptions } from '@capstone/persistence';
 import type { DataSourceOptions } from 'typeorm';
 import { ArticleEntity } from './article.entity.js';
@@ -24,7 +24,7 @@ export function blogDataSourceOptions(
         CommentEntity,
         OutboxMessage,
       ],
-      migrations: [CreateOutbox1764000000000, CreateBlog1765000000001],
+      migrations: [...outboxMigrations, CreateBlog1765000000001],
     },
     migrationsRun,
   );

@@ -1,0 +1,8 @@
+import { CreateOutbox1764000000000 } from './1764000000000-create-outbox.js';
+import { AddOutboxTraceContext1766000000000 } from './1766000000000-add-outbox-trace-context.js';
+
+/**
+ * The outbox table's migrations, for a service's data source beside its own. TypeORM runs all of
+ * them in the order of their timestamps, so the outbox's and the service's interleave as written.
+ */
+export const outboxMigrations = [CreateOutbox1764000000000, AddOutboxTraceContext1766000000000];

@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { SocketIoInstrumentation } from '@opentelemetry/instrumentation-socket.io';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+
+export interface TelemetryOptions {
+  /** `service.name` of everything the process reports, unless `OTEL_SERVICE_NAME` says otherwise. */
+  readonly serviceName: string;
+}
+
+type MetricsHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+interface Running {
+  readonly sdk: NodeSDK;
+  readonly prometheus: PrometheusExporter;
+}
+
+let running: Running | undefined;
+
+/** Requests the probes and Prometheus make all the time: no spans for them. */
+const UNTRACED_PATHS = /^\/(health\/(live|ready)|metrics)(\?|$)/;
+
+/** Whether the standard variables name somewhere to send traces to. */
+function tracesAreExported(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(
+    env['OTEL_EXPORTER_OTLP_ENDPOINT'] ||
+    env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ||
+    (env['OTEL_TRACES_EXPORTER'] && env['OTEL_TRACES_EXPORTER'] !== 'none'),
+  );
+}
+
+/**
+ * Starts OpenTelemetry for the process, before the app's modules load (`node --import
+ * ./telemetry.js main.js`), so that HTTP, Express, Nest, PostgreSQL, Redis, MongoDB, RabbitMQ,
+ * Socket.IO and pino are instrumented; the libraries it patches are CommonJS, which the require
+ * hook reaches even from an ES module. Configured only by the standard `OTEL_*` variables:
+ * traces go to `OTEL_EXPORTER_OTLP_ENDPOINT` (any `OTEL_EXPORTER_OTLP_PROTOCOL`, `http/json`
+ * included) with `OTEL_TRACES_SAMPLER`; without an endpoint, spans are still made, so that logs
+ * and request ids carry trace ids, but nothing is sent. `OTEL_SDK_DISABLED=true` turns it all off.
+ */
+export function startTelemetry(
+  options: TelemetryOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (running || env['OTEL_SDK_DISABLED'] === 'true') return;
+  // Logs go to stdout as JSON lines (pino), not over OTLP, unless asked for.
+  env['OTEL_LOGS_EXPORTER'] ??= 'none';
+  // The service decides where `/metrics` is served (see `metricsHandler`).
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const sdk = new NodeSDK({
+    serviceName: options.serviceName,
+    ...(tracesAreExported(env) ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
+    metricReaders: [prometheus],
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+      }),
+      new ExpressInstrumentation(),
+      new NestInstrumentation(),
+      new PgInstrumentation(),
+      new IORedisInstrumentation(),
+      new MongoDBInstrumentation(),
+      new AmqplibInstrumentation(),
+      new SocketIoInstrumentation(),
+      new PinoInstrumentation(),
+      new RuntimeNodeInstrumentation(),
+    ],
+  });
+  sdk.start();
+  running = { sdk, prometheus };
+}
+
+/** Sends what is still buffered and stops; the service defaults call it at shutdown. */
+export async function stopTelemetry(): Promise<void> {
+  const stopping = running;
+  running = undefined;
+  await stopping?.sdk.shutdown();
+}
+
+/** What answers Prometheus's scrapes, in its text format; undefined while telemetry is off. */
+export function metricsHandler(): MetricsHandler | undefined {
+  const prometheus = running?.prometheus;
+  return (
+    prometheus && ((request, response) => prometheus.getMetricsRequestHandler(request, response))
+  );
+}
