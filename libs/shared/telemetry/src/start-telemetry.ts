@@ -48,17 +48,16 @@ function tracesAreExported(env: NodeJS.ProcessEnv): boolean {
  * included) with `OTEL_TRACES_SAMPLER`; without an endpoint, spans are still made, so that logs
  * and request ids carry trace ids, but nothing is sent. `OTEL_SDK_DISABLED=true` turns it all off.
  */
-export function startTelemetry(
-  options: TelemetryOptions,
-  env: NodeJS.ProcessEnv = process.env,
-): void {
+export function startTelemetry(options: TelemetryOptions): void {
+  const env = process.env;
   if (running || env['OTEL_SDK_DISABLED'] === 'true') return;
   // Logs go to stdout as JSON lines (pino), not over OTLP, unless asked for.
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
   // The service decides where `/metrics` is served (see `metricsHandler`).
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const sdk = new NodeSDK({
-    serviceName: options.serviceName,
+    // The SDK prefers a name given here over the standard variable; the variable should win.
+    serviceName: env['OTEL_SERVICE_NAME'] || options.serviceName,
     ...(tracesAreExported(env) ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
     metricReaders: [prometheus],
     instrumentations: [
@@ -67,7 +66,8 @@ export function startTelemetry(
       }),
       new ExpressInstrumentation(),
       new NestInstrumentation(),
-      new PgInstrumentation(),
+      // Only queries made for a request or a message: not the outbox's polls or readiness probes.
+      new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation(),
       new MongoDBInstrumentation(),
       new AmqplibInstrumentation(),
