@@ -8,21 +8,7 @@ import {
   type MessagePage,
   type RoomView,
 } from '@capstone/contracts';
-import {
-  createTestDatabase,
-  createTestKeyspace,
-  createTestMongoDatabase,
-  connect,
-  createTestVhost,
-  expectOk,
-  freePort,
-  refusal,
-  waitFor,
-  type TestDatabase,
-  type TestKeyspace,
-  type TestMongoDatabase,
-  type TestVhost,
-} from '@capstone/testing';
+import { connect, expectOk, freePort, refusal, waitFor } from '@capstone/testing';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,172 +17,26 @@ import {
   buildOutputDir,
   bundleOf,
   hasMigrations,
-  healthPaths,
   migrateName,
   migratingApps,
   repoRoot,
   type AppName,
 } from './support/apps.js';
-import {
-  commandOf,
-  loadCompose,
-  service,
-  serviceEnvironment,
-  servicesReferenced,
-} from './support/compose.js';
-import { imageCommand, imageEnvironment, imageWorkingDirectory } from './support/images.js';
-import { AppProcess, runNx } from './support/processes.js';
+import { commandOf, loadCompose, service } from './support/compose.js';
+import { imageCommand, imageWorkingDirectory } from './support/images.js';
+import { allUp, ProductionStack, request } from './support/production-stack.js';
 
 const compose = loadCompose();
-const serviceNames = Object.keys(compose.services);
-
-/** A compose service's environment over its image's ENV, as the container gets it. */
-function composeEnvironment(serviceName: string, image: AppName): Record<string, string> {
-  return { ...imageEnvironment(image), ...serviceEnvironment(service(compose, serviceName)) };
-}
-
-/**
- * Which local test server stands in for a compose URL: each PostgreSQL database on its own
- * (`postgres/auth`, `postgres/blog`: every app owns one), every other store, and an app another
- * one calls (the gateway's CHAT_URL names `chat`), by its service name.
- */
-function storeKey(url: string, store: string): string {
-  const database = new URL(url).pathname.replace(/^\//, '');
-  return store === 'postgres' && database ? `postgres/${database}` : store;
-}
-
-/** The PostgreSQL databases the apps' compose services use. */
-function composeDatabases(): string[] {
-  const databases = apps
-    .map((app) => serviceEnvironment(service(compose, app.name))['DATABASE_URL'])
-    .filter((url): url is string => url !== undefined)
-    .map((url) => storeKey(url, 'postgres'));
-  return [...new Set(databases)];
-}
-
-/**
- * A compose service's environment for a process on this machine: URLs that name a compose service
- * point at the local test servers instead.
- */
-function hostEnvironment(
-  serviceName: string,
-  image: AppName,
-  stores: Record<string, string>,
-): Record<string, string> {
-  const environment = composeEnvironment(serviceName, image);
-  for (const [variable, store] of servicesReferenced(environment, serviceNames)) {
-    const key = storeKey(environment[variable] ?? '', store);
-    const local = stores[key];
-    if (!local) throw new Error(`${variable} points at ${key}, which this test does not run`);
-    environment[variable] = local;
-  }
-  return environment;
-}
-
-/**
- * Starts a process as a container of the app's image would: the image's command (or `command`),
- * in the directory the image's working directory holds.
- */
-function startAsContainer(
-  label: string,
-  app: AppName,
-  environment: Record<string, string>,
-  command: readonly string[] = imageCommand(app),
-): AppProcess {
-  return AppProcess.start(label, command, environment, imageWorkingDirectory(app));
-}
-
-/** What each app's /health/ready checks: the stores and the broker it cannot work without. */
-const readyChecks: Record<AppName, string[]> = {
-  auth: ['postgres', 'rabbitmq'],
-  blog: ['postgres', 'rabbitmq'],
-  chat: ['mongodb', 'redis', 'rabbitmq'],
-  gateway: ['rabbitmq', 'redis'],
-};
-
-const allUp = (app: AppName) =>
-  Object.fromEntries(readyChecks[app].map((check) => [check, { state: 'up' }]));
-
-interface Reply {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: unknown;
-}
-
-async function request(url: string, init: RequestInit = {}): Promise<Reply> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? JSON.parse(text) : null,
-  };
-}
-
-/** Polls the app until /health/ready says 200; fails at once, with its output, if it exits. */
-async function readiness(app: AppProcess, port: number): Promise<Reply> {
-  return waitFor(
-    async () => {
-      if (app.hasExited) throw new Error(app.describe());
-      const reply = await request(`http://127.0.0.1:${port}${healthPaths.ready}`).catch(
-        () => undefined,
-      );
-      return reply?.status === 200 ? reply : undefined;
-    },
-    { timeoutMs: 60_000, what: `${app.label} to be ready` },
-  ).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${app.describe()}`);
-  });
-}
 
 describe('the production builds, run as their containers run them', () => {
-  let databases: TestDatabase[] = [];
-  let mongo: TestMongoDatabase;
-  let vhost: TestVhost;
-  let keyspace: TestKeyspace;
-  let chatKeyspace: TestKeyspace;
-  let stores: Record<string, string>;
-  /** The port each app will listen on, chosen up front so that the others can be told it. */
-  const ports = new Map<AppName, number>();
+  let stack: ProductionStack;
 
   beforeAll(async () => {
-    for (const app of apps) runNx(`${app.name}:build`);
-    const names = composeDatabases();
-    // A fresh database for each one an app owns, and one vhost that they all share, as in compose.
-    [databases, vhost] = await Promise.all([
-      Promise.all(names.map((name) => createTestDatabase(`deploy_${name.replace('/', '_')}`))),
-      createTestVhost('deploy'),
-    ]);
-    mongo = createTestMongoDatabase('deploy_chat');
-    // One Redis, as in compose; a fresh key prefix for the gateway and another for the chat.
-    keyspace = createTestKeyspace('deploy');
-    chatKeyspace = createTestKeyspace('deploy-chat');
-    for (const app of apps) {
-      let port = await freePort();
-      while ([...ports.values()].includes(port)) port = await freePort();
-      ports.set(app.name, port);
-    }
-    stores = {
-      ...Object.fromEntries(names.map((name, index) => [name, databases[index]?.url ?? ''])),
-      mongo: mongo.url,
-      rabbitmq: vhost.url,
-      redis: keyspace.url,
-      // An app another one calls by its compose service name: the gateway's CHAT_URL names `chat`.
-      ...Object.fromEntries(
-        apps.map((app) => [app.name, `http://127.0.0.1:${ports.get(app.name)}`]),
-      ),
-    };
+    stack = await ProductionStack.prepare('deploy');
   }, 300_000);
 
   afterAll(async () => {
-    await AppProcess.stopAll();
-    await Promise.all([
-      ...databases.map((database) => database.drop()),
-      mongo?.drop(),
-      vhost?.drop(),
-      keyspace?.drop(),
-      chatKeyspace?.drop(),
-    ]);
+    await stack?.stop();
   });
 
   it('produces the bundles the images and the migrate services run, where the images copy them from', () => {
@@ -245,10 +85,9 @@ describe('the production builds, run as their containers run them', () => {
   });
 
   describe('the stack from docker-compose.yml', () => {
-    const running = new Map<AppName, { child: AppProcess; port: number }>();
-    const gatewayUrl = (path: string) => `http://127.0.0.1:${running.get('gateway')?.port}${path}`;
+    const gatewayUrl = (path: string) => stack.url('gateway', path);
     /** What the apps printed, to explain a failed request through the gateway. */
-    const outputs = () => [...running.values()].map(({ child }) => child.describe()).join('\n');
+    const outputs = () => stack.describe();
     const sockets: Socket[] = [];
     let username: string;
     let token: string;
@@ -258,48 +97,26 @@ describe('the production builds, run as their containers run them', () => {
       for (const socket of sockets.splice(0)) socket.close();
     });
 
-    async function startApp(app: AppName, environment: Record<string, string>) {
-      const port = ports.get(app) ?? (await freePort());
-      const child = startAsContainer(app, app, { ...environment, PORT: String(port) });
-      running.set(app, { child, port });
-      return readiness(child, port);
-    }
-
-    /** The environment compose gives the app, its stores and the other apps replaced by local ones. */
-    function appEnvironment(app: AppName): Record<string, string> {
-      const environment = hostEnvironment(app, app, stores);
-      if (app === 'chat') return { ...environment, REDIS_KEY_PREFIX: chatKeyspace.prefix };
-      if (app === 'gateway') return { ...environment, REDIS_KEY_PREFIX: keyspace.prefix };
-      return environment;
-    }
-
     // The order compose starts them in: migrations, then the services behind the gateway, then it.
     for (const app of backendApps) {
       if (hasMigrations(app)) {
         it(`migrates the ${app.name} database with the ${migrateName(app)} service command, then exits 0`, async () => {
-          const migrate = startAsContainer(
-            migrateName(app),
-            app.name,
-            hostEnvironment(migrateName(app), app.name, stores),
-            commandOf(service(compose, migrateName(app))),
-          );
-          const { code, output } = await migrate.finished(60_000);
+          const { code, output } = await stack.migrate(app.name);
           expect(code, output).toBe(0);
           expect(output).toContain('migrations applied');
         });
       }
 
       it(`starts ${app.name} in production mode and reports it ready`, async () => {
-        const ready = await startApp(app.name, appEnvironment(app.name));
+        const ready = await stack.start(app.name);
         expect(ready.status).toBe(200);
         expect(ready.body).toEqual({ status: 'ok', checks: allUp(app.name) });
       });
     }
 
     it('starts the gateway in production mode, forwarding Socket.IO to that chat, and reports it ready', async () => {
-      const environment = appEnvironment('gateway');
-      expect(environment['CHAT_URL']).toBe(`http://127.0.0.1:${running.get('chat')?.port}`);
-      const ready = await startApp('gateway', environment);
+      expect(stack.appEnvironment('gateway')['CHAT_URL']).toBe(stack.url('chat', ''));
+      const ready = await stack.start('gateway');
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: 'ok', checks: allUp('gateway') });
     });
@@ -424,8 +241,8 @@ describe('the production builds, run as their containers run them', () => {
 
   describe('a wrong configuration stops the app with a message that names the variable', () => {
     it('auth in production without JWT_PRIVATE_KEY', async () => {
-      const { JWT_PRIVATE_KEY: _key, ...environment } = hostEnvironment('auth', 'auth', stores);
-      const auth = startAsContainer('auth without a key', 'auth', {
+      const { JWT_PRIVATE_KEY: _key, ...environment } = stack.hostEnvironment('auth', 'auth');
+      const auth = stack.startAsContainer('auth without a key', 'auth', {
         ...environment,
         NODE_ENV: 'production',
         PORT: String(await freePort()),
@@ -436,8 +253,8 @@ describe('the production builds, run as their containers run them', () => {
     });
 
     it('the blog with DATABASE_URL=mysql://x', async () => {
-      const blog = startAsContainer('blog with a bad DATABASE_URL', 'blog', {
-        ...hostEnvironment('blog', 'blog', stores),
+      const blog = stack.startAsContainer('blog with a bad DATABASE_URL', 'blog', {
+        ...stack.hostEnvironment('blog', 'blog'),
         DATABASE_URL: 'mysql://x',
         PORT: String(await freePort()),
       });
@@ -447,8 +264,8 @@ describe('the production builds, run as their containers run them', () => {
     });
 
     it('the chat with MONGO_URL=postgres://x', async () => {
-      const chat = startAsContainer('chat with a bad MONGO_URL', 'chat', {
-        ...hostEnvironment('chat', 'chat', stores),
+      const chat = stack.startAsContainer('chat with a bad MONGO_URL', 'chat', {
+        ...stack.hostEnvironment('chat', 'chat'),
         MONGO_URL: 'postgres://x',
         PORT: String(await freePort()),
       });
@@ -458,8 +275,8 @@ describe('the production builds, run as their containers run them', () => {
     });
 
     it('the gateway with AMQP_URL=http://x', async () => {
-      const gateway = startAsContainer('gateway with a bad AMQP_URL', 'gateway', {
-        ...hostEnvironment('gateway', 'gateway', stores),
+      const gateway = stack.startAsContainer('gateway with a bad AMQP_URL', 'gateway', {
+        ...stack.hostEnvironment('gateway', 'gateway'),
         AMQP_URL: 'http://x',
         PORT: String(await freePort()),
       });

@@ -8,20 +8,8 @@ import {
 } from '@capstone/contracts';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { ServiceError } from '@capstone/errors';
-
-/** The broker did not carry a request to its service and back: unreachable (503) or too slow (504). */
-export class BrokerUnavailableError extends Error {
-  constructor(
-    readonly reason: 'unreachable' | 'timeout',
-    readonly service: string,
-    cause?: unknown,
-  ) {
-    super(`${service} ${reason === 'timeout' ? 'did not answer in time' : 'cannot be reached'}`, {
-      cause,
-    });
-    this.name = 'BrokerUnavailableError';
-  }
-}
+import { BrokerUnavailableError } from './broker-unavailable.error.js';
+import { measureRpc } from './messaging-metrics.js';
 
 /**
  * Sends typed requests to one service over RabbitMQ. Every request carries the current trace
@@ -37,6 +25,13 @@ export class BrokerClient implements OnApplicationShutdown {
   ) {}
 
   async send<T extends RpcDefinition>(rpc: T, payload: RpcRequest<T>): Promise<RpcReply<T>> {
+    return measureRpc('client', rpc.pattern, () => this.request(rpc, payload));
+  }
+
+  private async request<T extends RpcDefinition>(
+    rpc: T,
+    payload: RpcRequest<T>,
+  ): Promise<RpcReply<T>> {
     try {
       return await firstValueFrom(
         this.proxy.send<RpcReply<T>>(rpc.pattern, payload).pipe(timeout(this.timeoutMs)),

@@ -9,6 +9,8 @@ import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
 import { catchError, EMPTY, tap, type Observable } from 'rxjs';
 import { errorMessage } from '@capstone/errors';
+import { MalformedEventError } from './event-handler.js';
+import { recordConsumedEvent } from './messaging-metrics.js';
 
 /** How long a failed event waits before it goes back to the queue, so a failure does not spin. */
 const REDELIVERY_DELAY_MS = 1_000;
@@ -17,8 +19,10 @@ const REDELIVERY_DELAY_MS = 1_000;
  * Acknowledges an event consumed with `noAck: false` (see `eventConsumerOptions`) once its handler
  * has finished, so RabbitMQ forgets it only when it was applied. When the handler fails, the
  * event is returned to the queue after a short delay and tried again: handlers must therefore be
- * idempotent. If the process dies first, RabbitMQ redelivers the unacknowledged event itself.
- * Only for event consumers: on an RPC server (`noAck: true`) acknowledging would close the channel.
+ * idempotent. A malformed event is logged and acknowledged, since waiting cannot mend it. If the
+ * process dies first, RabbitMQ redelivers the unacknowledged event itself. Every event is counted
+ * (`messaging.client.consumed.messages`). Only for event consumers: on an RPC server
+ * (`noAck: true`) acknowledging would close the channel.
  */
 @Injectable()
 export class EventAckInterceptor implements NestInterceptor {
@@ -29,9 +33,34 @@ export class EventAckInterceptor implements NestInterceptor {
     if (!(rmq instanceof RmqContext)) return next.handle();
     const channel = rmq.getChannelRef() as Channel;
     const message = rmq.getMessage() as Message;
+    const started = performance.now();
+    const record = (errorType?: string) =>
+      recordConsumedEvent({
+        event: rmq.getPattern(),
+        redelivered: message.fields.redelivered,
+        seconds: (performance.now() - started) / 1000,
+        ...(errorType ? { errorType } : {}),
+      });
     return next.handle().pipe(
-      tap({ complete: () => this.settle(() => channel.ack(message)) }),
+      tap({
+        complete: () => {
+          record();
+          this.settle(() => channel.ack(message));
+        },
+      }),
       catchError((error: unknown) => {
+        if (error instanceof MalformedEventError) {
+          record('malformed');
+          this.logger.error({
+            msg: 'malformed event dropped',
+            event: error.event,
+            eventId: error.eventId,
+            problems: error.problems,
+          });
+          this.settle(() => channel.ack(message));
+          return EMPTY;
+        }
+        record(error instanceof Error ? error.name : 'unknown');
         this.logger.warn({
           msg: 'event handling failed; it will be redelivered',
           pattern: rmq.getPattern(),

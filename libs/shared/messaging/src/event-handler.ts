@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import {
   errorDetails,
@@ -11,8 +10,6 @@ import { EVENT_CONSUMER } from './event-consumer.js';
 
 type Handler<T extends EventDefinition> = (event: EventEnvelope<EventData<T>>) => Promise<void>;
 
-const logger = new Logger('OnEvent');
-
 function field(payload: unknown, key: 'eventId' | 'name'): string | undefined {
   const value =
     typeof payload === 'object' && payload !== null
@@ -23,21 +20,30 @@ function field(payload: unknown, key: 'eventId' | 'name'): string | undefined {
 
 const nameOf = (payload: unknown) => field(payload, 'name');
 
-/** What can be logged of a malformed event: its identity and what is wrong, never its data. */
-function describeMalformed(payload: unknown, problems: Record<string, string[]>) {
-  return {
-    msg: 'malformed event dropped',
-    event: nameOf(payload),
-    eventId: field(payload, 'eventId'),
-    problems,
-  };
+/**
+ * An event its schema refused. It cannot become well-formed by waiting: the consumer drops it
+ * (see `EventAckInterceptor`), and what it logs is the event's identity and what is wrong, never
+ * its data.
+ */
+export class MalformedEventError extends Error {
+  readonly event: string | undefined;
+  readonly eventId: string | undefined;
+
+  constructor(
+    payload: unknown,
+    readonly problems: Record<string, string[]>,
+  ) {
+    super('malformed event');
+    this.name = 'MalformedEventError';
+    this.event = nameOf(payload);
+    this.eventId = field(payload, 'eventId');
+  }
 }
 
 /**
  * Declares a method as the consumer of one or more events of a contract
  * (`@OnEvent(AuthEvents.userUpdated)`), on the service's events queue. The handler receives the
- * envelope only once the event's schema accepted it. A malformed event cannot become well-formed
- * by waiting: it is logged once, without its personal data, and acknowledged.
+ * envelope only once the event's schema accepted it; anything else is a `MalformedEventError`.
  */
 export function OnEvent<T extends EventDefinition>(...events: [T, ...T[]]) {
   const envelopes = new Map(events.map((event) => [event.name, eventEnvelope(event)]));
@@ -53,8 +59,7 @@ export function OnEvent<T extends EventDefinition>(...events: [T, ...T[]]) {
       const result = envelopes.get(nameOf(payload) ?? '')?.safeParse(payload);
       if (!result?.success) {
         const problems = result ? errorDetails(result.error) : { name: ['is not handled here'] };
-        logger.error(describeMalformed(payload, problems));
-        return;
+        throw new MalformedEventError(payload, problems);
       }
       await handler.call(this, result.data as EventEnvelope<EventData<T>>);
     };

@@ -1,4 +1,5 @@
 export * from './broker-client.js';
+export * from './broker-unavailable.error.js';
 export * from './event-consumer.js';
 export * from './event-ack.interceptor.js';
 export * from './rmq-options.js';

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule, type InjectionToken } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HEALTH_INDICATORS, healthIndicators, type HealthIndicator } from '@capstone/health';
-import { OutboxRelay, OutboxTransactions } from '@capstone/outbox';
+import { OutboxMetrics, OutboxRelay, OutboxTransactions } from '@capstone/outbox';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
 export interface ServiceDatabaseOptions<TConfig extends { readonly AMQP_URL: string }> {
@@ -13,8 +13,9 @@ export interface ServiceDatabaseOptions<TConfig extends { readonly AMQP_URL: str
 
 /**
  * What every service that owns a PostgreSQL database needs: the data source, the transactions that
- * write events to the outbox, the relay that publishes them, and readiness for both (the service
- * can do nothing without its database, and must not take work it cannot announce).
+ * write events to the outbox, the relay that publishes them, the outbox's backlog metrics, and
+ * readiness for both (the service can do nothing without its database, and must not take work it
+ * cannot announce).
  */
 @Global()
 @Module({})
@@ -38,6 +39,7 @@ export class ServiceDatabaseModule {
             new OutboxRelay(dataSource, { amqpUrl: config.AMQP_URL }),
         },
         OutboxTransactions,
+        OutboxMetrics,
         healthIndicators({
           inject: [DataSource, OutboxRelay],
           useFactory: (dataSource: DataSource, relay: OutboxRelay): HealthIndicator[] => [

@@ -5,13 +5,13 @@ import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
-import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { SocketIoInstrumentation } from '@opentelemetry/instrumentation-socket.io';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import { register as interceptImports } from 'import-in-the-middle/register-hooks.mjs';
 
 export interface TelemetryOptions {
   /** `service.name` of everything the process reports, unless `OTEL_SERVICE_NAME` says otherwise. */
@@ -41,9 +41,9 @@ function tracesAreExported(env: NodeJS.ProcessEnv): boolean {
 
 /**
  * Starts OpenTelemetry for the process, before the app's modules load (`node --import
- * ./telemetry.js main.js`), so that HTTP, Express, Nest, PostgreSQL, Redis, MongoDB, RabbitMQ,
- * Socket.IO and pino are instrumented; the libraries it patches are CommonJS, which the require
- * hook reaches even from an ES module. Configured only by the standard `OTEL_*` variables:
+ * ./telemetry.js main.js`), so that HTTP, Express, PostgreSQL, Redis, MongoDB, RabbitMQ,
+ * Socket.IO and pino are instrumented, whether they are reached by `require` or by `import`.
+ * Configured only by the standard `OTEL_*` variables:
  * traces go to `OTEL_EXPORTER_OTLP_ENDPOINT` (any `OTEL_EXPORTER_OTLP_PROTOCOL`, `http/json`
  * included) with `OTEL_TRACES_SAMPLER`; without an endpoint, spans are still made, so that logs
  * and request ids carry trace ids, but nothing is sent. `OTEL_SDK_DISABLED=true` turns it all off.
@@ -55,26 +55,33 @@ export function startTelemetry(options: TelemetryOptions): void {
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
   // The service decides where `/metrics` is served (see `metricsHandler`).
   const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const instrumentations = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+    }),
+    new ExpressInstrumentation(),
+    // Only queries made for a request or a message: not the outbox's polls or readiness probes.
+    new PgInstrumentation({ requireParentSpan: true }),
+    new IORedisInstrumentation(),
+    new MongoDBInstrumentation(),
+    new AmqplibInstrumentation(),
+    new SocketIoInstrumentation(),
+    new PinoInstrumentation(),
+    new RuntimeNodeInstrumentation(),
+  ];
+  // The apps are ES modules: what they `import` themselves (Express, pino…) never passes
+  // through `require`, so the instrumented packages' imports are hooked too, and only those.
+  interceptImports({
+    include: instrumentations.flatMap((instrumentation) =>
+      instrumentation.getModuleDefinitions().map((definition) => definition.name),
+    ),
+  });
   const sdk = new NodeSDK({
     // The SDK prefers a name given here over the standard variable; the variable should win.
     serviceName: env['OTEL_SERVICE_NAME'] || options.serviceName,
     ...(tracesAreExported(env) ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
     metricReaders: [prometheus],
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
-      }),
-      new ExpressInstrumentation(),
-      new NestInstrumentation(),
-      // Only queries made for a request or a message: not the outbox's polls or readiness probes.
-      new PgInstrumentation({ requireParentSpan: true }),
-      new IORedisInstrumentation(),
-      new MongoDBInstrumentation(),
-      new AmqplibInstrumentation(),
-      new SocketIoInstrumentation(),
-      new PinoInstrumentation(),
-      new RuntimeNodeInstrumentation(),
-    ],
+    instrumentations,
   });
   sdk.start();
   running = { sdk, prometheus };

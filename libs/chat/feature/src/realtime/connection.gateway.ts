@@ -18,6 +18,7 @@ import {
   type ChatServer,
 } from './socket-types.js';
 import { errorMessage } from '@capstone/errors';
+import { countConnection } from './socket-metrics.js';
 
 /**
  * The life of a connection: the server is set up to share rooms across instances (Redis adapter)
@@ -54,12 +55,14 @@ export class ConnectionGateway
   }
 
   async handleConnection(socket: ChatConnection): Promise<void> {
+    countConnection(1);
     this.authenticator.disconnectAtExpiry(socket);
     // So that revoking the session can end this connection, on whichever instance it is.
     await socket.join(sessionChannel(socket.data.sessionId));
   }
 
   async handleDisconnect(socket: ChatConnection): Promise<void> {
+    countConnection(-1);
     await this.bestEffort('presence not updated', async () => {
       for (const view of await this.presence.leaveAll(socket.id)) {
         this.broadcaster.to(view.roomId).emit(ChatSocket.presence, view);

@@ -3,6 +3,7 @@ import type { Result } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { GatewayRedis } from '../redis/gateway-redis.js';
 import { errorMessage } from '@capstone/errors';
+import { countCacheRead } from './cache-metrics.js';
 
 export type CacheOutcome = 'HIT' | 'MISS';
 
@@ -68,15 +69,25 @@ export class ResponseCache {
 
   /** The cached JSON text of an entry, untouched: for serving hits without parsing them. */
   async peek(key: string, kind: EntryKind): Promise<string | undefined> {
-    return (await this.lookup(key, kind)).json;
+    const { json } = await this.lookup(key, kind);
+    // Only hits are counted here: a miss goes on to `getOrLoad`, which counts it.
+    if (json !== undefined) countCacheRead('hit', kind);
+    return json;
   }
 
   async getOrLoad<T>(key: string, kind: EntryKind, load: () => Promise<T>): Promise<Cached<T>> {
     const { versionedKey: fullKey, json } = await this.lookup(key, kind);
-    if (json !== undefined) return { value: JSON.parse(json) as T, cache: 'HIT' };
+    if (json !== undefined) {
+      countCacheRead('hit', kind);
+      return { value: JSON.parse(json) as T, cache: 'HIT' };
+    }
     const flightKey = fullKey ?? `uncached:${key}`;
     const pending = this.inFlight.get(flightKey) as Promise<T> | undefined;
-    if (pending) return { value: await pending, cache: 'MISS' };
+    if (pending) {
+      countCacheRead('coalesced', kind);
+      return { value: await pending, cache: 'MISS' };
+    }
+    countCacheRead(fullKey ? 'miss' : 'bypass', kind);
 
     const loading = load().then(async (value) => {
       if (fullKey) await this.write(fullKey, value);
