@@ -11,7 +11,7 @@
 # The tag names an exact Node release, the one .ci/run and the README use; bump the three together.
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
-# Compiles every app's bundle and its pruned package.json and lock file (Nx's esbuild executor,
+# Compiles the app's bundle and its generated package.json (Nx's esbuild executor,
 # tools/build). The output is plain JavaScript, so this stage runs on the builder's own platform
 # and is never emulated when building for another CPU.
 FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
@@ -29,8 +29,14 @@ COPY apps apps
 ARG APP
 RUN test -n "$APP" || { echo 'build with --build-arg APP=<gateway|auth|blog|chat>' >&2; exit 1; }
 RUN npx nx run "$APP:build"
+# Nx's pruned lock file can drop a package nested three levels deep (nrwl/nx#28051: here
+# typeorm > yargs > cliui > string-width), and `npm ci` then refuses it. npm prunes the
+# workspace's own lock file for the generated package.json instead: the same versions, and only
+# the packages the app's dependencies need.
+RUN cp package-lock.json "dist/apps/$APP/" && cd "dist/apps/$APP" && \
+    npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 
-# The app's production dependencies only, from the lock file the build pruned for it, installed
+# The app's production dependencies only, from the lock file pruned for it above, installed
 # on the target platform. --ignore-scripts: a native module must bring a prebuilt binary for
 # this platform; one that would compile from source makes the app fail at start, in CI, instead
 # of half-building on a user's laptop.

@@ -10,33 +10,13 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import express from 'express';
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import { seedArticles } from './lib/seed.mjs';
 import { startBenchStack } from './lib/stack.mjs';
 
 const duration = Number(process.env.DURATION ?? 10);
 const connections = Number(process.env.CONNECTIONS ?? 50);
 const articleCount = Number(process.env.ARTICLES ?? 10_000);
 const hitPath = '/api/articles?limit=20';
-
-/** Writes the rows the blog's own events and RPCs would have written, in bulk, straight into its database. */
-async function seed(databaseUrl) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(`
-    INSERT INTO authors (user_id, username, bio, image, version)
-    SELECT gen_random_uuid(), 'author' || n, 'Writes about caching', NULL, 1 FROM generate_series(1, 200) AS n`);
-  await client.query(
-    `INSERT INTO articles (slug, title, description, body, tag_list, author_id, favorites_count, created_at, updated_at)
-     SELECT 'article-' || n, 'Article number ' || n, 'What article ' || n || ' is about',
-            repeat('A paragraph of body text. ', 40), ARRAY['tag' || (n % 50), 'caching'],
-            (SELECT user_id FROM authors ORDER BY username OFFSET (n % 200) LIMIT 1), n % 7,
-            now() - n * interval '1 minute', now() - n * interval '1 minute'
-     FROM generate_series(1, $1) AS n`,
-    [articleCount],
-  );
-  await client.query('ANALYZE');
-  await client.end();
-}
 
 function run(url, { distinctPages = false } = {}) {
   let page = 0;
@@ -71,7 +51,7 @@ function row(name, result, baseline) {
 
 const stack = await startBenchStack('cache');
 try {
-  await seed(stack.databaseUrls.blog);
+  await seedArticles(stack.databaseUrls.blog, articleCount);
   const warm = await fetch(`${stack.baseUrl}${hitPath}`);
   const warmBody = await warm.text();
   const again = await fetch(`${stack.baseUrl}${hitPath}`);

@@ -183,11 +183,18 @@ export async function startBenchStack(label, extraEnv = {}, options = {}) {
         }))
       : [{ name: app, app, port: ports[app], env: environments[app] }],
   );
+  // As the images and `npm start` run them: telemetry loaded first (see each app's telemetry.ts).
   const children = instances.map(({ app, env }) =>
-    spawn('node', ['--enable-source-maps', `dist/apps/${app}/main.js`], {
-      env: { ...common, ...env },
-      stdio: 'inherit',
-    }),
+    spawn(
+      'node',
+      [
+        '--enable-source-maps',
+        '--import',
+        `./dist/apps/${app}/telemetry.js`,
+        `dist/apps/${app}/main.js`,
+      ],
+      { env: { ...common, ...env }, stdio: 'inherit' },
+    ),
   );
 
   async function stop() {
