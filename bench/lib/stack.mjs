@@ -96,7 +96,7 @@ export function cpuSeconds(pid) {
 }
 
 export async function waitReady(url) {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
     try {
       if ((await fetch(url)).status === 200) return;
     } catch {
@@ -162,6 +162,8 @@ export async function startBenchStack(label, extraEnv = {}, options = {}) {
     blog: { PORT: String(ports.blog), DATABASE_URL: databaseUrl(databases.blog) },
     gateway: {
       PORT: String(ports.gateway),
+      // Its own metrics port too, so that several stacks can run side by side.
+      METRICS_PORT: String(await freePort()),
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: redisKeyPrefix,
       ...(chatInstances > 0 ? { CHAT_URL: `http://127.0.0.1:${chatPorts[0]}` } : {}),

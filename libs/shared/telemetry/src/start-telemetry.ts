@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
@@ -10,7 +10,7 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { SocketIoInstrumentation } from '@opentelemetry/instrumentation-socket.io';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { register as interceptImports } from 'import-in-the-middle/register-hooks.mjs';
 
 export interface TelemetryOptions {
@@ -43,10 +43,10 @@ function tracesAreExported(env: NodeJS.ProcessEnv): boolean {
  * Starts OpenTelemetry for the process, before the app's modules load (`node --import
  * ./telemetry.js main.js`), so that HTTP, Express, PostgreSQL, Redis, MongoDB, RabbitMQ,
  * Socket.IO and pino are instrumented, whether they are reached by `require` or by `import`.
- * Configured only by the standard `OTEL_*` variables:
- * traces go to `OTEL_EXPORTER_OTLP_ENDPOINT` (any `OTEL_EXPORTER_OTLP_PROTOCOL`, `http/json`
- * included) with `OTEL_TRACES_SAMPLER`; without an endpoint, spans are still made, so that logs
- * and request ids carry trace ids, but nothing is sent. `OTEL_SDK_DISABLED=true` turns it all off.
+ * Configured only by the standard `OTEL_*` variables: traces go to `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * (any `OTEL_EXPORTER_OTLP_PROTOCOL`, `http/json` included) with `OTEL_TRACES_SAMPLER`; without
+ * an endpoint, spans are still started but never recorded, so that logs and request ids carry
+ * trace ids at little cost, and nothing is sent. `OTEL_SDK_DISABLED=true` turns it all off.
  */
 export function startTelemetry(options: TelemetryOptions): void {
   const env = process.env;
@@ -59,7 +59,8 @@ export function startTelemetry(options: TelemetryOptions): void {
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
     }),
-    new ExpressInstrumentation(),
+    // A span per route handler, none per middleware (helmet, cors…): each costs every request.
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
     // Only queries made for a request or a message: not the outbox's polls or readiness probes.
     new PgInstrumentation({ requireParentSpan: true }),
     new IORedisInstrumentation(),
@@ -79,7 +80,10 @@ export function startTelemetry(options: TelemetryOptions): void {
   const sdk = new NodeSDK({
     // The SDK prefers a name given here over the standard variable; the variable should win.
     serviceName: env['OTEL_SERVICE_NAME'] || options.serviceName,
-    ...(tracesAreExported(env) ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
+    // With nowhere to send them, spans are not recorded: they still carry the ids logs need.
+    ...(tracesAreExported(env)
+      ? {}
+      : { sampler: new AlwaysOffSampler(), spanProcessors: [new NoopSpanProcessor()] }),
     metricReaders: [prometheus],
     instrumentations,
   });
