@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs before the test suite: every integration test needs these servers, so say at once which
 // one is missing and how to start it, instead of letting hundreds of tests time out.
+import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 
 const servers = [
@@ -33,13 +34,28 @@ function answers(url, defaultPort) {
   });
 }
 
+// Programs the tests start or call: Prometheus scrapes the services in the telemetry tests, and
+// promtool checks the compose profile's Prometheus configuration.
+const programs = [
+  ['Prometheus', process.env.TEST_PROMETHEUS_BIN ?? 'prometheus'],
+  ['promtool', 'promtool'],
+];
+const absent = programs.filter(([, command]) => spawnSync(command, ['--version']).error);
+for (const [name, command] of absent) console.error(`✗ ${name} (${command}) is not installed`);
+if (absent.length > 0)
+  console.error(`
+Install Prometheus, which brings both: apt-get install prometheus (Debian, Ubuntu),
+brew install prometheus (macOS), or set TEST_PROMETHEUS_BIN to a prometheus binary.
+`);
+
 const results = await Promise.all(
   servers.map(async ([name, url, port]) => ({ name, url, ok: await answers(url, port) })),
 );
 const missing = results.filter((result) => !result.ok);
-if (missing.length > 0) {
+if (missing.length > 0 || absent.length > 0) {
   for (const { name, url } of missing) console.error(`✗ ${name} does not answer at ${url}`);
-  console.error(`
+  if (missing.length > 0)
+    console.error(`
 The tests run against real servers. Start them with Docker:
     docker compose up -d postgres mongo redis rabbitmq
 or point the tests at yours with TEST_POSTGRES_URL, TEST_REDIS_URL, TEST_AMQP_URL,

@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { dashboardPanels } from './support/dashboard.js';
 import {
   appNamed,
   apps,
@@ -289,16 +293,160 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives every service a memory limit, together small enough for a laptop, as the header says', () => {
-    const limits = Object.entries(compose.services).map(([name, entry]) => {
-      const limit = entry.deploy?.resources?.limits?.memory;
-      expect(limit, `${name} memory limit`).toBeDefined();
-      return memoryBytes(limit ?? '0');
-    });
-    const total = limits.reduce((sum, bytes) => sum + bytes, 0);
-    expect(total).toBeLessThanOrEqual(4 * 1024 ** 3);
-    // The header comment tells a learner what the stack needs; it must say the current total.
+    const total = (names: string[]) =>
+      names.reduce((sum, name) => {
+        const limit = service(compose, name).deploy?.resources?.limits?.memory;
+        expect(limit, `${name} memory limit`).toBeDefined();
+        return sum + memoryBytes(limit ?? '0');
+      }, 0);
+    const inProfile = (name: string) => (service(compose, name).profiles ?? []).length > 0;
+    const stack = total(serviceNames.filter((name) => !inProfile(name)));
+    const observability = total(observabilityServices);
+    expect(stack).toBeLessThanOrEqual(4 * 1024 ** 3);
+    // The header comment tells a learner what the stack needs; it must say the current totals.
     const text = readFileSync(composePath, 'utf8');
     const header = text.slice(0, text.search(/^[^#\n]/m));
-    expect(header).toContain(`${Math.round(total / 1024 ** 2)} MB`);
+    expect(header).toContain(`${Math.round(stack / 1024 ** 2)} MB`);
+    expect(header).toContain(`${Math.round(observability / 1024 ** 2)} MB more`);
+  });
+});
+
+const observabilityServices = ['jaeger', 'prometheus', 'grafana'];
+const observabilityDir = resolve(repoRoot, 'infra/observability');
+
+/** A file of the profile's configuration, parsed as YAML. */
+const yamlFile = (path: string): unknown =>
+  parse(readFileSync(resolve(observabilityDir, path), 'utf8'));
+
+const prometheusConfig = z
+  .looseObject({
+    scrape_configs: z.array(
+      z.looseObject({
+        job_name: z.string(),
+        metrics_path: z.string().optional(),
+        static_configs: z.array(z.looseObject({ targets: z.array(z.string()) })),
+      }),
+    ),
+  })
+  .parse(yamlFile('prometheus.yml'));
+
+describe('the observability profile of docker-compose.yml', () => {
+  it('starts Jaeger, Prometheus and Grafana only when asked for, and no app waits for them', () => {
+    for (const name of observabilityServices)
+      expect(service(compose, name).profiles, name).toEqual(['observability']);
+    for (const app of apps)
+      expect(Object.keys(dependencies(service(compose, app.name)))).not.toEqual(
+        expect.arrayContaining(observabilityServices),
+      );
+  });
+
+  it('publishes each UI on 127.0.0.1 only, away from the ports a local install would take', () => {
+    const published = Object.fromEntries(
+      observabilityServices.map((name) => [name, publishedPorts(service(compose, name))]),
+    );
+    expect(published).toEqual({
+      jaeger: [{ hostIp: '127.0.0.1', published: '16686', target: 16686 }],
+      prometheus: [{ hostIp: '127.0.0.1', published: '9091', target: 9090 }],
+      grafana: [{ hostIp: '127.0.0.1', published: '3300', target: 3000 }],
+    });
+  });
+
+  it('has every app send its traces only where OTEL_EXPORTER_OTLP_ENDPOINT says, by default nowhere', () => {
+    for (const app of apps)
+      expect(serviceEnvironment(service(compose, app.name))['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe(
+        '',
+      );
+    // The command in the header names Jaeger's OTLP/HTTP receiver, which listens beyond localhost.
+    const text = readFileSync(composePath, 'utf8');
+    expect(text).toContain(
+      'OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318 docker compose --profile observability up',
+    );
+    expect(commandOf(service(compose, 'jaeger'))).toContain(
+      '--set=receivers.otlp.protocols.http.endpoint=0.0.0.0:4318',
+    );
+  });
+
+  it('has a Prometheus configuration that promtool accepts', () => {
+    const check = spawnSync(
+      'promtool',
+      ['check', 'config', resolve(observabilityDir, 'prometheus.yml')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(check.error, 'promtool (Debian: prometheus) must be installed').toBeUndefined();
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
+  });
+
+  it('has Prometheus scrape every app on the internal port that serves /metrics, and RabbitMQ', () => {
+    const targets = Object.fromEntries(
+      prometheusConfig.scrape_configs.map((job) => [
+        job.job_name,
+        job.static_configs.flatMap((config) => config.targets),
+      ]),
+    );
+    for (const app of apps) {
+      const environment = containerEnvironment(app.name);
+      const port =
+        app.name === 'gateway'
+          ? loadedConfig(app, environment)['METRICS_PORT']
+          : listeningPort(app, environment);
+      expect(targets[app.name], app.name).toEqual([`${app.name}:${String(port)}`]);
+    }
+    expect(targets['rabbitmq']).toEqual(['rabbitmq:15692']);
+  });
+
+  it('mounts into Prometheus and Grafana only files and folders that exist', () => {
+    for (const name of ['prometheus', 'grafana'])
+      for (const volume of service(compose, name).volumes ?? []) {
+        const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
+        expect(existsSync(resolve(repoRoot, source ?? '')), `${name}: ${String(source)}`).toBe(
+          true,
+        );
+      }
+  });
+
+  it('provisions Grafana with the dashboard as its home page and every data source the dashboard uses', () => {
+    const grafana = service(compose, 'grafana');
+    const mounts = (grafana.volumes ?? []).map((volume) =>
+      typeof volume === 'string' ? volume.split(':').slice(0, 2) : [volume.source, volume.target],
+    );
+    const dashboards = z
+      .looseObject({
+        providers: z.array(z.looseObject({ options: z.looseObject({ path: z.string() }) })),
+      })
+      .parse(yamlFile('grafana/provisioning/dashboards/dashboards.yml'));
+    const folder = dashboards.providers[0]?.options.path ?? '';
+    expect(mounts).toContainEqual(['./infra/observability/grafana/dashboards', folder]);
+    expect(mounts).toContainEqual([
+      './infra/observability/grafana/provisioning',
+      '/etc/grafana/provisioning',
+    ]);
+    expect(serviceEnvironment(grafana)['GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH']).toBe(
+      `${folder}/capstone.json`,
+    );
+
+    const sources = z
+      .looseObject({ datasources: z.array(z.looseObject({ uid: z.string(), url: z.string() })) })
+      .parse(yamlFile('grafana/provisioning/datasources/datasources.yml')).datasources;
+    expect(sources.map((source) => source.url).sort()).toEqual([
+      'http://jaeger:16686',
+      'http://prometheus:9090',
+    ]);
+    const used = dashboardPanels().flatMap((panel) => [
+      panel.datasource.uid,
+      ...panel.targets.map((target) => target.datasource.uid),
+    ]);
+    expect(used.length).toBeGreaterThan(0);
+    for (const uid of used) expect(sources.map((source) => source.uid)).toContain(uid);
+  });
+
+  it('has a dashboard in which every panel queries Prometheus and has a title', () => {
+    const panels = dashboardPanels();
+    expect(panels.length).toBeGreaterThanOrEqual(10);
+    for (const panel of panels) {
+      expect(panel.title).not.toBe('');
+      expect(panel.targets.length, panel.title).toBeGreaterThan(0);
+    }
   });
 });

@@ -8,6 +8,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Service } from 'kubernetes-models/v1/Service';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   appNamed,
   apps,
@@ -37,6 +38,12 @@ import {
 } from './support/kubernetes.js';
 
 const imageOf = (app: AppUnderTest) => `ghcr.io/capstone/${app.name}`;
+
+/** Where an app serves /metrics: the gateway on METRICS_PORT, apart from its API; the others on their health port. */
+const metricsPortOf = (app: AppUnderTest, environment: Record<string, string>) =>
+  app.name === 'gateway'
+    ? Number(loadedConfig(app, environment)['METRICS_PORT'])
+    : listeningPort(app, environment);
 const imageUid = (app: AppUnderTest) =>
   Number((last(dockerImageOf(app.name).final, 'USER')?.args ?? '').split(':')[0]);
 
@@ -160,6 +167,16 @@ describe.each([
 
     it('runs unprivileged, read-only, with requests and limits', () => {
       expectSecureContainer(app, spec, container);
+    });
+
+    it('announces /metrics to Prometheus on the port that serves it, a port it exposes', () => {
+      const port = metricsPortOf(app, containerEnvironment(manifests, container).values);
+      expect(deployment.spec?.template.metadata?.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(port),
+        'prometheus.io/path': '/metrics',
+      });
+      expect(resolvePort(container.ports, port)).toBe(port);
     });
 
     it('gets every variable the app needs from its ConfigMap and Secret', () => {
@@ -390,4 +407,72 @@ describe.each([
       expect(named(manifests, HorizontalPodAutoscaler.is, 'chat').spec?.minReplicas).toBe(2);
     });
   }
+});
+
+describe('kubectl kustomize k8s/examples/observed: the optional observability components', () => {
+  let manifests: Manifest[];
+
+  beforeAll(() => {
+    manifests = kustomize('k8s/examples/observed');
+  });
+
+  const podMonitors = () =>
+    manifests
+      .filter((item) => item.kind === 'PodMonitor')
+      .map((item) =>
+        z
+          .object({
+            apiVersion: z.literal('monitoring.coreos.com/v1'),
+            metadata: z.object({ name: z.string() }),
+            spec: z.object({
+              selector: z.object({
+                matchLabels: z.record(z.string(), z.string()).optional(),
+                matchExpressions: z
+                  .array(
+                    z.object({
+                      key: z.string(),
+                      operator: z.string(),
+                      values: z.array(z.string()),
+                    }),
+                  )
+                  .optional(),
+              }),
+              podMetricsEndpoints: z.array(z.object({ port: z.string(), path: z.string() })),
+            }),
+          })
+          .parse(item),
+      );
+
+  it.each(apps)(
+    'has a PodMonitor that scrapes /metrics of the $name pods on the port that serves it',
+    (app) => {
+      const deployment = named(manifests, Deployment.is, app.name);
+      const container = onlyContainer(podSpec(deployment));
+      const labels = deployment.spec?.template.metadata?.labels ?? {};
+      const selecting = podMonitors().filter(
+        ({ spec: { selector } }) =>
+          Object.entries(selector.matchLabels ?? {}).every(
+            ([key, value]) => labels[key] === value,
+          ) &&
+          (selector.matchExpressions ?? []).every(
+            (expression) =>
+              expression.operator === 'In' &&
+              expression.values.includes(labels[expression.key] ?? ''),
+          ),
+      );
+      expect(selecting).toHaveLength(1);
+      const endpoints = selecting[0]?.spec.podMetricsEndpoints ?? [];
+      const port = metricsPortOf(app, containerEnvironment(manifests, container).values);
+      expect(
+        endpoints.map((endpoint) => [resolvePort(container.ports, endpoint.port), endpoint.path]),
+      ).toEqual([[port, '/metrics']]);
+    },
+  );
+
+  it('scales the chat on open connections per pod, the series the chat exports, as well as on CPU', () => {
+    const hpa = named(manifests, HorizontalPodAutoscaler.is, 'chat');
+    expect(hpa.spec?.metrics?.map((metric) => metric.type)).toEqual(['Resource', 'Pods']);
+    expect(hpa.spec?.metrics?.[1]?.pods?.metric.name).toBe('capstone_chat_connections');
+    expect(hpa.spec?.metrics?.[1]?.pods?.target).toMatchObject({ type: 'AverageValue' });
+  });
 });

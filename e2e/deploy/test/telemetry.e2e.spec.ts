@@ -1,5 +1,7 @@
+import { ChatSocket } from '@capstone/contracts';
 import {
   connect,
+  expectOk,
   OtlpReceiver,
   PrometheusServer,
   type ReceivedSpan,
@@ -8,6 +10,7 @@ import {
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apps, type AppName } from './support/apps.js';
+import { dashboardExpressions, metricNames } from './support/dashboard.js';
 import { ProductionStack, request, type Reply } from './support/production-stack.js';
 
 /** OTLP's span kinds. */
@@ -248,6 +251,25 @@ describe('telemetry of the production builds: traces over OTLP, logs, and metric
       (samples) => samples[0]?.value === 1,
     );
     expect(connections[0]?.value).toBe(1);
+  });
+
+  it("has every series the Grafana dashboard draws, except RabbitMQ's own exporter's", async () => {
+    // One socket message, so that the chat has counted one.
+    if (!socket) throw new Error('the previous test connects a socket');
+    await expectOk(socket, ChatSocket.createRoom, { name: 'telemetry', kind: 'public' });
+    const names = new Set(
+      dashboardExpressions()
+        .flatMap(metricNames)
+        .filter((name) => !name.startsWith('rabbitmq_')),
+    );
+    expect(names.size).toBeGreaterThanOrEqual(10);
+    for (const name of names) {
+      const found = await prometheus.waitForQuery(
+        `count({__name__="${name}"})`,
+        (samples) => (samples[0]?.value ?? 0) > 0,
+      );
+      expect(found[0]?.value, name).toBeGreaterThan(0);
+    }
   });
 
   async function signIn(): Promise<{ token: string }> {

@@ -65,8 +65,22 @@ export function containerRequiredVariables(app: AppUnderTest): string[] {
     .sort();
 }
 
+/**
+ * The standard `OTEL_*` variables the README documents: every app reads them through the
+ * OpenTelemetry SDK (`@capstone/telemetry`) rather than its configuration schema.
+ */
+export const telemetryVariables = [
+  'OTEL_SDK_DISABLED',
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+];
+
 export function knownVariables(app: AppUnderTest): string[] {
-  return Object.keys(configShape(app.schema));
+  return [...Object.keys(configShape(app.schema)), ...telemetryVariables];
 }
 
 /** The port the app listens on when PORT is not set. */

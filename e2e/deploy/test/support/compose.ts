@@ -55,6 +55,7 @@ const serviceSchema = z.looseObject({
     )
     .optional(),
   restart: z.string().optional(),
+  profiles: z.array(z.string()).optional(),
   deploy: z
     .looseObject({
       resources: z
