@@ -51,7 +51,7 @@ export async function request(url: string, init: RequestInit = {}): Promise<Repl
 }
 
 /** What each app's /health/ready checks: the stores and the broker it cannot work without. */
-export const readyChecks: Record<AppName, string[]> = {
+const readyChecks: Record<AppName, string[]> = {
   auth: ['postgres', 'rabbitmq'],
   blog: ['postgres', 'rabbitmq'],
   chat: ['mongodb', 'redis', 'rabbitmq'],
