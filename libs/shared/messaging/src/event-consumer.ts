@@ -1,5 +1,6 @@
-import { ServerRMQ, type CustomStrategy } from '@nestjs/microservices';
+import type { CustomStrategy } from '@nestjs/microservices';
 import { eventConsumerOptions } from './rmq-options.js';
+import { RmqServer } from './rmq-server.js';
 
 /**
  * Names the broker server that consumes other services' events. Every server in a Nest app
@@ -12,7 +13,7 @@ export const EVENT_CONSUMER = Symbol('event-consumer');
 /** The server for a service's events queue: bound to `capstone.events` once per `@EventPattern`, acks manually. */
 export function eventConsumer(amqpUrl: string, queue: string): CustomStrategy {
   const { options } = eventConsumerOptions(amqpUrl, queue);
-  const server = new ServerRMQ(options ?? {});
+  const server = new RmqServer(options ?? {});
   server.setTransportId(EVENT_CONSUMER);
   return { strategy: server };
 }

@@ -3,6 +3,7 @@ export * from './broker-unavailable.error.js';
 export * from './event-consumer.js';
 export * from './event-ack.interceptor.js';
 export * from './rmq-options.js';
+export * from './rmq-server.js';
 export * from './rpc-exception.filter.js';
 export * from './event-handler.js';
 export * from './rpc-handler.js';

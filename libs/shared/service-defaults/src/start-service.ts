@@ -3,7 +3,7 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { errorMessage } from '@capstone/errors';
 import { createLogger } from '@capstone/logging';
-import { eventConsumer, rpcServerOptions } from '@capstone/messaging';
+import { eventConsumer, rpcServer } from '@capstone/messaging';
 import { metricsHandler } from '@capstone/telemetry';
 import { Logger, registerMicroserviceLogging } from 'nestjs-pino';
 import { ServiceDefaultsModule } from './service-defaults.module.js';
@@ -43,7 +43,7 @@ export async function startService<TConfig extends ServiceConfig>(
   const deferred = { deferInitialization: true };
   if (service.rpcQueue) {
     registerMicroserviceLogging(
-      app.connectMicroservice(rpcServerOptions(config.AMQP_URL, service.rpcQueue), deferred),
+      app.connectMicroservice(rpcServer(config.AMQP_URL, service.rpcQueue), deferred),
     );
   }
   if (service.eventsQueue) {

@@ -11,7 +11,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern } from '@nestjs/microservices';
 import { AUTH_QUEUE, AuthRpc, type ChatUser, type JsonWebKeySet } from '@capstone/contracts';
-import { rpcServerOptions } from '@capstone/messaging';
+import { rpcServer } from '@capstone/messaging';
 import {
   createTestKeyspace,
   createTestMongoDatabase,
@@ -100,7 +100,7 @@ export async function createChatStack(label: string): Promise<ChatStack> {
   };
   const responder: INestMicroservice = await NestFactory.createMicroservice(
     JwksResponderModule.with({ keys: [trusted.jwk] }),
-    { ...rpcServerOptions(vhost.url, AUTH_QUEUE), logger: false },
+    { ...rpcServer(vhost.url, AUTH_QUEUE), logger: false },
   );
   await responder.listen();
   const apps: INestApplication[] = [];
