@@ -20,7 +20,9 @@ class FakeChannel {
   async assertQueue(queue: string) {
     return { queue };
   }
-  async prefetch() {}
+  async prefetch() {
+    return undefined;
+  }
   consume() {
     return this.consumeOk();
   }
