@@ -38,13 +38,15 @@ RUN cp package-lock.json "dist/apps/$APP/" && cd "dist/apps/$APP" && \
 
 # The app's production dependencies only, from the lock file pruned for it above, installed
 # on the target platform. --ignore-scripts: a native module must bring a prebuilt binary for
-# this platform; one that would compile from source makes the app fail at start, in CI, instead
-# of half-building on a user's laptop.
+# this platform; loading each one here makes a module that would compile from source fail this
+# build, in CI, instead of half-building on a user's laptop.
 FROM ${NODE_IMAGE} AS prod-deps
 ARG APP
 WORKDIR /app
 COPY --from=build /workspace/dist/apps/${APP}/package.json /workspace/dist/apps/${APP}/package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+COPY tools/build/load-native-modules.mjs /tmp/
+RUN node /tmp/load-native-modules.mjs
 
 FROM ${NODE_IMAGE} AS runtime
 ARG APP

@@ -57,7 +57,7 @@ if (missing.length > 0 || absent.length > 0) {
   if (missing.length > 0)
     console.error(`
 The tests run against real servers. Start them with Docker:
-    docker compose up -d postgres mongo redis rabbitmq
+    docker compose -f docker-compose.yml -f docker-compose.host-stores.yml up -d postgres mongo redis rabbitmq
 or point the tests at yours with TEST_POSTGRES_URL, TEST_REDIS_URL, TEST_AMQP_URL,
 TEST_RABBITMQ_MANAGEMENT_URL and TEST_MONGO_URL (see README.md, "Running the tests").`);
   process.exit(1);

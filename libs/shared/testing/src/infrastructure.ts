@@ -1,6 +1,7 @@
 /**
- * Where the test servers are. Defaults match a laptop running
- * `docker compose up -d postgres mongo redis rabbitmq` and the CI machine; override with TEST_* variables.
+ * Where the test servers are. Defaults match the CI machine and a laptop running compose's stores
+ * published on the host (`docker compose -f docker-compose.yml -f docker-compose.host-stores.yml
+ * up -d postgres mongo redis rabbitmq`); override with TEST_* variables.
  */
 export const testInfrastructure = {
   postgresUrl: process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',

@@ -22,6 +22,8 @@ describe('the pre-test infrastructure check (scripts/check-infra.mjs)', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`✗ Redis does not answer at redis://127.0.0.1:${closed}`);
     expect(result.stderr).not.toContain('PostgreSQL does not answer');
-    expect(result.stderr).toContain('docker compose up -d postgres mongo redis rabbitmq');
+    expect(result.stderr).toContain(
+      'docker compose -f docker-compose.yml -f docker-compose.host-stores.yml up -d postgres mongo redis rabbitmq',
+    );
   });
 });
