@@ -1,23 +1,18 @@
 import { BlogRpc } from '@capstone/contracts';
 import type { Actor } from '@capstone/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
 import { FavoritesService } from '../src/articles/favorites.service.js';
 import { ProfilesService } from '../src/profiles/profiles.service.js';
-import {
-  failureOf,
-  registeredActor,
-  startBlogContext,
-  type BlogTestContext,
-} from './support/blog-context.js';
+import { failureOf, useBlogContext } from './support/blog-context.js';
 
 /**
  * One small blog for every list test: jake writes 25 articles (every third tagged `dragons`),
  * anna writes 5 tagged `dragons`; ben favorites four of jake's and follows anna.
  */
 describe('article lists on a real database', () => {
-  let blog: BlogTestContext;
-  let reader: ArticleReader;
+  const blog = useBlogContext('blog_lists');
+  const reader = () => blog.get(ArticleReader);
   let jake: Actor;
   let anna: Actor;
   let ben: Actor;
@@ -26,13 +21,7 @@ describe('article lists on a real database', () => {
   let bensFavorites: string[];
 
   beforeAll(async () => {
-    blog = await startBlogContext('blog_lists');
-    reader = blog.get(ArticleReader);
-    [jake, anna, ben] = await Promise.all([
-      registeredActor(blog, 'jake'),
-      registeredActor(blog, 'anna'),
-      registeredActor(blog, 'ben'),
-    ]);
+    [jake, anna, ben] = await blog.registeredActors('jake', 'anna', 'ben');
     jakesSlugs = [];
     for (let i = 0; i < 25; i += 1) {
       const article = await blog.rpc(BlogRpc.createArticle, {
@@ -57,8 +46,6 @@ describe('article lists on a real database', () => {
     for (const slug of bensFavorites) await favorites.favorite({ ...ben, slug });
     await blog.get(ProfilesService).follow({ ...ben, target: anna.username });
   });
-
-  afterAll(() => blog?.close());
 
   const list = (filter: Record<string, unknown> = {}, viewerId: string | null = null) =>
     blog.rpc(BlogRpc.listArticles, { viewerId, limit: 20, offset: 0, ...filter });
@@ -130,13 +117,13 @@ describe('article lists on a real database', () => {
   });
 
   it('feeds a reader the articles of the authors they follow, newest first', async () => {
-    const feed = await reader.feed({ viewerId: ben.viewerId, limit: 3, offset: 0 });
+    const feed = await reader().feed({ viewerId: ben.viewerId, limit: 3, offset: 0 });
     expect(feed.articlesCount).toBe(5);
     expect(feed.articles.map((article) => article.title)).toEqual(['Anna 4', 'Anna 3', 'Anna 2']);
     expect(
-      (await reader.feed({ viewerId: ben.viewerId, limit: 3, offset: 3 })).articles,
+      (await reader().feed({ viewerId: ben.viewerId, limit: 3, offset: 3 })).articles,
     ).toHaveLength(2);
-    expect(await reader.feed({ viewerId: jake.viewerId, limit: 20, offset: 0 })).toEqual({
+    expect(await reader().feed({ viewerId: jake.viewerId, limit: 20, offset: 0 })).toEqual({
       articles: [],
       articlesCount: 0,
     });

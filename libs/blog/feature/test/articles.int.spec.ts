@@ -4,17 +4,11 @@ import {
   BlogRules,
   type FavoriteEventData,
 } from '@capstone/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
 import { ArticlesService } from '../src/articles/articles.service.js';
 import { FavoritesService } from '../src/articles/favorites.service.js';
-import {
-  failureOf,
-  outboxEvents,
-  registeredActor,
-  startBlogContext,
-  type BlogTestContext,
-} from './support/blog-context.js';
+import { failureOf, useBlogContext } from './support/blog-context.js';
 
 const ISO_WITH_MILLISECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const draft = (title = 'How to train your dragon') => ({
@@ -25,22 +19,12 @@ const draft = (title = 'How to train your dragon') => ({
 });
 
 describe('articles on a real database', () => {
-  let blog: BlogTestContext;
-  let articles: ArticlesService;
-  let reader: ArticleReader;
-  let favorites: FavoritesService;
-
-  beforeAll(async () => {
-    blog = await startBlogContext('blog_articles');
-    articles = blog.get(ArticlesService);
-    reader = blog.get(ArticleReader);
-    favorites = blog.get(FavoritesService);
-  });
-
-  afterAll(() => blog?.close());
+  const blog = useBlogContext('blog_articles');
+  const articles = () => blog.get(ArticlesService);
+  const reader = () => blog.get(ArticleReader);
 
   it('creates an article with a readable slug, normalised tags and its author', async () => {
-    const jake = await registeredActor(blog, 'jake');
+    const jake = await blog.registeredActor('jake');
     const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft() });
     expect(article).toEqual({
       slug: expect.stringMatching(/^how-to-train-your-dragon-[a-z0-9]{6}$/),
@@ -54,13 +38,13 @@ describe('articles on a real database', () => {
       favoritesCount: 0,
       author: { username: jake.username, bio: null, image: null, following: false },
     });
-    expect(await reader.get(article.slug, null)).toEqual(article);
+    expect(await reader().get(article.slug, null)).toEqual(article);
   });
 
   it('writes article.created to the outbox with the article', async () => {
-    const jake = await registeredActor(blog, 'jake');
+    const jake = await blog.registeredActor('jake');
     const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Outbox') });
-    const events = await outboxEvents<ArticleEventData>(blog, 'article.created');
+    const events = await blog.outboxEvents<ArticleEventData>('article.created');
     expect(events.find((event) => event.slug === article.slug)).toEqual({
       articleId: expect.any(String),
       slug: article.slug,
@@ -72,20 +56,20 @@ describe('articles on a real database', () => {
   });
 
   it('gives two articles with the same title different slugs', async () => {
-    const jake = await registeredActor(blog);
+    const jake = await blog.registeredActor();
     const first = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Same title') });
     const second = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Same title') });
     expect(first.slug).not.toBe(second.slug);
   });
 
   it('makes slugs from titles in any script and stores hostile text verbatim', async () => {
-    const jake = await registeredActor(blog);
+    const jake = await blog.registeredActor();
     const unicode = await blog.rpc(BlogRpc.createArticle, {
       ...jake,
       article: draft('Crème brûlée, Привет 日本'),
     });
     expect(unicode.slug).toMatch(/^creme-brulee-привет-日本-[a-z0-9]{6}$/);
-    expect((await reader.get(unicode.slug, null)).title).toBe('Crème brûlée, Привет 日本');
+    expect((await reader().get(unicode.slug, null)).title).toBe('Crème brûlée, Привет 日本');
 
     const sql = "'; DROP TABLE articles; --";
     const hostile = await blog.rpc(BlogRpc.createArticle, {
@@ -98,7 +82,7 @@ describe('articles on a real database', () => {
       },
     });
     expect(hostile.slug).toMatch(/^drop-table-articles-[a-z0-9]{6}$/);
-    const stored = await reader.get(hostile.slug, null);
+    const stored = await reader().get(hostile.slug, null);
     expect(stored).toMatchObject({
       title: sql,
       description: '<script>alert(1)</script>',
@@ -115,7 +99,7 @@ describe('articles on a real database', () => {
   });
 
   it('accepts fields at their limits and refuses longer ones, naming the field', async () => {
-    const jake = await registeredActor(blog);
+    const jake = await blog.registeredActor();
     const longest = {
       title: 't'.repeat(BlogRules.titleMaxLength),
       description: 'd'.repeat(BlogRules.descriptionMaxLength),
@@ -139,7 +123,7 @@ describe('articles on a real database', () => {
   });
 
   it('refuses blank fields and too many tags with 422 and saves nothing', async () => {
-    const jake = await registeredActor(blog);
+    const jake = await blog.registeredActor();
     const before = await blog.rpc(BlogRpc.listArticles, {
       viewerId: null,
       author: jake.username,
@@ -175,12 +159,12 @@ describe('articles on a real database', () => {
   });
 
   it('answers 404 for an unknown slug', async () => {
-    const error = await failureOf(reader.get('no-such-article', null));
+    const error = await failureOf(reader().get('no-such-article', null));
     expect([error.status, error.errors]).toEqual([404, { article: ['not found'] }]);
   });
 
   it('keeps the slug when body, description or tags change', async () => {
-    const jake = await registeredActor(blog);
+    const jake = await blog.registeredActor();
     const article = await blog.rpc(BlogRpc.createArticle, {
       ...jake,
       article: draft('Stable slug'),
@@ -197,7 +181,7 @@ describe('articles on a real database', () => {
       tagList: ['a', 'b'],
     });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThan(Date.parse(article.updatedAt));
-    const event = (await outboxEvents<ArticleEventData>(blog, 'article.updated')).find(
+    const event = (await blog.outboxEvents<ArticleEventData>('article.updated')).find(
       (e) => e.slug === article.slug,
     );
     expect(event).toBeDefined();
@@ -205,7 +189,7 @@ describe('articles on a real database', () => {
   });
 
   it('gives a retitled article a new slug; the old one then answers 404', async () => {
-    const jake = await registeredActor(blog);
+    const jake = await blog.registeredActor();
     const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Old title') });
     const renamed = await blog.rpc(BlogRpc.updateArticle, {
       ...jake,
@@ -213,9 +197,9 @@ describe('articles on a real database', () => {
       changes: { title: 'New title' },
     });
     expect(renamed.slug).toMatch(/^new-title-[a-z0-9]{6}$/);
-    expect((await failureOf(reader.get(article.slug, null))).status).toBe(404);
-    expect((await reader.get(renamed.slug, null)).title).toBe('New title');
-    const events = await outboxEvents<ArticleEventData>(blog, 'article.updated');
+    expect((await failureOf(reader().get(article.slug, null))).status).toBe(404);
+    expect((await reader().get(renamed.slug, null)).title).toBe('New title');
+    const events = await blog.outboxEvents<ArticleEventData>('article.updated');
     expect(events.find((event) => event.slug === renamed.slug)).toMatchObject({
       previousSlug: article.slug,
       title: 'New title',
@@ -223,12 +207,12 @@ describe('articles on a real database', () => {
   });
 
   it('changes nothing and announces nothing when an update repeats the current values', async () => {
-    const jake = await registeredActor(blog);
+    const jake = await blog.registeredActor();
     const article = await blog.rpc(BlogRpc.createArticle, {
       ...jake,
       article: draft('Same again'),
     });
-    const count = async () => (await outboxEvents(blog, 'article.updated')).length;
+    const count = async () => (await blog.outboxEvents('article.updated')).length;
     const eventsBefore = await count();
     const same = await blog.rpc(BlogRpc.updateArticle, {
       ...jake,
@@ -240,14 +224,14 @@ describe('articles on a real database', () => {
   });
 
   it('lets only the author edit or delete an article (403)', async () => {
-    const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
+    const [jake, anna] = await blog.registeredActors('jake', 'anna');
     const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Mine') });
     const edit = await failureOf(
       blog.rpc(BlogRpc.updateArticle, { ...anna, slug: article.slug, changes: { body: 'hacked' } }),
     );
     expect([edit.status, edit.errors]).toEqual([403, { article: ['is not yours'] }]);
-    expect((await failureOf(articles.delete({ ...anna, slug: article.slug }))).status).toBe(403);
-    expect((await reader.get(article.slug, null)).body).toBe('You have to believe.');
+    expect((await failureOf(articles().delete({ ...anna, slug: article.slug }))).status).toBe(403);
+    expect((await reader().get(article.slug, null)).body).toBe('You have to believe.');
     expect(
       (await failureOf(blog.rpc(BlogRpc.updateArticle, { ...anna, slug: 'missing', changes: {} })))
         .status,
@@ -255,59 +239,51 @@ describe('articles on a real database', () => {
   });
 
   it('deletes an article with its comments and favorites, and announces it', async () => {
-    const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
+    const [jake, anna] = await blog.registeredActors('jake', 'anna');
     const article = await blog.rpc(BlogRpc.createArticle, {
       ...jake,
       article: draft('Short-lived'),
     });
-    await favorites.favorite({ ...anna, slug: article.slug });
+    await blog.get(FavoritesService).favorite({ ...anna, slug: article.slug });
     await blog.rpc(BlogRpc.addComment, { ...anna, slug: article.slug, body: 'Nice' });
 
-    expect(await articles.delete({ ...jake, slug: article.slug })).toEqual({ deleted: true });
-    expect((await failureOf(reader.get(article.slug, null))).status).toBe(404);
-    expect((await failureOf(articles.delete({ ...jake, slug: article.slug }))).status).toBe(404);
+    expect(await articles().delete({ ...jake, slug: article.slug })).toEqual({ deleted: true });
+    expect((await failureOf(reader().get(article.slug, null))).status).toBe(404);
+    expect((await failureOf(articles().delete({ ...jake, slug: article.slug }))).status).toBe(404);
     const [leftovers] = await blog.dataSource.query<{ comments: number; favorites: number }[]>(
       `SELECT (SELECT count(*)::int FROM comments c JOIN articles a ON a.id = c.article_id) AS comments,
               (SELECT count(*)::int FROM favorites WHERE user_id = $1) AS favorites`,
       [anna.viewerId],
     );
     expect(leftovers).toEqual({ comments: 0, favorites: 0 });
-    const deleted = await outboxEvents<ArticleEventData>(blog, 'article.deleted');
+    const deleted = await blog.outboxEvents<ArticleEventData>('article.deleted');
     expect(deleted.map((event) => event.slug)).toContain(article.slug);
   });
 });
 
 describe('favorites on a real database', () => {
-  let blog: BlogTestContext;
-  let reader: ArticleReader;
-  let favorites: FavoritesService;
-
-  beforeAll(async () => {
-    blog = await startBlogContext('blog_favorites');
-    reader = blog.get(ArticleReader);
-    favorites = blog.get(FavoritesService);
-  });
-
-  afterAll(() => blog?.close());
+  const blog = useBlogContext('blog_favorites');
+  const reader = () => blog.get(ArticleReader);
+  const favorites = () => blog.get(FavoritesService);
 
   it('is idempotent both ways and counts correctly', async () => {
-    const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
+    const [jake, anna] = await blog.registeredActors('jake', 'anna');
     const { slug } = await blog.rpc(BlogRpc.createArticle, {
       ...jake,
       article: draft('Favorite me'),
     });
 
-    const once = await favorites.favorite({ ...anna, slug });
-    const twice = await favorites.favorite({ ...anna, slug });
+    const once = await favorites().favorite({ ...anna, slug });
+    const twice = await favorites().favorite({ ...anna, slug });
     expect(once).toMatchObject({ favorited: true, favoritesCount: 1 });
     expect(twice).toEqual(once);
 
-    const unfavorited = await favorites.unfavorite({ ...anna, slug });
+    const unfavorited = await favorites().unfavorite({ ...anna, slug });
     expect(unfavorited).toMatchObject({ favorited: false, favoritesCount: 0 });
-    expect(await favorites.unfavorite({ ...anna, slug })).toEqual(unfavorited);
+    expect(await favorites().unfavorite({ ...anna, slug })).toEqual(unfavorited);
 
-    const favorited = await outboxEvents<FavoriteEventData>(blog, 'article.favorited');
-    const unfavoritedEvents = await outboxEvents<FavoriteEventData>(blog, 'article.unfavorited');
+    const favorited = await blog.outboxEvents<FavoriteEventData>('article.favorited');
+    const unfavoritedEvents = await blog.outboxEvents<FavoriteEventData>('article.unfavorited');
     expect(favorited.filter((event) => event.articleSlug === slug)).toEqual([
       { articleSlug: slug, userId: anna.viewerId },
     ]);
@@ -315,51 +291,47 @@ describe('favorites on a real database', () => {
   });
 
   it('does not count as an edit of the article', async () => {
-    const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
+    const [jake, anna] = await blog.registeredActors('jake', 'anna');
     const article = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Untouched') });
-    expect((await favorites.favorite({ ...anna, slug: article.slug })).updatedAt).toBe(
+    expect((await favorites().favorite({ ...anna, slug: article.slug })).updatedAt).toBe(
       article.updatedAt,
     );
   });
 
   it('shows favorited from each viewer’s point of view', async () => {
-    const [jake, anna, ben] = await Promise.all([
-      registeredActor(blog),
-      registeredActor(blog),
-      registeredActor(blog),
-    ]);
+    const [jake, anna, ben] = await blog.registeredActors('jake', 'anna', 'ben');
     const { slug } = await blog.rpc(BlogRpc.createArticle, {
       ...jake,
       article: draft('Points of view'),
     });
-    await favorites.favorite({ ...anna, slug });
-    expect(await reader.get(slug, anna.viewerId)).toMatchObject({
+    await favorites().favorite({ ...anna, slug });
+    expect(await reader().get(slug, anna.viewerId)).toMatchObject({
       favorited: true,
       favoritesCount: 1,
     });
-    expect(await reader.get(slug, ben.viewerId)).toMatchObject({
+    expect(await reader().get(slug, ben.viewerId)).toMatchObject({
       favorited: false,
       favoritesCount: 1,
     });
-    expect(await reader.get(slug, null)).toMatchObject({ favorited: false, favoritesCount: 1 });
+    expect(await reader().get(slug, null)).toMatchObject({ favorited: false, favoritesCount: 1 });
   });
 
   it('adds up favorites that arrive at the same moment', async () => {
-    const jake = await registeredActor(blog);
+    const jake = await blog.registeredActor();
     const { slug } = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Popular') });
-    const fans = await Promise.all(Array.from({ length: 6 }, () => registeredActor(blog)));
+    const fans = await Promise.all(Array.from({ length: 6 }, () => blog.registeredActor()));
     await Promise.all(
       fans.flatMap((fan) => [
-        favorites.favorite({ ...fan, slug }),
-        favorites.favorite({ ...fan, slug }),
+        favorites().favorite({ ...fan, slug }),
+        favorites().favorite({ ...fan, slug }),
       ]),
     );
-    expect((await reader.get(slug, null)).favoritesCount).toBe(6);
+    expect((await reader().get(slug, null)).favoritesCount).toBe(6);
   });
 
   it('answers 404 for an unknown article', async () => {
-    const anna = await registeredActor(blog);
-    const error = await failureOf(favorites.favorite({ ...anna, slug: 'nope' }));
+    const anna = await blog.registeredActor();
+    const error = await failureOf(favorites().favorite({ ...anna, slug: 'nope' }));
     expect([error.status, error.errors]).toEqual([404, { article: ['not found'] }]);
   });
 });

@@ -1,34 +1,21 @@
 import { BlogRpc, type UserProfileData } from '@capstone/contracts';
 import { migrateUpAndDown } from '@capstone/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
 import { AuthorProjection } from '../src/authors/author-projection.js';
 import { CommentsService } from '../src/comments/comments.service.js';
 import { blogDataSourceOptions } from '../src/persistence/blog-data-source.js';
 import { ProfilesService } from '../src/profiles/profiles.service.js';
-import {
-  failureOf,
-  newUser,
-  startBlogContext,
-  type BlogTestContext,
-} from './support/blog-context.js';
+import { failureOf, newUser, useBlogContext } from './support/blog-context.js';
 
 const article = { title: 'Projection', description: 'About authors', body: 'Body' };
 
 describe('the authors projection', () => {
-  let blog: BlogTestContext;
-  let projection: AuthorProjection;
-  let profiles: ProfilesService;
+  const blog = useBlogContext('blog_projection');
+  const projection = () => blog.get(AuthorProjection);
 
-  beforeAll(async () => {
-    blog = await startBlogContext('blog_projection');
-    projection = blog.get(AuthorProjection);
-    profiles = blog.get(ProfilesService);
-  });
-
-  afterAll(() => blog?.close());
-
-  const profileOf = (username: string) => profiles.get({ viewerId: null, username });
+  const profileOf = (username: string) =>
+    blog.get(ProfilesService).get({ viewerId: null, username });
   const storedVersion = async (userId: string) =>
     (
       await blog.dataSource.query<{ version: number }[]>(
@@ -39,8 +26,8 @@ describe('the authors projection', () => {
 
   it('applies user.registered, and a repeat of it changes nothing', async () => {
     const user = newUser();
-    expect(await projection.apply(user)).toBe(true);
-    expect(await projection.apply(user)).toBe(false);
+    expect(await projection().apply(user)).toBe(true);
+    expect(await projection().apply(user)).toBe(false);
     expect(await profileOf(user.username)).toEqual({
       username: user.username,
       bio: null,
@@ -58,9 +45,9 @@ describe('the authors projection', () => {
       image: 'https://img.example/3.png',
       version: 3,
     };
-    expect(await projection.apply(v3)).toBe(true);
-    expect(await projection.apply(v1)).toBe(false);
-    expect(await projection.apply(v2)).toBe(false);
+    expect(await projection().apply(v3)).toBe(true);
+    expect(await projection().apply(v1)).toBe(false);
+    expect(await projection().apply(v2)).toBe(false);
     expect(await profileOf(v1.username)).toMatchObject({
       bio: 'third',
       image: 'https://img.example/3.png',
@@ -77,41 +64,32 @@ describe('the authors projection', () => {
           [v1.userId],
         )
       ).map((row) => [row.name, row.data.username]);
-    await projection.apply(v1);
+    await projection().apply(v1);
     expect(await announced()).toEqual([]);
-    await projection.apply({ ...v1, username: `${v1.username}x`, version: 2 });
-    await projection.apply({ ...v1, username: `${v1.username}x`, version: 2 });
+    await projection().apply({ ...v1, username: `${v1.username}x`, version: 2 });
+    await projection().apply({ ...v1, username: `${v1.username}x`, version: 2 });
     expect(await announced()).toEqual([['author.updated', `${v1.username}x`]]);
   });
 
   it('shows a new username on the author’s old articles and comments at once', async () => {
     const user = newUser('before');
-    await projection.apply(user);
+    await projection().apply(user);
     const actor = { viewerId: user.userId, username: user.username };
     const { slug } = await blog.rpc(BlogRpc.createArticle, { ...actor, article });
     await blog.rpc(BlogRpc.addComment, { ...actor, slug, body: 'My own comment' });
 
     const renamed: UserProfileData = { ...user, username: `after${user.username}`, version: 2 };
-    await projection.apply(renamed);
+    await projection().apply(renamed);
 
     const reader = blog.get(ArticleReader);
     expect((await reader.get(slug, null)).author.username).toBe(renamed.username);
     const [comment] = await blog.get(CommentsService).list({ viewerId: null, slug });
     expect(comment?.author.username).toBe(renamed.username);
-    const byNewName = await blog.rpc(BlogRpc.listArticles, {
-      viewerId: null,
-      author: renamed.username,
-      limit: 20,
-      offset: 0,
-    });
-    expect(byNewName.articlesCount).toBe(1);
-    const byOldName = await blog.rpc(BlogRpc.listArticles, {
-      viewerId: null,
-      author: user.username,
-      limit: 20,
-      offset: 0,
-    });
-    expect(byOldName.articlesCount).toBe(0);
+    const articlesCountBy = async (author: string) =>
+      (await blog.rpc(BlogRpc.listArticles, { viewerId: null, author, limit: 20, offset: 0 }))
+        .articlesCount;
+    expect(await articlesCountBy(renamed.username)).toBe(1);
+    expect(await articlesCountBy(user.username)).toBe(0);
     expect((await failureOf(profileOf(user.username))).status).toBe(404);
   });
 
@@ -127,7 +105,7 @@ describe('the authors projection', () => {
     });
     expect(await storedVersion(user.userId)).toBe(0);
 
-    expect(await projection.apply({ ...user, bio: 'Arrived late', version: 1 })).toBe(true);
+    expect(await projection().apply({ ...user, bio: 'Arrived late', version: 1 })).toBe(true);
     const seen = await blog.get(ArticleReader).get(created.slug, null);
     expect(seen.author).toMatchObject({ username: user.username, bio: 'Arrived late' });
 
@@ -139,7 +117,7 @@ describe('the authors projection', () => {
   it('asks a new writer to retry (409) while their token’s name still belongs to someone else', async () => {
     // Y signed up with the name X just gave up, but X's rename has not arrived yet.
     const x = newUser('holder');
-    await projection.apply(x);
+    await projection().apply(x);
     const y = { viewerId: newUser().userId, username: x.username };
     const refused = await failureOf(blog.rpc(BlogRpc.createArticle, { ...y, article }));
     expect([refused.status, refused.errors]).toEqual([

@@ -4,19 +4,13 @@ import {
   type CommentEventData,
   type FollowEventData,
 } from '@capstone/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FavoritesService } from '../src/articles/favorites.service.js';
 import { TagsService } from '../src/articles/tags.service.js';
 import { ViewerFlagsService } from '../src/articles/viewer-flags.service.js';
 import { CommentsService } from '../src/comments/comments.service.js';
 import { ProfilesService } from '../src/profiles/profiles.service.js';
-import {
-  failureOf,
-  outboxEvents,
-  registeredActor,
-  startBlogContext,
-  type BlogTestContext,
-} from './support/blog-context.js';
+import { failureOf, useBlogContext } from './support/blog-context.js';
 
 const draft = (title: string, tagList: string[] = []) => ({
   title,
@@ -26,25 +20,13 @@ const draft = (title: string, tagList: string[] = []) => ({
 });
 
 describe('comments, profiles, tags and viewer flags on a real database', () => {
-  let blog: BlogTestContext;
-  let comments: CommentsService;
-  let profiles: ProfilesService;
-
-  beforeAll(async () => {
-    blog = await startBlogContext('blog_social');
-    comments = blog.get(CommentsService);
-    profiles = blog.get(ProfilesService);
-  });
-
-  afterAll(() => blog?.close());
+  const blog = useBlogContext('blog_social');
+  const comments = () => blog.get(CommentsService);
+  const profiles = () => blog.get(ProfilesService);
 
   describe('comments', () => {
     it('adds comments and lists them newest first, with following as each viewer sees it', async () => {
-      const [jake, anna, ben] = await Promise.all([
-        registeredActor(blog),
-        registeredActor(blog),
-        registeredActor(blog),
-      ]);
+      const [jake, anna, ben] = await blog.registeredActors('jake', 'anna', 'ben');
       const { slug } = await blog.rpc(BlogRpc.createArticle, {
         ...jake,
         article: draft('Discuss'),
@@ -60,18 +42,18 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
       });
       expect(second.body).toBe('  Thanks  ');
 
-      await profiles.follow({ ...ben, target: anna.username });
-      const seenByBen = await comments.list({ viewerId: ben.viewerId, slug });
+      await profiles().follow({ ...ben, target: anna.username });
+      const seenByBen = await comments().list({ viewerId: ben.viewerId, slug });
       expect(seenByBen.map((comment) => [comment.body, comment.author.following])).toEqual([
         ['  Thanks  ', false],
         ['First!', true],
       ]);
-      const anonymous = await comments.list({ viewerId: null, slug });
+      const anonymous = await comments().list({ viewerId: null, slug });
       expect(anonymous.every((comment) => !comment.author.following)).toBe(true);
     });
 
     it('refuses a blank or too long comment and answers 404 for an unknown article', async () => {
-      const jake = await registeredActor(blog);
+      const jake = await blog.registeredActor();
       const { slug } = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Quiet') });
       const blank = await failureOf(blog.rpc(BlogRpc.addComment, { ...jake, slug, body: ' \n ' }));
       expect([blank.status, blank.errors]).toEqual([422, { body: ["can't be blank"] }]);
@@ -83,14 +65,14 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
         blog.rpc(BlogRpc.addComment, { ...jake, slug: 'missing', body: 'Hi' }),
       );
       expect([missing.status, missing.errors]).toEqual([404, { article: ['not found'] }]);
-      expect((await failureOf(comments.list({ viewerId: null, slug: 'missing' }))).status).toBe(
+      expect((await failureOf(comments().list({ viewerId: null, slug: 'missing' }))).status).toBe(
         404,
       );
-      expect(await comments.list({ viewerId: null, slug })).toEqual([]);
+      expect(await comments().list({ viewerId: null, slug })).toEqual([]);
     });
 
     it('lets only its author delete a comment, and announces both changes', async () => {
-      const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
+      const [jake, anna] = await blog.registeredActors('jake', 'anna');
       const { slug } = await blog.rpc(BlogRpc.createArticle, {
         ...jake,
         article: draft('Moderated'),
@@ -98,10 +80,10 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
       const other = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Elsewhere') });
       const comment = await blog.rpc(BlogRpc.addComment, { ...anna, slug, body: 'Mine' });
 
-      const notYours = await failureOf(comments.delete({ ...jake, slug, commentId: comment.id }));
+      const notYours = await failureOf(comments().delete({ ...jake, slug, commentId: comment.id }));
       expect([notYours.status, notYours.errors]).toEqual([403, { comment: ['is not yours'] }]);
       const wrongArticle = await failureOf(
-        comments.delete({ ...anna, slug: other.slug, commentId: comment.id }),
+        comments().delete({ ...anna, slug: other.slug, commentId: comment.id }),
       );
       expect([wrongArticle.status, wrongArticle.errors]).toEqual([404, { comment: ['not found'] }]);
       for (const commentId of [0, -1, 1.5, 2 ** 40]) {
@@ -111,77 +93,73 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
         expect([refused.status, Object.keys(refused.errors)]).toEqual([422, ['commentId']]);
       }
 
-      expect(await comments.delete({ ...anna, slug, commentId: comment.id })).toEqual({
+      expect(await comments().delete({ ...anna, slug, commentId: comment.id })).toEqual({
         deleted: true,
       });
-      expect(await comments.list({ viewerId: null, slug })).toEqual([]);
+      expect(await comments().list({ viewerId: null, slug })).toEqual([]);
       const expected: CommentEventData = {
         commentId: comment.id,
         articleSlug: slug,
         authorId: anna.viewerId,
       };
-      expect(await outboxEvents(blog, 'comment.created')).toContainEqual(expected);
-      expect(await outboxEvents(blog, 'comment.deleted')).toContainEqual(expected);
+      expect(await blog.outboxEvents('comment.created')).toContainEqual(expected);
+      expect(await blog.outboxEvents('comment.deleted')).toContainEqual(expected);
     });
   });
 
   describe('profiles', () => {
     it('shows following from the viewer’s point of view, ignoring the case of the name', async () => {
-      const [jake, anna, ben] = await Promise.all([
-        registeredActor(blog),
-        registeredActor(blog),
-        registeredActor(blog),
-      ]);
-      expect(await profiles.get({ viewerId: null, username: jake.username })).toEqual({
+      const [jake, anna, ben] = await blog.registeredActors('jake', 'anna', 'ben');
+      expect(await profiles().get({ viewerId: null, username: jake.username })).toEqual({
         username: jake.username,
         bio: null,
         image: null,
         following: false,
       });
-      expect(await profiles.follow({ ...anna, target: jake.username.toUpperCase() })).toEqual({
+      expect(await profiles().follow({ ...anna, target: jake.username.toUpperCase() })).toEqual({
         username: jake.username,
         bio: null,
         image: null,
         following: true,
       });
       expect(
-        (await profiles.get({ viewerId: anna.viewerId, username: jake.username })).following,
+        (await profiles().get({ viewerId: anna.viewerId, username: jake.username })).following,
       ).toBe(true);
       expect(
-        (await profiles.get({ viewerId: ben.viewerId, username: jake.username })).following,
+        (await profiles().get({ viewerId: ben.viewerId, username: jake.username })).following,
       ).toBe(false);
     });
 
     it('makes following and unfollowing idempotent, announcing each real change once', async () => {
-      const [jake, anna] = await Promise.all([registeredActor(blog), registeredActor(blog)]);
-      await profiles.follow({ ...anna, target: jake.username });
-      await profiles.follow({ ...anna, target: jake.username });
-      expect((await profiles.unfollow({ ...anna, target: jake.username })).following).toBe(false);
-      expect((await profiles.unfollow({ ...anna, target: jake.username })).following).toBe(false);
+      const [jake, anna] = await blog.registeredActors('jake', 'anna');
+      await profiles().follow({ ...anna, target: jake.username });
+      await profiles().follow({ ...anna, target: jake.username });
+      expect((await profiles().unfollow({ ...anna, target: jake.username })).following).toBe(false);
+      expect((await profiles().unfollow({ ...anna, target: jake.username })).following).toBe(false);
 
       const mine = (events: FollowEventData[]) =>
         events.filter((event) => event.followerId === anna.viewerId);
-      expect(mine(await outboxEvents(blog, 'profile.followed'))).toEqual([
+      expect(mine(await blog.outboxEvents('profile.followed'))).toEqual([
         { followerId: anna.viewerId, followedId: jake.viewerId, followedUsername: jake.username },
       ]);
-      expect(mine(await outboxEvents(blog, 'profile.unfollowed'))).toHaveLength(1);
+      expect(mine(await blog.outboxEvents('profile.unfollowed'))).toHaveLength(1);
     });
 
     it('answers 404 for an unknown user and 422 for following yourself', async () => {
-      const jake = await registeredActor(blog);
-      const unknown = await failureOf(profiles.follow({ ...jake, target: 'nobody-here' }));
+      const jake = await blog.registeredActor();
+      const unknown = await failureOf(profiles().follow({ ...jake, target: 'nobody-here' }));
       expect([unknown.status, unknown.errors]).toEqual([404, { profile: ['not found'] }]);
-      expect((await failureOf(profiles.get({ viewerId: null, username: 'nobody' }))).status).toBe(
+      expect((await failureOf(profiles().get({ viewerId: null, username: 'nobody' }))).status).toBe(
         404,
       );
-      const self = await failureOf(profiles.follow({ ...jake, target: jake.username }));
+      const self = await failureOf(profiles().follow({ ...jake, target: jake.username }));
       expect([self.status, self.errors]).toEqual([422, { profile: ["can't follow yourself"] }]);
     });
   });
 
   describe('tags and viewer flags', () => {
     it('lists the tags in use, most used first, then by name', async () => {
-      const jake = await registeredActor(blog);
+      const jake = await blog.registeredActor();
       await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('One', ['zeta', 'beta']) });
       await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Two', ['zeta', 'alpha']) });
       await blog.rpc(BlogRpc.createArticle, {
@@ -194,15 +172,11 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
     });
 
     it('tells which of the given articles a viewer favorited and which authors they follow', async () => {
-      const [jake, anna, reader] = await Promise.all([
-        registeredActor(blog),
-        registeredActor(blog),
-        registeredActor(blog),
-      ]);
+      const [jake, anna, reader] = await blog.registeredActors('jake', 'anna', 'reader');
       const liked = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Liked') });
       const other = await blog.rpc(BlogRpc.createArticle, { ...anna, article: draft('Other') });
       await blog.get(FavoritesService).favorite({ ...reader, slug: liked.slug });
-      await profiles.follow({ ...reader, target: anna.username });
+      await profiles().follow({ ...reader, target: anna.username });
 
       const flags = blog.get(ViewerFlagsService);
       expect(

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   articleCountQuery,
   articlePageQuery,
   type SqlQuery,
 } from '../src/articles/article-queries.js';
 import type { ArticleCriteria } from '../src/articles/list-criteria.js';
-import { startBlogContext, type BlogTestContext } from './support/blog-context.js';
+import { useBlogContext } from './support/blog-context.js';
 
 interface PlanNode {
   readonly 'Node Type': string;
@@ -24,7 +24,7 @@ function nodesOf(node: PlanNode): PlanNode[] {
  * yet large enough that reading a whole table costs PostgreSQL more than using an index.
  */
 describe('query plans of the article lists', () => {
-  let blog: BlogTestContext;
+  const blog = useBlogContext('blog_plans');
   const userId = (n: string) => `('00000000-0000-4000-8000-' || lpad((${n})::text, 12, '0'))::uuid`;
   /** About a kilobyte of text, so rows are article-sized: on tiny rows a full scan is cheaper. */
   const FILLER = `repeat('Lorem ipsum dolor sit amet, consectetur adipiscing elit. ', 20)`;
@@ -33,7 +33,6 @@ describe('query plans of the article lists', () => {
   const reader = '00000000-0000-4000-8000-000000000001';
 
   beforeAll(async () => {
-    blog = await startBlogContext('blog_plans');
     await blog.dataSource.query(`
       INSERT INTO authors (user_id, username, version)
       SELECT ${userId('n')}, 'author' || n, 1 FROM generate_series(1, 1000) AS n`);
@@ -56,8 +55,6 @@ describe('query plans of the article lists', () => {
       ON CONFLICT DO NOTHING`);
     await blog.dataSource.query('ANALYZE');
   });
-
-  afterAll(() => blog?.close());
 
   async function plan(query: SqlQuery): Promise<PlanNode[]> {
     const [row] = await blog.dataSource.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(

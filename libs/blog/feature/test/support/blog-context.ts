@@ -12,21 +12,33 @@ import {
 } from '@capstone/testing';
 import { createServiceContext } from '@capstone/service-defaults';
 import { DataSource } from 'typeorm';
+import { afterAll, beforeAll } from 'vitest';
 import { AuthorProjection } from '../../src/authors/author-projection.js';
 import { blogService } from '../../src/bootstrap.js';
 import { loadBlogConfig } from '../../src/blog.config.js';
 import { BlogRpcController } from '../../src/rpc/blog-rpc.controller.js';
 
 /** The blog's providers on a fresh database and vhost, without the broker servers. */
-export interface BlogTestContext {
+interface BlogProviders {
   readonly dataSource: DataSource;
   get<T>(type: Type<T>): T;
   /** Sends a request to the blog's RPC handlers as the broker would: checked by its contract. */
   readonly rpc: ReturnType<typeof rpcCaller>;
-  close(): Promise<void>;
 }
 
-export async function startBlogContext(label: string): Promise<BlogTestContext> {
+/** The blog's providers, and the setup and checks most of its tests need. */
+export interface BlogTestContext extends BlogProviders {
+  /** Registers a user in the authors projection, as `user.registered` would, and acts as them. */
+  registeredActor(prefix?: string): Promise<Actor>;
+  /** Several registered actors at once, one for each name prefix. */
+  registeredActors(...prefixes: string[]): Promise<Actor[]>;
+  /** The data of the outbox events with this name, oldest first. */
+  outboxEvents<T>(name: string): Promise<T[]>;
+}
+
+async function startBlogContext(
+  label: string,
+): Promise<BlogProviders & { close(): Promise<void> }> {
   const [database, vhost]: [TestDatabase, TestVhost] = await Promise.all([
     createTestDatabase(label),
     createTestVhost(label),
@@ -56,6 +68,42 @@ export async function startBlogContext(label: string): Promise<BlogTestContext> 
   };
 }
 
+/**
+ * The blog context of the enclosing describe block: started before its tests, closed after them.
+ * The handle can be kept at once; it reaches the context only when the tests run.
+ */
+export function useBlogContext(label: string): BlogTestContext {
+  let context: Awaited<ReturnType<typeof startBlogContext>> | undefined;
+  beforeAll(async () => {
+    context = await startBlogContext(label);
+  });
+  afterAll(() => context?.close());
+  const started = (): BlogProviders => {
+    if (!context) throw new Error(`the ${label} blog context is used outside its tests`);
+    return context;
+  };
+  const registeredActor = async (prefix?: string): Promise<Actor> => {
+    const profile = newUser(prefix);
+    await started().get(AuthorProjection).apply(profile);
+    return { viewerId: profile.userId, username: profile.username };
+  };
+  return {
+    get dataSource() {
+      return started().dataSource;
+    },
+    get: (type) => started().get(type),
+    rpc: (rpc, payload) => started().rpc(rpc, payload),
+    registeredActor,
+    registeredActors: (...prefixes) => Promise.all(prefixes.map(registeredActor)),
+    outboxEvents: async <T>(name: string) => {
+      const messages = await started()
+        .dataSource.getRepository(OutboxMessage)
+        .find({ where: { name }, order: { occurredAt: 'ASC' } });
+      return messages.map((message) => message.data as T);
+    },
+  };
+}
+
 let sequence = 0;
 
 /** A user as the auth service would announce it: a new id, a unique name, version 1. */
@@ -71,13 +119,6 @@ export function newUser(prefix = 'user'): UserProfileData {
   };
 }
 
-/** Registers a user in the authors projection, as `user.registered` would, and acts as them. */
-export async function registeredActor(context: BlogTestContext, prefix?: string): Promise<Actor> {
-  const profile = newUser(prefix);
-  await context.get(AuthorProjection).apply(profile);
-  return { viewerId: profile.userId, username: profile.username };
-}
-
 /** The ServiceError `work` fails with; fails the test if it succeeds or fails otherwise. */
 export async function failureOf(work: Promise<unknown>): Promise<ServiceError> {
   try {
@@ -87,12 +128,4 @@ export async function failureOf(work: Promise<unknown>): Promise<ServiceError> {
     throw error;
   }
   throw new Error('expected a ServiceError');
-}
-
-/** The data of the outbox events with this name, oldest first. */
-export async function outboxEvents<T>(context: BlogTestContext, name: string): Promise<T[]> {
-  const messages = await context.dataSource
-    .getRepository(OutboxMessage)
-    .find({ where: { name }, order: { occurredAt: 'ASC' } });
-  return messages.map((message) => message.data as T);
 }
