@@ -1,32 +1,21 @@
-import amqp, { type ChannelModel } from 'amqplib';
-import { EVENTS_EXCHANGE, type EventEnvelope, type UserProfileData } from '@capstone/contracts';
-import { waitFor } from '@capstone/testing';
+import type { EventEnvelope, UserProfileData } from '@capstone/contracts';
+import { TestEventsExchange, waitFor } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startStack, type Stack } from './support/stack.js';
 
 describe('user events published by the auth service', () => {
   let stack: Stack;
-  let consumer: ChannelModel;
-  const received: EventEnvelope<UserProfileData>[] = [];
+  let exchange: TestEventsExchange;
+  let received: EventEnvelope<UserProfileData>[];
 
   beforeAll(async () => {
     stack = await startStack('events');
-    consumer = await amqp.connect(stack.vhost.url);
-    const channel = await consumer.createChannel();
-    await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue('', { exclusive: true });
-    await channel.bindQueue(queue, EVENTS_EXCHANGE, 'user.*');
-    await channel.consume(
-      queue,
-      (message) => message && received.push(JSON.parse(message.content.toString()).data),
-      {
-        noAck: true,
-      },
-    );
+    exchange = await TestEventsExchange.connect(stack.vhost.url);
+    received = await exchange.record('user.*');
   });
 
   afterAll(async () => {
-    await consumer?.close();
+    await exchange?.close();
     await stack?.stop();
   });
 

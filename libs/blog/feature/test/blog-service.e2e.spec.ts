@@ -19,11 +19,11 @@ import {
   createTestDatabase,
   createTestVhost,
   RawRpc,
+  TestEventsExchange,
   waitFor,
   type TestDatabase,
   type TestVhost,
 } from '@capstone/testing';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBlogConfig } from '../src/blog.config.js';
 import { startBlogService } from '../src/bootstrap.js';
@@ -39,10 +39,9 @@ describe('the blog service over RabbitMQ', () => {
   let vhost: TestVhost;
   let app: INestApplication;
   let blog: BrokerClient;
-  let connection: ChannelModel;
-  let channel: Channel;
+  let exchange: TestEventsExchange;
   let raw: RawRpc;
-  const published: EventEnvelope<unknown>[] = [];
+  let published: EventEnvelope<unknown>[];
 
   beforeAll(async () => {
     [database, vhost] = await Promise.all([
@@ -65,36 +64,17 @@ describe('the blog service over RabbitMQ', () => {
     );
 
     raw = await RawRpc.connect(vhost.url);
-    connection = await amqp.connect(vhost.url);
-    channel = await connection.createChannel();
-    await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue('', { exclusive: true });
-    await channel.bindQueue(queue, EVENTS_EXCHANGE, 'article.*');
-    await channel.consume(
-      queue,
-      (message) => message && published.push(JSON.parse(message.content.toString()).data),
-      { noAck: true },
-    );
+    exchange = await TestEventsExchange.connect(vhost.url);
+    published = await exchange.record('article.*');
   });
 
   afterAll(async () => {
     await raw?.close();
-    await connection?.close();
+    await exchange?.close();
     await blog?.onApplicationShutdown();
     await app?.close();
     await Promise.all([database?.drop(), vhost?.drop()]);
   });
-
-  /** Publishes a user event the way the auth service's outbox relay does. */
-  function publishUserEvent(name: string, data: unknown): void {
-    const envelope = { eventId: randomUUID(), name, occurredAt: new Date().toISOString(), data };
-    channel.publish(
-      EVENTS_EXCHANGE,
-      name,
-      Buffer.from(JSON.stringify({ pattern: name, data: envelope })),
-      { persistent: true, contentType: 'application/json' },
-    );
-  }
 
   /** The profile once the projection has it and `accept` likes it. */
   const profileWhen = (username: string, accept: (profile: ProfileView) => boolean) =>
@@ -120,16 +100,16 @@ describe('the blog service over RabbitMQ', () => {
   it('builds its authors from user events and ignores repeated or older ones', async () => {
     const v1 = newUser('e2e');
     const v2: UserProfileData = { ...v1, bio: 'Second version', version: 2 };
-    publishUserEvent(AuthEvents.userRegistered.name, v1);
+    exchange.publish(AuthEvents.userRegistered.name, v1);
     await profileWhen(v1.username, () => true);
-    publishUserEvent(AuthEvents.userUpdated.name, v2);
+    exchange.publish(AuthEvents.userUpdated.name, v2);
     await profileWhen(v1.username, (profile) => profile.bio === 'Second version');
 
     // The relay may send an event twice; events may arrive late. Neither may undo v2.
-    publishUserEvent(AuthEvents.userRegistered.name, v1);
-    publishUserEvent(AuthEvents.userUpdated.name, v2);
+    exchange.publish(AuthEvents.userRegistered.name, v1);
+    exchange.publish(AuthEvents.userUpdated.name, v2);
     const marker = newUser('marker');
-    publishUserEvent(AuthEvents.userRegistered.name, marker);
+    exchange.publish(AuthEvents.userRegistered.name, marker);
     await profileWhen(marker.username, () => true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await blog.send(BlogRpc.getProfile, { viewerId: null, username: v1.username })).toEqual({
@@ -144,30 +124,29 @@ describe('the blog service over RabbitMQ', () => {
     // B takes the name A is giving up, but B's event overtakes A's rename: B's event fails on
     // the unique username, goes back to the queue, and succeeds once A's rename is applied.
     const a = newUser('holder');
-    publishUserEvent(AuthEvents.userRegistered.name, a);
+    exchange.publish(AuthEvents.userRegistered.name, a);
     await profileWhen(a.username, () => true);
     const b: UserProfileData = { ...newUser('taker'), username: a.username, bio: "I'm B" };
-    publishUserEvent(AuthEvents.userRegistered.name, b);
+    exchange.publish(AuthEvents.userRegistered.name, b);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await profileWhen(a.username, () => true)).bio).toBeNull();
 
-    publishUserEvent(AuthEvents.userUpdated.name, { ...a, username: `${a.username}x`, version: 2 });
+    exchange.publish(AuthEvents.userUpdated.name, { ...a, username: `${a.username}x`, version: 2 });
     await profileWhen(`${a.username}x`, () => true);
     await profileWhen(a.username, (profile) => profile.bio === "I'm B");
   });
 
   it('drops a malformed event instead of retrying it forever', async () => {
-    publishUserEvent(AuthEvents.userUpdated.name, { userId: 'not-a-user' });
+    exchange.publish(AuthEvents.userUpdated.name, { userId: 'not-a-user' });
     const after = newUser('after');
-    publishUserEvent(AuthEvents.userRegistered.name, after);
+    exchange.publish(AuthEvents.userRegistered.name, after);
     await profileWhen(after.username, () => true);
-    const { messageCount } = await channel.checkQueue(BLOG_EVENTS_QUEUE);
-    expect(messageCount).toBe(0);
+    expect(await exchange.waiting(BLOG_EVENTS_QUEUE)).toBe(0);
   });
 
   it('answers requests and publishes article.created after the article is saved', async () => {
     const user = newUser('writer');
-    publishUserEvent(AuthEvents.userRegistered.name, { ...user, bio: 'Writes things' });
+    exchange.publish(AuthEvents.userRegistered.name, { ...user, bio: 'Writes things' });
     await profileWhen(user.username, () => true);
 
     const article = await blog.send(BlogRpc.createArticle, {

@@ -16,8 +16,15 @@ import {
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
-import { connect, expectOk, next, RawRpc, refusal, waitFor } from '@capstone/testing';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import {
+  connect,
+  expectOk,
+  next,
+  RawRpc,
+  refusal,
+  TestEventsExchange,
+  waitFor,
+} from '@capstone/testing';
 import { MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -33,8 +40,7 @@ describe('the chat service over RabbitMQ', () => {
   let stack: ChatStack;
   let app: INestApplication;
   let chat: BrokerClient;
-  let connection: ChannelModel;
-  let channel: Channel;
+  let exchange: TestEventsExchange;
   let mongo: MongoClient;
   let raw: RawRpc;
   const sockets: Socket[] = [];
@@ -47,9 +53,7 @@ describe('the chat service over RabbitMQ', () => {
       ClientProxyFactory.create(rpcClientOptions(stack.vhost.url, CHAT_QUEUE)),
       5_000,
     );
-    connection = await amqp.connect(stack.vhost.url);
-    channel = await connection.createChannel();
-    await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+    exchange = await TestEventsExchange.connect(stack.vhost.url);
     mongo = new MongoClient(stack.mongo.url);
     raw = await RawRpc.connect(stack.vhost.url);
   });
@@ -60,26 +64,15 @@ describe('the chat service over RabbitMQ', () => {
 
   afterAll(async () => {
     await raw?.close();
-    await connection?.close();
+    await exchange?.close();
     await chat?.onApplicationShutdown();
     await mongo?.close();
     await stack?.close();
   });
 
-  /** Publishes an event the way the other services' outbox relays do. */
-  function publish(name: string, data: unknown, eventId: string = randomUUID()): void {
-    const envelope = { eventId, name, occurredAt: new Date().toISOString(), data };
-    channel.publish(
-      EVENTS_EXCHANGE,
-      name,
-      Buffer.from(JSON.stringify({ pattern: name, data: envelope })),
-      { persistent: true, contentType: 'application/json' },
-    );
-  }
-
   /** A user as the auth service announces it. */
   function registered(user: ChatUser, version = 1): void {
-    publish(AuthEvents.userRegistered.name, {
+    exchange.publish(AuthEvents.userRegistered.name, {
       ...user,
       email: `${user.username}@example.com`,
       bio: null,
@@ -130,7 +123,7 @@ describe('the chat service over RabbitMQ', () => {
     const told = next<{ message: string }>(socket, ChatSocket.tokenExpired);
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
 
-    publish(AuthEvents.sessionRevoked.name, {
+    exchange.publish(AuthEvents.sessionRevoked.name, {
       sessionId,
       userId: user.userId,
       reason: 'logged out',
@@ -147,7 +140,7 @@ describe('the chat service over RabbitMQ', () => {
   it('announces each new article once in the articles room, live to those in it', async () => {
     const reader = newUser('reader');
     const first = article('Hello <world> & friends');
-    publish(BlogEvents.articleCreated.name, first);
+    exchange.publish(BlogEvents.articleCreated.name, first);
     const room = await waitFor(
       async () =>
         (await chat.send(ChatRpc.listRooms, { viewerId: reader.userId })).find(
@@ -162,7 +155,7 @@ describe('the chat service over RabbitMQ', () => {
     const second = article('Second post');
     const announced = next<ChatMessageView>(socket, ChatSocket.messageCreated);
     const eventId = randomUUID();
-    publish(BlogEvents.articleCreated.name, second, eventId);
+    exchange.publish(BlogEvents.articleCreated.name, second, eventId);
     expect(await announced).toMatchObject({
       roomId: room.id,
       author: null,
@@ -171,9 +164,9 @@ describe('the chat service over RabbitMQ', () => {
     });
 
     // The relay may send an event twice; the same article may not be announced twice.
-    publish(BlogEvents.articleCreated.name, second, eventId);
-    publish(BlogEvents.articleCreated.name, second);
-    publish(BlogEvents.articleCreated.name, first);
+    exchange.publish(BlogEvents.articleCreated.name, second, eventId);
+    exchange.publish(BlogEvents.articleCreated.name, second);
+    exchange.publish(BlogEvents.articleCreated.name, first);
     await settled();
     const history = await chat.send(ChatRpc.history, {
       viewerId: reader.userId,
@@ -202,7 +195,7 @@ describe('the chat service over RabbitMQ', () => {
     });
 
     const renamed = { ...ada, username: `${ada.username}-renamed` };
-    publish(AuthEvents.userUpdated.name, {
+    exchange.publish(AuthEvents.userUpdated.name, {
       ...renamed,
       email: 'a@example.com',
       bio: null,
@@ -210,8 +203,8 @@ describe('the chat service over RabbitMQ', () => {
       version: 3,
     });
     registered(ada, 1); // late and older: ignored
-    publish(AuthEvents.userUpdated.name, { ...renamed, username: 'stale', version: 2 }); // ignored
-    publish(AuthEvents.userUpdated.name, { userId: ada.userId }); // malformed: dropped
+    exchange.publish(AuthEvents.userUpdated.name, { ...renamed, username: 'stale', version: 2 }); // ignored
+    exchange.publish(AuthEvents.userUpdated.name, { userId: ada.userId }); // malformed: dropped
 
     const authors = async () =>
       (
@@ -227,8 +220,7 @@ describe('the chat service over RabbitMQ', () => {
       username: renamed.username,
       version: 3,
     });
-    const { messageCount } = await channel.checkQueue(CHAT_EVENTS_QUEUE);
-    expect(messageCount).toBe(0);
+    expect(await exchange.waiting(CHAT_EVENTS_QUEUE)).toBe(0);
   });
 
   it('lists the rooms a viewer belongs to and the public ones, with unread counts', async () => {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineEvent, EVENTS_EXCHANGE, type EventEnvelope } from '@capstone/contracts';
+import { defineEvent, type EventEnvelope } from '@capstone/contracts';
 import {
   createTestDatabase,
   createTestVhost,
   TcpProxy,
+  TestEventsExchange,
   testInfrastructure,
   waitFor,
   type TestDatabase,
@@ -22,9 +22,8 @@ describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
   let dataSource: DataSource;
   let proxy: TcpProxy;
   let relay: OutboxRelay;
-  let consumerConnection: ChannelModel;
-  let consumer: Channel;
-  const received: EventEnvelope<{ text: string }>[] = [];
+  let exchange: TestEventsExchange;
+  let received: EventEnvelope<{ text: string }>[];
 
   beforeAll(async () => {
     database = await createTestDatabase('outbox');
@@ -38,18 +37,8 @@ describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
     await dataSource.initialize();
     await dataSource.runMigrations();
 
-    consumerConnection = await amqp.connect(vhost.url);
-    consumer = await consumerConnection.createChannel();
-    await consumer.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-    const { queue } = await consumer.assertQueue('', { exclusive: true });
-    await consumer.bindQueue(queue, EVENTS_EXCHANGE, 'note.*');
-    await consumer.consume(
-      queue,
-      (message) => {
-        if (message) received.push(JSON.parse(message.content.toString()).data);
-      },
-      { noAck: true },
-    );
+    exchange = await TestEventsExchange.connect(vhost.url);
+    received = await exchange.record('note.*');
 
     const amqpTarget = new URL(testInfrastructure.amqpUrl);
     proxy = await TcpProxy.start({
@@ -63,7 +52,7 @@ describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
   afterAll(async () => {
     await relay?.stop();
     await proxy?.cut();
-    await consumerConnection?.close();
+    await exchange?.close();
     await dataSource?.destroy();
     await database?.drop();
     await vhost?.drop();

@@ -1,3 +1,4 @@
+export * from './events-exchange.js';
 export * from './infrastructure.js';
 export * from './migrations.js';
 export * from './mongo.js';
