@@ -1,22 +1,24 @@
-import { env, loadConfig } from '@capstone/config';
+import {
+  accessTokenSettings,
+  brokerRequestSettings,
+  env,
+  loadConfig,
+  redisSettings,
+  serviceSettings,
+} from '@capstone/config';
 import { z } from 'zod';
 
 export const gatewayConfigSchema = z.object({
-  NODE_ENV: env.nodeEnv(),
-  LOG_LEVEL: env.logLevel(),
-  PORT: env.port(3000),
+  ...serviceSettings(3000),
   /** Prometheus's `/metrics`, on a port of its own that the public one does not serve. */
   METRICS_PORT: env.port(9464),
-  AMQP_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
-  REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
-  /** Every Redis key the gateway writes starts with this, so one Redis can serve several stacks. */
-  REDIS_KEY_PREFIX: z.string().default('capstone:gateway:'),
+  ...redisSettings('capstone:gateway:'),
   /** Where Socket.IO connections to `/socket.io` are forwarded: the chat service (or its Service). */
   CHAT_URL: env.url(['http', 'https'], 'http://127.0.0.1:3003'),
   /** The demo web page's files, served at `/`; relative paths start at the working directory. */
   WEB_ROOT: z.string().default('apps/web/public'),
   /** A broker request that takes longer is answered with 504. */
-  BROKER_TIMEOUT_MS: env.positiveInt(5_000),
+  ...brokerRequestSettings,
   /** Larger request bodies are refused with 413 before they are parsed. */
   BODY_LIMIT: z
     .string()
@@ -25,14 +27,8 @@ export const gatewayConfigSchema = z.object({
   /** Origins allowed to call the API from a browser; `*` allows any. */
   CORS_ORIGINS: env.csv('*'),
   /** Set when behind a reverse proxy or ingress so that client addresses come from X-Forwarded-For. */
-  TRUST_PROXY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
-  JWT_ISSUER: z.string().default('capstone-auth'),
-  /** As long as the auth service's access tokens live: how long a revoked session is remembered. */
-  ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(900),
-  JWT_AUDIENCE: z.string().default('capstone'),
+  TRUST_PROXY: env.flag().default(false),
+  ...accessTokenSettings,
   /** How long a cached blog response may be served; writes and events invalidate sooner. */
   CACHE_TTL_SECONDS: env.positiveInt(60),
   LOGIN_WINDOW_SECONDS: env.positiveInt(900),

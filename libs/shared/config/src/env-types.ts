@@ -24,6 +24,9 @@ export const env = {
 
   logLevel: () => z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
+  /** `true` or `false`, nothing else: a typo should stop the start, not read as false. */
+  flag: () => z.enum(['true', 'false']).transform((value) => value === 'true'),
+
   /** A list given as comma-separated values, e.g. `CORS_ORIGINS=https://a.example,https://b.example`. */
   csv: (fallback: string) =>
     z

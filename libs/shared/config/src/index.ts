@@ -1,2 +1,3 @@
 export * from './env-types.js';
 export * from './load-config.js';
+export * from './shared-settings.js';

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@capstone/config';
+import { loadAuthConfig } from './auth.config.js';
+
+function problemsOf(environment: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadAuthConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadAuthConfig', () => {
+  it('runs on a laptop with no variables set', () => {
+    expect(loadAuthConfig({})).toEqual({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      PORT: 3001,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/auth',
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      MIGRATIONS_RUN: true,
+      JWT_PRIVATE_KEY: undefined,
+      JWT_ISSUER: 'capstone-auth',
+      JWT_AUDIENCE: 'capstone',
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+      REFRESH_TOKEN_TTL_DAYS: 30,
+      ARGON2_MEMORY_KIB: 19_456,
+      ARGON2_TIME_COST: 2,
+    });
+  });
+
+  it('needs a signing key in production, and says where to read about it', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_PRIVATE_KEY: is required in production (a PKCS#8 PEM P-256 private key; see apps/auth/README.md)',
+    ]);
+  });
+
+  it('reads a key given on one line with \\n escapes, and leaves migrations to their own step in production', () => {
+    const config = loadAuthConfig({
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----',
+    });
+    expect(config.JWT_PRIVATE_KEY).toBe(
+      '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
+    );
+    expect(config.MIGRATIONS_RUN).toBe(false);
+  });
+
+  it('refuses an argon2 cost below OWASP minimum, naming the variable', () => {
+    expect(
+      problemsOf({ ARGON2_MEMORY_KIB: '4096' }).map((problem) => problem.split(':')[0]),
+    ).toEqual(['ARGON2_MEMORY_KIB']);
+  });
+});

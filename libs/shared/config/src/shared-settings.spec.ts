@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from './load-config.js';
+import {
+  accessTokenSettings,
+  brokerRequestSettings,
+  postgresSettings,
+  redisSettings,
+  serviceSettings,
+  withMigrationsDefault,
+} from './shared-settings.js';
+
+const schema = z
+  .object({
+    ...serviceSettings(3100),
+    ...postgresSettings('things'),
+    ...redisSettings('capstone:things:'),
+    ...brokerRequestSettings,
+    ...accessTokenSettings,
+  })
+  .transform(withMigrationsDefault);
+
+function problemsOf(environment: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(schema, environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('the shared settings', () => {
+  it('give an app that spreads them the local defaults, with its own port, database and key prefix', () => {
+    expect(loadConfig(schema, {})).toEqual({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      PORT: 3100,
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/things',
+      MIGRATIONS_RUN: true,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: 'capstone:things:',
+      BROKER_TIMEOUT_MS: 5_000,
+      JWT_ISSUER: 'capstone-auth',
+      JWT_AUDIENCE: 'capstone',
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+    });
+  });
+
+  it('leave migrations to their own step in production, unless MIGRATIONS_RUN says otherwise', () => {
+    expect(loadConfig(schema, { NODE_ENV: 'production' }).MIGRATIONS_RUN).toBe(false);
+    expect(loadConfig(schema, { NODE_ENV: 'production', MIGRATIONS_RUN: 'true' })).toMatchObject({
+      MIGRATIONS_RUN: true,
+    });
+    expect(loadConfig(schema, { MIGRATIONS_RUN: 'false' }).MIGRATIONS_RUN).toBe(false);
+  });
+
+  it('name each wrong variable and say what is wrong', () => {
+    expect(
+      problemsOf({
+        AMQP_URL: 'http://rabbitmq',
+        DATABASE_URL: 'mysql://db/things',
+        MIGRATIONS_RUN: 'yes',
+        REDIS_URL: 'http://redis',
+        BROKER_TIMEOUT_MS: '0',
+      }),
+    ).toEqual([
+      'AMQP_URL: must be a URL with protocol amqp or amqps',
+      'DATABASE_URL: must be a URL with protocol postgres or postgresql',
+      'MIGRATIONS_RUN: Invalid option: expected one of "true"|"false"',
+      'REDIS_URL: must be a URL with protocol redis or rediss',
+      'BROKER_TIMEOUT_MS: Too small: expected number to be >0',
+    ]);
+  });
+});
