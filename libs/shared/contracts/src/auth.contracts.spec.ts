@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AccountRules } from './account-rules.js';
-import { AuthRpc, UserChanges } from './auth.contracts.js';
+import { AccessTokenClaims, AuthRpc, UserChanges } from './auth.contracts.js';
 import { validate } from './schema/validate.js';
 
 const client = { ip: '127.0.0.1', userAgent: 'test' };
@@ -107,5 +107,22 @@ describe('requests put straight on the auth queue', () => {
     expect(
       errorsOf(validate(AuthRpc.register.request, { ...account, username: 'ab\ud800' })),
     ).toHaveProperty('username');
+  });
+});
+
+describe('access token claims', () => {
+  const claims = { sub: 'user-1', username: 'alice', role: 'user', sid: 'session-1' };
+
+  it('keeps the four claims a verifier hands on, and drops the registered ones', () => {
+    expect(
+      AccessTokenClaims.parse({ ...claims, iss: 'capstone-auth', aud: 'capstone', exp: 1, iat: 0 }),
+    ).toEqual(claims);
+  });
+
+  it('refuses claims without a name or session, or with a role nobody has', () => {
+    const { username: _username, ...nameless } = claims;
+    expect(AccessTokenClaims.safeParse(nameless).success).toBe(false);
+    expect(AccessTokenClaims.safeParse({ ...claims, sid: 7 }).success).toBe(false);
+    expect(AccessTokenClaims.safeParse({ ...claims, role: 'root' }).success).toBe(false);
   });
 });

@@ -98,13 +98,17 @@ export type PublicJwk = z.infer<typeof PublicJwk>;
 export const JsonWebKeySet = z.object({ keys: z.array(PublicJwk) });
 export type JsonWebKeySet = z.infer<typeof JsonWebKeySet>;
 
-/** The claims of an access token, as every verifier reads them. */
-export interface AccessTokenClaims {
-  readonly sub: string;
-  readonly username: string;
-  readonly role: Role;
-  readonly sid: string;
-}
+/**
+ * The claims of an access token, as every verifier reads them once the signature, issuer,
+ * audience and expiry have been checked: the user, their name and role, and the session.
+ */
+export const AccessTokenClaims = z.object({
+  sub: z.string(),
+  username: z.string(),
+  role: Role,
+  sid: z.string(),
+});
+export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 
 const Revoked = z.object({ revoked: z.boolean() });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ChatPayloads, ChatRules, HistoryQuery } from './chat.contracts.js';
+import {
+  ChatPayloads,
+  ChatRules,
+  HistoryQuery,
+  MessageBroadcast,
+  PresenceView,
+  ReadReceiptView,
+  SocketAck,
+  TypingView,
+} from './chat.contracts.js';
 import { validate } from './schema/validate.js';
 
 const roomId = '0123456789abcdef01234567';
@@ -84,5 +93,105 @@ describe('socket and RPC payloads of the chat', () => {
         }),
       ),
     ).toEqual({ members: [`has too many members (maximum is ${ChatRules.membersPerRoomMax})`] });
+  });
+
+  it('reads usernames with the one username rule of the accounts', () => {
+    const rule = 'may only contain letters, digits, _, - and .';
+    expect(errorsOf(validate(ChatPayloads.openDirect, { username: 'bob smith' }))).toEqual({
+      username: [rule],
+    });
+    expect(errorsOf(validate(ChatPayloads.openDirect, { username: '<b>' }))).toEqual({
+      username: [rule],
+    });
+    expect(validate(ChatPayloads.openDirect, { username: ' bob.smith_2 ' })).toEqual({
+      ok: true,
+      value: { username: 'bob.smith_2' },
+    });
+    expect(
+      errorsOf(
+        validate(ChatPayloads.createRoom, {
+          name: 'team',
+          kind: 'private',
+          members: ['ada', 'bob/../admin', 'x'.repeat(41)],
+        }),
+      ),
+    ).toEqual({ members: [rule, 'is too long (maximum is 40 characters)'] });
+  });
+});
+
+describe('trace context on socket messages', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it('lets every client → server event name the W3C trace it belongs to', () => {
+    for (const [payload, body] of [
+      [ChatPayloads.room, { roomId }],
+      [ChatPayloads.send, { roomId, text: 'hi', clientMessageId: 'c1' }],
+      [ChatPayloads.typing, { roomId, typing: true }],
+    ] as const) {
+      expect(validate(payload, { ...body, traceparent, tracestate: 'vendor=x' })).toMatchObject({
+        ok: true,
+        value: { ...body, traceparent, tracestate: 'vendor=x' },
+      });
+    }
+  });
+
+  it('refuses a traceparent that is not W3C trace context', () => {
+    const message = 'must be a W3C traceparent (00-<trace id>-<span id>-<flags>)';
+    for (const bad of [
+      'not-a-trace',
+      traceparent.toUpperCase(),
+      `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
+      `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-01`,
+      `ff${traceparent.slice(2)}`,
+      `${traceparent}-extra`,
+    ]) {
+      expect(errorsOf(validate(ChatPayloads.room, { roomId, traceparent: bad }))).toEqual({
+        traceparent: [message],
+      });
+    }
+    expect(errorsOf(validate(ChatPayloads.room, { roomId, traceparent: 5 }))).toEqual({
+      traceparent: ['must be text'],
+    });
+    expect(errorsOf(validate(ChatPayloads.room, { roomId, tracestate: 'x'.repeat(513) }))).toEqual({
+      tracestate: ['is invalid'],
+    });
+  });
+});
+
+describe('what the server sends to clients', () => {
+  const user = { userId: 'u1', username: 'ada' };
+  const message = {
+    id: roomId,
+    roomId,
+    author: user,
+    text: 'hi',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    editedAt: null,
+    deleted: false,
+    clientMessageId: 'c1',
+  };
+
+  it('has a schema for every broadcast, so clients can check what they receive', () => {
+    expect(PresenceView.parse({ roomId, online: [user] })).toEqual({ roomId, online: [user] });
+    expect(TypingView.safeParse({ roomId, user, typing: 'yes' }).success).toBe(false);
+    expect(ReadReceiptView.safeParse({ roomId, user }).success).toBe(false);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(MessageBroadcast.parse({ ...message, traceparent })).toEqual({
+      ...message,
+      traceparent,
+    });
+    expect(MessageBroadcast.parse(message)).toEqual(message);
+  });
+
+  it('reads an acknowledgement as its result or its error, nothing in between', () => {
+    const ack = SocketAck(TypingView);
+    const typing = { roomId, user, typing: true };
+    expect(ack.parse({ ok: true, data: typing })).toEqual({ ok: true, data: typing });
+    expect(ack.parse({ ok: false, error: 'room: join it first' })).toEqual({
+      ok: false,
+      error: 'room: join it first',
+    });
+    expect(ack.safeParse({ ok: true, error: 'both' }).success).toBe(false);
+    expect(ack.safeParse({ ok: true, data: { roomId } }).success).toBe(false);
   });
 });

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { AccountRules } from './account-rules.js';
+import { AccountFields } from './account-rules.js';
+import { ChatMessageView, ChatRules, MessagePage, RoomView } from './chat-views.js';
 import { defineEvent } from './events.js';
 import { defineRpc } from './rpc.js';
 import { field, strictObject } from './schema/fields.js';
+
+export * from './chat-views.js';
 
 /** The RPC queue the chat service consumes (history and rooms for the REST API). */
 export const CHAT_QUEUE = 'chat.rpc';
@@ -11,61 +14,31 @@ export const CHAT_EVENTS_QUEUE = 'chat.events';
 /** The public room where new blog articles are announced. */
 export const ARTICLES_ROOM_NAME = 'articles';
 
-/** Limits of the chat, shared by the service, the gateway and the web page. */
-export const ChatRules = {
-  textMaxLength: 2_000,
-  roomNameMaxLength: 60,
-  historyLimitDefault: 50,
-  historyLimitMax: 100,
-  roomsPerUserMax: 50,
-  membersPerRoomMax: 500,
-  /** At most this many messages per user within `rateWindowMs`. */
-  messagesPerWindow: 10,
-  rateWindowMs: 5_000,
-  /** Socket.IO frames larger than this are refused. */
-  payloadMaxBytes: 16_384,
-  /** A client's own id for a message it sends; long enough for a UUID and then some. */
-  clientMessageIdMaxLength: 100,
-} as const;
+/**
+ * W3C Trace Context's `traceparent`: version, trace id, parent id and flags in lower-case hex,
+ * where version `ff` and ids of only zeros are invalid (https://www.w3.org/TR/trace-context/).
+ */
+const TRACEPARENT = /^(?!ff)[\da-f]{2}-(?!0{32})[\da-f]{32}-(?!0{16})[\da-f]{16}-[\da-f]{2}$/;
 
-export const RoomKind = z.enum(['public', 'private', 'direct']);
-export type RoomKind = z.infer<typeof RoomKind>;
+/**
+ * The trace a socket message belongs to, in the two fields W3C Trace Context puts in HTTP
+ * headers, since Socket.IO messages have none: a client may add them to any event it sends, so
+ * that the server's handling joins the client's trace; the server adds them to the messages it
+ * broadcasts, so that receivers can join the trace of the send.
+ */
+export const SocketTraceFields = {
+  traceparent: z
+    .string('must be text')
+    .regex(TRACEPARENT, 'must be a W3C traceparent (00-<trace id>-<span id>-<flags>)')
+    .optional(),
+  tracestate: field.token(ChatRules.tracestateMaxLength).optional(),
+};
+export type SocketTraceFields = z.infer<z.ZodObject<typeof SocketTraceFields>>;
 
-export const ChatUser = z.object({ userId: z.string(), username: z.string() });
-export type ChatUser = z.infer<typeof ChatUser>;
-
-export const RoomView = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: RoomKind,
-  /** For direct conversations: the other person. */
-  peer: ChatUser.nullable(),
-  memberCount: z.number().int(),
-  lastMessageAt: z.iso.datetime().nullable(),
-  /** Messages after the last one the viewer has read. */
-  unread: z.number().int(),
-});
-export type RoomView = z.infer<typeof RoomView>;
-
-export const ChatMessageView = z.object({
-  id: z.string(),
-  roomId: z.string(),
-  /** Null for system messages (announcements). */
-  author: ChatUser.nullable(),
-  text: z.string(),
-  createdAt: z.iso.datetime(),
-  editedAt: z.iso.datetime().nullable(),
-  deleted: z.boolean(),
-  clientMessageId: z.string().nullable(),
-});
-export type ChatMessageView = z.infer<typeof ChatMessageView>;
-
-export const MessagePage = z.object({
-  /** Newest first. */
-  messages: z.array(ChatMessageView),
-  hasMore: z.boolean(),
-});
-export type MessagePage = z.infer<typeof MessagePage>;
+/** A client → server payload: its own fields, and the trace it belongs to if the client says. */
+function socketPayload<T extends z.ZodRawShape>(shape: T) {
+  return strictObject({ ...shape, ...SocketTraceFields });
+}
 
 const roomId = field.objectId();
 const messageId = field.objectId();
@@ -73,32 +46,32 @@ const text = field.text(ChatRules.textMaxLength);
 
 /** What clients send with each client → server `ChatSocket` event. */
 export const ChatPayloads = {
-  createRoom: strictObject({
+  createRoom: socketPayload({
     name: field.text(ChatRules.roomNameMaxLength),
     kind: z.enum(['public', 'private'], 'must be public or private'),
     /** Usernames to add to a private room. */
     members: z
-      .array(field.text(AccountRules.usernameMaxLength), 'must be a list of usernames')
+      .array(AccountFields.username, 'must be a list of usernames')
       .max(
         ChatRules.membersPerRoomMax - 1,
         `has too many members (maximum is ${ChatRules.membersPerRoomMax})`,
       )
       .default([]),
   }),
-  room: strictObject({ roomId }),
-  openDirect: strictObject({ username: field.text(AccountRules.usernameMaxLength) }),
-  send: strictObject({
+  room: socketPayload({ roomId }),
+  openDirect: socketPayload({ username: AccountFields.username }),
+  send: socketPayload({
     roomId,
     text,
     /** Chosen by the client; a retried send with the same id stores one message, not two. */
     clientMessageId: field.text(ChatRules.clientMessageIdMaxLength),
   }),
-  edit: strictObject({ messageId, text }),
-  message: strictObject({ messageId }),
-  typing: strictObject({ roomId, typing: field.flag() }),
-  markRead: strictObject({ roomId, messageId }),
+  edit: socketPayload({ messageId, text }),
+  message: socketPayload({ messageId }),
+  typing: socketPayload({ roomId, typing: field.flag() }),
+  markRead: socketPayload({ roomId, messageId }),
   /** Everything in a room after a message id: what a reconnecting client missed. */
-  missedSince: strictObject({
+  missedSince: socketPayload({
     roomId,
     after: messageId,
     limit: field.count(1, ChatRules.historyLimitMax).default(ChatRules.historyLimitMax),
@@ -107,6 +80,13 @@ export const ChatPayloads = {
 export type CreateRoomRequest = z.input<typeof ChatPayloads.createRoom>;
 export type SendMessageRequest = z.input<typeof ChatPayloads.send>;
 export type MissedSincePayload = z.output<typeof ChatPayloads.missedSince>;
+
+/**
+ * A stored message as its room receives it (`message:new`, `message:edited`, `message:deleted`),
+ * with the trace of the work that stored it when there is one.
+ */
+export const MessageBroadcast = ChatMessageView.extend(SocketTraceFields);
+export type MessageBroadcast = z.infer<typeof MessageBroadcast>;
 
 /** A page of a room's history, newest first; `before` is the oldest message id the reader has. */
 export const HistoryQuery = strictObject({
@@ -149,26 +129,14 @@ export const ChatSocket = {
   tokenExpired: 'auth:expired',
 } as const;
 
-/** Every acknowledgement: the result, or an error a person can read. */
-export type SocketAck<T> =
-  { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: string };
-
-export interface PresenceView {
-  readonly roomId: string;
-  readonly online: ChatUser[];
+/** Every acknowledgement: the result (read with `data`), or an error a person can read. */
+export function SocketAck<T extends z.ZodType>(data: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), data }),
+    z.object({ ok: z.literal(false), error: z.string() }),
+  ]);
 }
-
-export interface TypingView {
-  readonly roomId: string;
-  readonly user: ChatUser;
-  readonly typing: boolean;
-}
-
-export interface ReadReceiptView {
-  readonly roomId: string;
-  readonly user: ChatUser;
-  readonly messageId: string;
-}
+export type SocketAck<T> = z.output<ReturnType<typeof SocketAck<z.ZodType<T>>>>;
 
 export const ChatMessageEventData = z.object({
   messageId: z.string(),

@@ -83,6 +83,14 @@ describe('AccessTokenVerifier', () => {
     ).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
+  it('refuses a signed token whose claims break the contract: no name, a session id that is a number', async () => {
+    for (const extra of [{ username: undefined }, { sid: 7 }]) {
+      await expect(verifier().verify(await sign(current, { extra }))).rejects.toEqual(
+        new InvalidTokenError('invalid'),
+      );
+    }
+  });
+
   it('fetches the keys once and again only for a key id it has not seen', async () => {
     source.mockClear();
     const subject = verifier();

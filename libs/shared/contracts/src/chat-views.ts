@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** Limits of the chat, shared by the service, the gateway and the web page. */
+export const ChatRules = {
+  textMaxLength: 2_000,
+  roomNameMaxLength: 60,
+  historyLimitDefault: 50,
+  historyLimitMax: 100,
+  roomsPerUserMax: 50,
+  membersPerRoomMax: 500,
+  /** At most this many messages per user within `rateWindowMs`. */
+  messagesPerWindow: 10,
+  rateWindowMs: 5_000,
+  /** Socket.IO frames larger than this are refused. */
+  payloadMaxBytes: 16_384,
+  /** A client's own id for a message it sends; long enough for a UUID and then some. */
+  clientMessageIdMaxLength: 100,
+  /** W3C Trace Context asks that a `tracestate` of up to 512 characters be passed on whole. */
+  tracestateMaxLength: 512,
+} as const;
+
+export const RoomKind = z.enum(['public', 'private', 'direct']);
+export type RoomKind = z.infer<typeof RoomKind>;
+
+export const ChatUser = z.object({ userId: z.string(), username: z.string() });
+export type ChatUser = z.infer<typeof ChatUser>;
+
+export const RoomView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: RoomKind,
+  /** For direct conversations: the other person. */
+  peer: ChatUser.nullable(),
+  memberCount: z.number().int(),
+  lastMessageAt: z.iso.datetime().nullable(),
+  /** Messages after the last one the viewer has read. */
+  unread: z.number().int(),
+});
+export type RoomView = z.infer<typeof RoomView>;
+
+export const ChatMessageView = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  /** Null for system messages (announcements). */
+  author: ChatUser.nullable(),
+  text: z.string(),
+  createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+  deleted: z.boolean(),
+  clientMessageId: z.string().nullable(),
+});
+export type ChatMessageView = z.infer<typeof ChatMessageView>;
+
+export const MessagePage = z.object({
+  /** Newest first. */
+  messages: z.array(ChatMessageView),
+  hasMore: z.boolean(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;
+
+/** Who is in a room now, sent to the room whenever it changes. */
+export const PresenceView = z.object({ roomId: z.string(), online: z.array(ChatUser) });
+export type PresenceView = z.infer<typeof PresenceView>;
+
+export const TypingView = z.object({ roomId: z.string(), user: ChatUser, typing: z.boolean() });
+export type TypingView = z.infer<typeof TypingView>;
+
+/** Someone has read a room up to `messageId`. */
+export const ReadReceiptView = z.object({
+  roomId: z.string(),
+  user: ChatUser,
+  messageId: z.string(),
+});
+export type ReadReceiptView = z.infer<typeof ReadReceiptView>;
+
+/** Why the server is about to end a connection (token expired, session revoked). */
+export const ConnectionEndingNotice = z.object({ message: z.string() });
+export type ConnectionEndingNotice = z.infer<typeof ConnectionEndingNotice>;
