@@ -3,11 +3,9 @@ import type { ClientInfo } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { OutboxMessage } from '@capstone/outbox';
 import {
-  createTestDatabase,
+  createTestServiceStores,
   migrateUpAndDown,
-  createTestVhost,
-  type TestDatabase,
-  type TestVhost,
+  type TestServiceStores,
 } from '@capstone/testing';
 import { createServiceContext } from '@capstone/service-defaults';
 import { DataSource } from 'typeorm';
@@ -42,38 +40,26 @@ async function settle<T>(
 }
 
 describe('auth service on a real PostgreSQL database', () => {
-  let database: TestDatabase;
-  let vhost: TestVhost;
+  let stores: TestServiceStores;
   let context: INestApplicationContext;
-  let accounts: AccountsService;
-  let sessions: SessionsService;
-  let dataSource: DataSource;
+  const accounts = () => context.get(AccountsService);
+  const sessions = () => context.get(SessionsService);
+  const dataSource = () => context.get(DataSource);
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([
-      createTestDatabase('auth_int'),
-      createTestVhost('auth-int'),
-    ]);
-    const config = loadAuthConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: database.url,
-      AMQP_URL: vhost.url,
-    });
+    stores = await createTestServiceStores('auth-int');
+    const config = loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...stores.env });
     context = await createServiceContext(authService(config));
-    accounts = context.get(AccountsService);
-    sessions = context.get(SessionsService);
-    dataSource = context.get(DataSource);
   });
 
   afterAll(async () => {
     await context?.close();
-    await Promise.all([database?.drop(), vhost?.drop()]);
+    await stores?.drop();
   });
 
   it('writes the user and its user.registered event in one transaction', async () => {
-    const result = await accounts.register(account());
-    const events = await dataSource
+    const result = await accounts().register(account());
+    const events = await dataSource()
       .getRepository(OutboxMessage)
       .findBy({ name: 'user.registered' });
     expect(events.map((event) => (event.data as { userId: string }).userId)).toContain(
@@ -84,9 +70,9 @@ describe('auth service on a real PostgreSQL database', () => {
   it('lets exactly one of two simultaneous sign-ups with the same email win, whatever the case', async () => {
     const base = account();
     const results = await Promise.all([
-      settle(accounts.register({ ...base, username: `${base.username}a` })),
+      settle(accounts().register({ ...base, username: `${base.username}a` })),
       settle(
-        accounts.register({
+        accounts().register({
           ...base,
           email: base.email.toUpperCase(),
           username: `${base.username}b`,
@@ -101,22 +87,22 @@ describe('auth service on a real PostgreSQL database', () => {
   });
 
   it('gives a refresh token to one of several simultaneous uses only, and then treats the session as stolen', async () => {
-    const { tokens } = await accounts.register(account());
+    const { tokens } = await accounts().register(account());
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => settle(sessions.refresh(tokens.refreshToken, client))),
+      Array.from({ length: 4 }, () => settle(sessions().refresh(tokens.refreshToken, client))),
     );
     const winners = results.filter((result) => result.ok);
     expect(winners).toHaveLength(1);
     const winner = winners[0];
     if (!winner?.ok) throw new Error('unreachable');
     // The replays revoked the session, so even the winner's new token is refused.
-    const after = await settle(sessions.refresh(winner.value.tokens.refreshToken, client));
+    const after = await settle(sessions().refresh(winner.value.tokens.refreshToken, client));
     expect(after.ok).toBe(false);
   });
 
   it('stores refresh tokens only as hashes', async () => {
-    const { tokens } = await accounts.register(account());
-    const rows: { refresh_token_hash: string }[] = await dataSource.query(
+    const { tokens } = await accounts().register(account());
+    const rows: { refresh_token_hash: string }[] = await dataSource().query(
       'SELECT refresh_token_hash FROM sessions WHERE id = $1',
       [tokens.sessionId],
     );

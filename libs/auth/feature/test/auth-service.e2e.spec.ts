@@ -1,12 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { AUTH_QUEUE, AuthRpc } from '@capstone/contracts';
-import {
-  createTestDatabase,
-  createTestVhost,
-  RawRpc,
-  type TestDatabase,
-  type TestVhost,
-} from '@capstone/testing';
+import { createTestServiceStores, RawRpc, type TestServiceStores } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthConfig } from '../src/auth.config.js';
 import { startAuthService } from '../src/bootstrap.js';
@@ -18,32 +12,23 @@ const client = { ip: '203.0.113.7', userAgent: 'raw-client' };
  * on `auth.rpc` is read with the request's schema before any handler runs.
  */
 describe('the auth service over RabbitMQ, given requests that break the contracts', () => {
-  let database: TestDatabase;
-  let vhost: TestVhost;
+  let stores: TestServiceStores;
   let app: INestApplication;
   let raw: RawRpc;
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([
-      createTestDatabase('auth_raw'),
-      createTestVhost('auth-raw'),
-    ]);
+    stores = await createTestServiceStores('auth-raw');
     app = await startAuthService({
-      ...loadAuthConfig({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'error',
-        DATABASE_URL: database.url,
-        AMQP_URL: vhost.url,
-      }),
+      ...loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...stores.env }),
       PORT: 0,
     });
-    raw = await RawRpc.connect(vhost.url);
+    raw = await RawRpc.connect(stores.vhost.url);
   });
 
   afterAll(async () => {
     await raw?.close();
     await app?.close();
-    await Promise.all([database?.drop(), vhost?.drop()]);
+    await stores?.drop();
   });
 
   it.each<[string, string, unknown, Record<string, string[]>]>([

@@ -16,13 +16,11 @@ import {
 import { ServiceError } from '@capstone/errors';
 import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
 import {
-  createTestDatabase,
-  createTestVhost,
+  createTestServiceStores,
   RawRpc,
   TestEventsExchange,
   waitFor,
-  type TestDatabase,
-  type TestVhost,
+  type TestServiceStores,
 } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBlogConfig } from '../src/blog.config.js';
@@ -35,8 +33,7 @@ import { failureOf, newUser } from './support/blog-context.js';
  * gateway does, and the blog's own events read back from the exchange.
  */
 describe('the blog service over RabbitMQ', () => {
-  let database: TestDatabase;
-  let vhost: TestVhost;
+  let stores: TestServiceStores;
   let app: INestApplication;
   let blog: BrokerClient;
   let exchange: TestEventsExchange;
@@ -44,27 +41,19 @@ describe('the blog service over RabbitMQ', () => {
   let published: EventEnvelope<unknown>[];
 
   beforeAll(async () => {
-    [database, vhost] = await Promise.all([
-      createTestDatabase('blog_e2e'),
-      createTestVhost('blog-e2e'),
-    ]);
+    stores = await createTestServiceStores('blog-e2e');
     app = await startBlogService({
-      ...loadBlogConfig({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: database.url,
-        AMQP_URL: vhost.url,
-      }),
+      ...loadBlogConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', ...stores.env }),
       PORT: 0,
     });
     blog = new BrokerClient(
       'blog',
-      ClientProxyFactory.create(rpcClientOptions(vhost.url, BLOG_QUEUE)),
+      ClientProxyFactory.create(rpcClientOptions(stores.vhost.url, BLOG_QUEUE)),
       5_000,
     );
 
-    raw = await RawRpc.connect(vhost.url);
-    exchange = await TestEventsExchange.connect(vhost.url);
+    raw = await RawRpc.connect(stores.vhost.url);
+    exchange = await TestEventsExchange.connect(stores.vhost.url);
     published = await exchange.record('article.*');
   });
 
@@ -73,7 +62,7 @@ describe('the blog service over RabbitMQ', () => {
     await exchange?.close();
     await blog?.onApplicationShutdown();
     await app?.close();
-    await Promise.all([database?.drop(), vhost?.drop()]);
+    await stores?.drop();
   });
 
   /** The profile once the projection has it and `accept` likes it. */
@@ -261,7 +250,7 @@ describe('the blog service over RabbitMQ', () => {
   );
 
   it('binds its events queue to the event names it handles, and nothing else', async () => {
-    expect(await vhost.bindingsOf(BLOG_EVENTS_QUEUE, EVENTS_EXCHANGE)).toEqual([
+    expect(await stores.vhost.bindingsOf(BLOG_EVENTS_QUEUE, EVENTS_EXCHANGE)).toEqual([
       'user.registered',
       'user.updated',
     ]);

@@ -3,22 +3,19 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineEvent, type EventEnvelope } from '@capstone/contracts';
 import {
-  createTestDatabase,
-  createTestVhost,
+  createTestServiceStores,
   TcpProxy,
   TestEventsExchange,
   testInfrastructure,
   waitFor,
-  type TestDatabase,
-  type TestVhost,
+  type TestServiceStores,
 } from '@capstone/testing';
 import { OutboxMessage, outboxMigrations, OutboxRelay, recordEvent } from '../src/index.js';
 
 const noteTaken = defineEvent('note.taken', z.object({ text: z.string() }));
 
 describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
-  let database: TestDatabase;
-  let vhost: TestVhost;
+  let stores: TestServiceStores;
   let dataSource: DataSource;
   let proxy: TcpProxy;
   let relay: OutboxRelay;
@@ -26,18 +23,17 @@ describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
   let received: EventEnvelope<{ text: string }>[];
 
   beforeAll(async () => {
-    database = await createTestDatabase('outbox');
-    vhost = await createTestVhost('outbox');
+    stores = await createTestServiceStores('outbox');
     dataSource = new DataSource({
       type: 'postgres',
-      url: database.url,
+      url: stores.database.url,
       entities: [OutboxMessage],
       migrations: outboxMigrations,
     });
     await dataSource.initialize();
     await dataSource.runMigrations();
 
-    exchange = await TestEventsExchange.connect(vhost.url);
+    exchange = await TestEventsExchange.connect(stores.vhost.url);
     received = await exchange.record('note.*');
 
     const amqpTarget = new URL(testInfrastructure.amqpUrl);
@@ -45,7 +41,10 @@ describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
       host: amqpTarget.hostname,
       port: Number(amqpTarget.port || 5672),
     });
-    relay = new OutboxRelay(dataSource, { amqpUrl: proxy.rewrite(vhost.url), pollIntervalMs: 100 });
+    relay = new OutboxRelay(dataSource, {
+      amqpUrl: proxy.rewrite(stores.vhost.url),
+      pollIntervalMs: 100,
+    });
     relay.start();
   });
 
@@ -54,8 +53,7 @@ describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
     await proxy?.cut();
     await exchange?.close();
     await dataSource?.destroy();
-    await database?.drop();
-    await vhost?.drop();
+    await stores?.drop();
   });
 
   const record = (text: string) =>

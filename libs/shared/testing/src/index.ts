@@ -10,5 +10,6 @@ export * from './rabbitmq.js';
 export * from './raw-rpc.js';
 export * from './redis.js';
 export * from './rpc-controller.js';
+export * from './service-stores.js';
 export * from './socket-client.js';
 export * from './wait-for.js';

@@ -3,13 +3,7 @@ import type { INestApplicationContext, Type } from '@nestjs/common';
 import type { Actor, UserProfileData } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { OutboxMessage } from '@capstone/outbox';
-import {
-  createTestDatabase,
-  createTestVhost,
-  rpcCaller,
-  type TestDatabase,
-  type TestVhost,
-} from '@capstone/testing';
+import { createTestServiceStores, rpcCaller } from '@capstone/testing';
 import { createServiceContext } from '@capstone/service-defaults';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll } from 'vitest';
@@ -39,21 +33,13 @@ export interface BlogTestContext extends BlogProviders {
 async function startBlogContext(
   label: string,
 ): Promise<BlogProviders & { close(): Promise<void> }> {
-  const [database, vhost]: [TestDatabase, TestVhost] = await Promise.all([
-    createTestDatabase(label),
-    createTestVhost(label),
-  ]);
-  const config = loadBlogConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    DATABASE_URL: database.url,
-    AMQP_URL: vhost.url,
-  });
+  const stores = await createTestServiceStores(label);
+  const config = loadBlogConfig({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...stores.env });
   let context: INestApplicationContext | undefined;
   try {
     context = await createServiceContext(blogService(config));
   } catch (error) {
-    await Promise.all([database.drop(), vhost.drop()]);
+    await stores.drop();
     throw error;
   }
   const app = context;
@@ -63,7 +49,7 @@ async function startBlogContext(
     rpc: rpcCaller(app.get(BlogRpcController)),
     close: async () => {
       await app.close();
-      await Promise.all([database.drop(), vhost.drop()]);
+      await stores.drop();
     },
   };
 }
