@@ -34,6 +34,7 @@ import {
   loadCompose,
   memoryBytes,
   publishedPorts,
+  readEnvFile,
   service,
   serviceEnvironment,
   servicesReferenced,
@@ -318,6 +319,50 @@ const observabilityDir = resolve(repoRoot, 'infra/observability');
 const yamlFile = (path: string): unknown =>
   parse(readFileSync(resolve(observabilityDir, path), 'utf8'));
 
+/** The port of a collector endpoint such as `0.0.0.0:4318`. */
+const portOf = (endpoint: string) => endpoint.slice(endpoint.lastIndexOf(':') + 1);
+
+/** The one command of the README and the compose header runs the profile with this file. */
+const observabilityEnvFile = 'infra/observability/compose.env';
+
+/** Jaeger v2's configuration: an OpenTelemetry Collector's, with Jaeger's storage and query. */
+const endpoint = z.looseObject({ endpoint: z.string() });
+const jaegerConfig = z
+  .looseObject({
+    receivers: z.looseObject({
+      otlp: z.looseObject({ protocols: z.looseObject({ grpc: endpoint, http: endpoint }) }),
+    }),
+    processors: z.record(z.string(), z.unknown()).nullish(),
+    exporters: z.looseObject({
+      jaeger_storage_exporter: z.looseObject({ trace_storage: z.string() }),
+    }),
+    extensions: z.looseObject({
+      jaeger_storage: z.looseObject({
+        backends: z.record(
+          z.string(),
+          z.looseObject({
+            memory: z.looseObject({ max_traces: z.number().int() }).optional(),
+          }),
+        ),
+      }),
+      jaeger_query: z.looseObject({
+        storage: z.looseObject({ traces: z.string() }),
+        http: endpoint,
+      }),
+    }),
+    service: z.looseObject({
+      extensions: z.array(z.string()),
+      pipelines: z.looseObject({
+        traces: z.looseObject({
+          receivers: z.array(z.string()),
+          processors: z.array(z.string()).optional(),
+          exporters: z.array(z.string()),
+        }),
+      }),
+    }),
+  })
+  .parse(yamlFile('jaeger.yml'));
+
 const prometheusConfig = z
   .looseObject({
     scrape_configs: z.array(
@@ -356,13 +401,68 @@ describe('the observability profile of docker-compose.yml', () => {
       expect(serviceEnvironment(service(compose, app.name))['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe(
         '',
       );
-    // The command in the header names Jaeger's OTLP/HTTP receiver, which listens beyond localhost.
-    const text = readFileSync(composePath, 'utf8');
-    expect(text).toContain(
-      'OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318 docker compose --profile observability up',
+  });
+
+  it("runs with one command, whose env file turns on the profile and points the apps at Jaeger's OTLP/HTTP receiver", () => {
+    const command = `docker compose --env-file ${observabilityEnvFile} up`;
+    expect(readFileSync(composePath, 'utf8')).toContain(command);
+    expect(readFileSync(resolve(repoRoot, 'README.md'), 'utf8')).toContain(command);
+    const variables = readEnvFile(observabilityEnvFile);
+    expect(variables['COMPOSE_PROFILES']).toBe('observability');
+    const endpoint = new URL(variables['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? '');
+    expect(endpoint.protocol).toBe('http:');
+    expect(endpoint.hostname).toBe('jaeger');
+    expect(endpoint.port).toBe(portOf(jaegerConfig.receivers.otlp.protocols.http.endpoint));
+    // Every app takes its endpoint from that variable, which Compose reads from the file.
+    const raw = z
+      .looseObject({
+        services: z.record(
+          z.string(),
+          z.looseObject({ environment: z.record(z.string(), z.unknown()).optional() }),
+        ),
+      })
+      .parse(parse(readFileSync(composePath, 'utf8'), { merge: true }));
+    for (const app of apps)
+      expect(raw.services[app.name]?.environment?.['OTEL_EXPORTER_OTLP_ENDPOINT'], app.name).toBe(
+        '${OTEL_EXPORTER_OTLP_ENDPOINT:-}',
+      );
+  });
+
+  it('configures Jaeger from a mounted file, not from flags', () => {
+    const jaeger = service(compose, 'jaeger');
+    const command = commandOf(jaeger) ?? [];
+    expect(command).toContain('--config');
+    const configPath = command[command.indexOf('--config') + 1];
+    expect(command.filter((argument) => argument.startsWith('--set'))).toEqual([]);
+    expect(jaeger.volumes).toEqual([`./infra/observability/jaeger.yml:${String(configPath)}:ro`]);
+  });
+
+  it('has Jaeger receive OTLP over gRPC (4317) and HTTP (4318) from other containers', () => {
+    const { grpc, http } = jaegerConfig.receivers.otlp.protocols;
+    expect([grpc.endpoint, http.endpoint]).toEqual(['0.0.0.0:4317', '0.0.0.0:4318']);
+    expect(jaegerConfig.service.pipelines.traces.receivers).toContain('otlp');
+  });
+
+  it('has Jaeger write the traces it receives to the store its UI reads, on the published port', () => {
+    const { traces } = jaegerConfig.service.pipelines;
+    // Every component the pipeline names is configured, as the collector requires.
+    for (const name of traces.receivers) expect(jaegerConfig.receivers, name).toHaveProperty(name);
+    for (const name of traces.processors ?? [])
+      expect(jaegerConfig.processors ?? {}, name).toHaveProperty(name);
+    for (const name of traces.exporters) expect(jaegerConfig.exporters, name).toHaveProperty(name);
+    for (const name of jaegerConfig.service.extensions)
+      expect(jaegerConfig.extensions, name).toHaveProperty(name);
+
+    expect(traces.exporters).toEqual(['jaeger_storage_exporter']);
+    const { jaeger_storage: storage, jaeger_query: query } = jaegerConfig.extensions;
+    expect(jaegerConfig.service.extensions).toEqual(
+      expect.arrayContaining(['jaeger_storage', 'jaeger_query']),
     );
-    expect(commandOf(service(compose, 'jaeger'))).toContain(
-      '--set=receivers.otlp.protocols.http.endpoint=0.0.0.0:4318',
+    const written = jaegerConfig.exporters.jaeger_storage_exporter.trace_storage;
+    expect(query.storage.traces, 'the UI reads the store the exporter writes').toBe(written);
+    expect(storage.backends[written]?.memory?.max_traces).toBeGreaterThan(0);
+    expect(portOf(query.http.endpoint)).toBe(
+      String(publishedPorts(service(compose, 'jaeger'))[0]?.target),
     );
   });
 
