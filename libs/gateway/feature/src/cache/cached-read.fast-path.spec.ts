@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { context, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+import type { Request, Response } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlogCacheKeys } from './blog-cache-keys.js';
-import { listFilterFromQuery } from './cached-read.fast-path.js';
+import { cachedReadFastPath, listFilterFromQuery } from './cached-read.fast-path.js';
 
 function fastPathKey(query: Record<string, string | string[]>): string | undefined {
   const filter = listFilterFromQuery(query);
@@ -44,5 +48,56 @@ describe('listFilterFromQuery', () => {
 
   it('leaves repeated parameters to the validated path', () => {
     expect(listFilterFromQuery({ tag: ['a', 'b'] })).toBeUndefined();
+  });
+});
+
+describe('cachedReadFastPath', () => {
+  const contextManager = new AsyncLocalStorageContextManager();
+  beforeAll(() => void context.setGlobalContextManager(contextManager.enable()));
+  afterAll(() => {
+    contextManager.disable();
+    context.disable();
+  });
+
+  /** Runs one anonymous GET through the fast path, as the HTTP instrumentation would see it. */
+  async function serve(url: string, cached: string | undefined) {
+    const metadata: RPCMetadata = {
+      type: RPCType.HTTP,
+      span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
+    };
+    const { pathname, searchParams } = new URL(url, 'http://gateway');
+    const request = {
+      method: 'GET',
+      headers: {},
+      path: pathname,
+      query: Object.fromEntries(searchParams),
+    } as unknown as Request;
+    const answered = Promise.withResolvers<'hit' | 'miss'>();
+    const response = {
+      writeHead: () => response,
+      end: () => answered.resolve('hit'),
+    } as unknown as Response;
+    const fastPath = cachedReadFastPath({ peek: () => Promise.resolve(cached) });
+    context.with(setRPCMetadata(ROOT_CONTEXT, metadata), () =>
+      fastPath(request, response, () => answered.resolve('miss')),
+    );
+    return { answer: await answered.promise, route: metadata.route };
+  }
+
+  it.each([
+    ['/api/articles?tag=dragons', '/api/articles'],
+    ['/api/articles/how-to-train', '/api/articles/:slug'],
+    ['/api/articles/how-to-train/comments', '/api/articles/:slug/comments'],
+    ['/api/profiles/ada', '/api/profiles/:username'],
+    ['/api/tags', '/api/tags'],
+  ])('labels a hit of %s with the route %s, as the controller would', async (url, route) => {
+    expect(await serve(url, '{}')).toEqual({ answer: 'hit', route });
+  });
+
+  it('leaves the route of a miss to the controller that answers it', async () => {
+    expect(await serve('/api/articles/how-to-train', undefined)).toEqual({
+      answer: 'miss',
+      route: undefined,
+    });
   });
 });
