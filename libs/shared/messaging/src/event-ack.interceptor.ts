@@ -51,10 +51,11 @@ export class EventAckInterceptor implements NestInterceptor {
       catchError((error: unknown) => {
         if (error instanceof MalformedEventError) {
           record('malformed');
+          // The routing key and the broker's message id say which event; the payload stays out.
           this.logger.error({
             msg: 'malformed event dropped',
-            event: error.event,
-            eventId: error.eventId,
+            pattern: rmq.getPattern(),
+            messageId: message.properties.messageId,
             problems: error.problems,
           });
           this.settle(() => channel.ack(message));

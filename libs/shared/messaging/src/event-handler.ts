@@ -10,33 +10,23 @@ import { EVENT_CONSUMER } from './event-consumer.js';
 
 type Handler<T extends EventDefinition> = (event: EventEnvelope<EventData<T>>) => Promise<void>;
 
-function field(payload: unknown, key: 'eventId' | 'name'): string | undefined {
-  const value =
+function nameOf(payload: unknown): string | undefined {
+  const name =
     typeof payload === 'object' && payload !== null
-      ? (payload as Record<string, unknown>)[key]
+      ? (payload as Record<string, unknown>)['name']
       : undefined;
-  return typeof value === 'string' ? value : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
-
-const nameOf = (payload: unknown) => field(payload, 'name');
 
 /**
  * An event its schema refused. It cannot become well-formed by waiting: the consumer drops it
- * (see `EventAckInterceptor`), and what it logs is the event's identity and what is wrong, never
- * its data.
+ * (see `EventAckInterceptor`). It holds what is wrong with each field, never the event's data:
+ * whatever is logged about it stays free of personal data.
  */
 export class MalformedEventError extends Error {
-  readonly event: string | undefined;
-  readonly eventId: string | undefined;
-
-  constructor(
-    payload: unknown,
-    readonly problems: Record<string, string[]>,
-  ) {
+  constructor(readonly problems: Record<string, string[]>) {
     super('malformed event');
     this.name = 'MalformedEventError';
-    this.event = nameOf(payload);
-    this.eventId = field(payload, 'eventId');
   }
 }
 
@@ -59,7 +49,7 @@ export function OnEvent<T extends EventDefinition>(...events: [T, ...T[]]) {
       const result = envelopes.get(nameOf(payload) ?? '')?.safeParse(payload);
       if (!result?.success) {
         const problems = result ? errorDetails(result.error) : { name: ['is not handled here'] };
-        throw new MalformedEventError(payload, problems);
+        throw new MalformedEventError(problems);
       }
       await handler.call(this, result.data as EventEnvelope<EventData<T>>);
     };

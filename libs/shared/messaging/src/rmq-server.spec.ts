@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Channel } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import { RmqServer } from './rmq-server.js';
 
 type SendToQueue = (queue: string, content: Buffer, options: object) => Promise<boolean>;
@@ -108,5 +108,84 @@ describe('RmqServer', () => {
     expect(warn).toHaveBeenCalledWith(
       'not consuming test.rpc yet: Channel ended, no reply will be forthcoming',
     );
+  });
+});
+
+/** A message as the broker delivers it: a body, and where to reply if it is a request. */
+function delivery(body: string, replyTo?: string): ConsumeMessage {
+  return {
+    content: Buffer.from(body),
+    fields: { redelivered: false },
+    properties: replyTo ? { replyTo, correlationId: 'c-9' } : {},
+  } as unknown as ConsumeMessage;
+}
+
+describe('RmqServer, given messages no handler can take', () => {
+  const greet = vi.fn(async (data: unknown) => ({ greeting: `hello ${String(data)}` }));
+
+  /** A server with one handler, `test.greet`, whose replies and acknowledgements are recorded. */
+  function greeter(options: { noAck?: boolean } = {}) {
+    const sendToQueue = vi.fn<SendToQueue>().mockResolvedValue(true);
+    const server = serverWith(sendToQueue);
+    Object.assign(server, { noAck: options.noAck ?? true });
+    server.addHandler('test.greet', greet, false);
+    const channel = { ack: vi.fn(), nack: vi.fn() };
+    const handle = (message: ConsumeMessage) =>
+      server.handleMessage(message, channel as unknown as Channel);
+    /** The replies sent, as the caller reads them. */
+    const replies = () => sendToQueue.mock.calls.map(([, content]) => JSON.parse(String(content)));
+    return { handle, channel, sendToQueue, replies };
+  }
+
+  it.each([
+    ['a body that is not JSON', 'pattern=test.greet', { body: ['is not JSON'] }],
+    ['a body that is not an object', '"test.greet"', { body: ['must be an object'] }],
+    ['a request without a pattern', '{"data":"ada","id":"1"}', { pattern: ["can't be blank"] }],
+    ['a pattern that is not text', '{"pattern":{"cmd":1},"id":"1"}', { pattern: ['must be text'] }],
+    [
+      'a pattern nobody here handles',
+      '{"pattern":"test.nothing","data":"ada","id":"1"}',
+      { pattern: ['is not handled here'] },
+    ],
+  ])('answers %s with 400 naming the fault, as a handler would', async (_case, body, errors) => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { handle, sendToQueue, replies } = greeter();
+    greet.mockClear();
+
+    await handle(delivery(body, 'amq.rabbitmq.reply-to.x'));
+
+    expect(greet).not.toHaveBeenCalled();
+    expect(replies()).toEqual([{ err: { status: 400, errors }, isDisposed: true }]);
+    expect(sendToQueue.mock.calls[0]?.[0]).toBe('amq.rabbitmq.reply-to.x');
+    expect(sendToQueue.mock.calls[0]?.[2]).toEqual({ correlationId: 'c-9' });
+    expect(warn).toHaveBeenCalledOnce();
+    expect(JSON.stringify(warn.mock.calls)).not.toContain('ada');
+  });
+
+  it('still hands a well-formed request to its handler and sends its reply', async () => {
+    const { handle, replies } = greeter();
+    await handle(delivery('{"pattern":"test.greet","data":"ada","id":"1"}', 'reply-queue'));
+    await vi.waitFor(() => expect(replies()).toHaveLength(1));
+    expect(replies()[0]).toMatchObject({ response: { greeting: 'hello ada' } });
+  });
+
+  it('acknowledges and logs an event nobody here handles, and answers nothing', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { handle, channel, sendToQueue } = greeter({ noAck: false });
+    const rejections = await unhandledRejectionsOf(() =>
+      handle(delivery('{"pattern":"user.deleted","data":{"email":"ada@example.com"}}')),
+    );
+    expect(rejections).toEqual([]);
+    expect(channel.ack).toHaveBeenCalledOnce();
+    expect(channel.nack).not.toHaveBeenCalled();
+    expect(sendToQueue).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({
+        msg: 'unroutable message refused',
+        pattern: 'user.deleted',
+        problems: { pattern: ['is not handled here'] },
+      }),
+    );
+    expect(JSON.stringify(warn.mock.calls)).not.toContain('ada@example.com');
   });
 });

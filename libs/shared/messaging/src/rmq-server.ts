@@ -1,16 +1,19 @@
 import { ServerRMQ, type CustomStrategy, type OutgoingResponse } from '@nestjs/microservices';
-import type { Channel } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { RpcFailure } from '@capstone/contracts';
 import { errorMessage } from '@capstone/errors';
 import { rpcServerOptions } from './rmq-options.js';
+import { unroutable, type Unroutable } from './unroutable-message.js';
 
 interface SerializedReply {
   readonly options?: Record<string, unknown>;
 }
 
 /**
- * Nest's RabbitMQ server, with the two channel promises Nest drops handled. A dropped promise
- * that rejects when the channel closes (at shutdown, or when the broker goes away) is an
- * unhandled rejection, which ends a Node process.
+ * Nest's RabbitMQ server, with the two channel promises Nest drops handled (a dropped promise
+ * that rejects when the channel closes, at shutdown or when the broker goes away, is an
+ * unhandled rejection, which ends a Node process), and messages no handler can take answered in
+ * the workspace's own terms.
  */
 export class RmqServer extends ServerRMQ {
   /**
@@ -38,6 +41,45 @@ export class RmqServer extends ServerRMQ {
       return;
     }
     listening();
+  }
+
+  /**
+   * Refuses, before Nest reads it, a message no handler here can take: a body that is not JSON, a
+   * pattern missing or unknown. Nest would answer "There is no matching message handler", or
+   * nothing at all to a body that is not JSON; here a caller gets a 400 naming `body` or `pattern`
+   * in the `RpcFailure` shape every handler answers with. An event is logged and acknowledged:
+   * waiting cannot mend it.
+   */
+  override async handleMessage(message: ConsumeMessage, channel: Channel): Promise<void> {
+    // amqplib hands on null when the broker cancels the consumer (Nest's type leaves it out).
+    if (message === null) return;
+    const refusal = unroutable(message.content, (pattern) => !!this.getHandlerByPattern(pattern));
+    if (refusal) return this.refuse(message, channel, refusal);
+    return super.handleMessage(message, channel);
+  }
+
+  private refuse(message: ConsumeMessage, channel: Channel, { pattern, errors }: Unroutable): void {
+    const properties: Partial<Record<'replyTo' | 'correlationId' | 'messageId', unknown>> =
+      message.properties;
+    // The pattern says what was asked for; the body may hold anyone's data and stays out.
+    this.logger.warn({
+      msg: 'unroutable message refused',
+      queue: this.queue,
+      pattern: pattern?.slice(0, 200),
+      messageId: properties.messageId,
+      problems: errors,
+    });
+    if (!this.noAck) {
+      try {
+        channel.ack(message);
+      } catch (error) {
+        this.logger.warn(`unroutable message not acknowledged: ${errorMessage(error)}`);
+      }
+    }
+    const { replyTo, correlationId } = properties;
+    if (typeof replyTo !== 'string' || typeof correlationId !== 'string') return;
+    const failure: RpcFailure = { status: 400, errors };
+    this.sendMessage({ err: failure, isDisposed: true }, replyTo, correlationId);
   }
 
   /**
