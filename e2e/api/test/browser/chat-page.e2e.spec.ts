@@ -1,3 +1,4 @@
+import { AccountRules, ChatRules } from '@capstone/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -6,6 +7,8 @@ import { newAccount, startStack, type Stack } from '../support/stack.js';
 describe('the chat web page in headless Chromium', () => {
   let stack: Stack;
   let browser: Browser;
+  /** Uncaught errors and Content-Security-Policy refusals on any page: a module that did not run. */
+  const problems: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack('browser', { chat: true });
@@ -18,6 +21,10 @@ describe('the chat web page in headless Chromium', () => {
   });
 
   async function signUpIn(page: Page, account: ReturnType<typeof newAccount>): Promise<void> {
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) problems.push(message.text());
+    });
     await page.goto(stack.api.baseUrl);
     const form = page.locator('#sign-up-form');
     await form.locator('input[name=username]').fill(account.username);
@@ -67,5 +74,25 @@ describe('the chat web page in headless Chromium', () => {
       alice.username,
       bob.username,
     ]);
+    expect(problems).toEqual([]);
   }, 60_000);
+
+  it('holds its inputs to the limits the services enforce, which it reads from the gateway', async () => {
+    const page = await browser.newPage();
+    await page.goto(stack.api.baseUrl);
+    const limit = (selector: string, attribute: string) =>
+      page.locator(selector).getAttribute(attribute);
+    await page.locator('#send-form textarea[maxlength]').waitFor({ state: 'attached' });
+    expect(await limit('#send-form textarea', 'maxlength')).toBe(String(ChatRules.textMaxLength));
+    expect(await limit('#new-room-form input[name=name]', 'maxlength')).toBe(
+      String(ChatRules.roomNameMaxLength),
+    );
+    expect(await limit('#sign-up-form input[name=username]', 'maxlength')).toBe(
+      String(AccountRules.usernameMaxLength),
+    );
+    expect(await limit('#sign-up-form input[name=password]', 'minlength')).toBe(
+      String(AccountRules.passwordMinLength),
+    );
+    await page.close();
+  });
 });

@@ -1,18 +1,47 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '@capstone/config';
+import { AccountRules, ChatRules, ChatSocket } from '@capstone/contracts';
 import express, { type RequestHandler } from 'express';
 
+/** Where the page imports the contracts it shares with the services from. */
+export const CONTRACTS_MODULE_PATH = '/contracts.js';
+
 /**
- * Serves the demo web page (apps/web/public) at `/`. Helmet's Content-Security-Policy applies:
- * scripts, styles and connections (the WebSocket included) from this origin only. The page's few
- * files are listed once at start-up, so API requests pass by without touching the file system.
+ * The limits the services enforce and the Socket.IO event names, as an ES module the page
+ * imports: written once at start-up from libs/shared/contracts, so the page cannot drift from
+ * them. Only the account limits the page's forms use, and only values JSON can carry.
+ */
+export function contractsModule(): string {
+  const { emailMaxLength, passwordMinLength, passwordMaxLength, usernameMaxLength } = AccountRules;
+  const shared = {
+    AccountRules: { emailMaxLength, passwordMinLength, passwordMaxLength, usernameMaxLength },
+    ChatRules,
+    ChatSocket,
+  };
+  return Object.entries(shared)
+    .map(([name, value]) => `export const ${name} = Object.freeze(${JSON.stringify(value)});\n`)
+    .join('');
+}
+
+/**
+ * Serves the demo web page (apps/web/public) at `/`, and its contracts module. Helmet's
+ * Content-Security-Policy applies: scripts (the page's ES modules), styles and connections (the
+ * WebSocket included) from this origin only. The page's few files are listed once at start-up,
+ * so API requests pass by without touching the file system.
  */
 export function webPage(root: string): RequestHandler {
   const directory = resolve(root);
   if (!existsSync(directory)) throw new ConfigError([`WEB_ROOT: no such directory ${directory}`]);
   const paths = new Set(['/', ...readdirSync(directory).map((file) => `/${file}`)]);
   const serve = express.static(directory, { index: 'index.html', maxAge: '5m', fallthrough: true });
-  return (request, response, next) =>
-    paths.has(request.path) ? serve(request, response, next) : next();
+  const contracts = contractsModule();
+  return (request, response, next) => {
+    if (request.path === CONTRACTS_MODULE_PATH && ['GET', 'HEAD'].includes(request.method)) {
+      response.type('text/javascript').set('cache-control', 'public, max-age=300').send(contracts);
+      return;
+    }
+    if (paths.has(request.path)) serve(request, response, next);
+    else next();
+  };
 }
