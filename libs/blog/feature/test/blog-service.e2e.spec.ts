@@ -58,9 +58,7 @@ describe('the blog service over RabbitMQ', () => {
   });
 
   afterAll(async () => {
-    await raw?.close();
-    await exchange?.close();
-    await blog?.onApplicationShutdown();
+    await Promise.all([raw?.close(), exchange?.close(), blog?.onApplicationShutdown()]);
     await app?.close();
     await stores?.drop();
   });

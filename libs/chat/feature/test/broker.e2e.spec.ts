@@ -16,20 +16,12 @@ import {
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
-import {
-  connect,
-  expectOk,
-  next,
-  RawRpc,
-  refusal,
-  TestEventsExchange,
-  waitFor,
-} from '@capstone/testing';
+import { connect, expectOk, RawRpc, refusal, TestEventsExchange, waitFor } from '@capstone/testing';
 import { MongoClient } from 'mongodb';
-import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesService } from '../src/messages/messages.service.js';
-import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
+import { nextEvent, publicRoom, send } from './support/chat-client.js';
+import { newUser, portOf, useChatStack } from './support/chat-stack.js';
 import { decodeJwt } from 'jose';
 
 /**
@@ -37,16 +29,14 @@ import { decodeJwt } from 'jose';
  * outbox relays do, and the gateway's requests sent to `chat.rpc`.
  */
 describe('the chat service over RabbitMQ', () => {
-  let stack: ChatStack;
+  const stack = useChatStack('broker');
   let app: INestApplication;
   let chat: BrokerClient;
   let exchange: TestEventsExchange;
   let mongo: MongoClient;
   let raw: RawRpc;
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    stack = await createChatStack('broker');
     app = await stack.start();
     chat = new BrokerClient(
       'chat',
@@ -58,16 +48,13 @@ describe('the chat service over RabbitMQ', () => {
     raw = await RawRpc.connect(stack.vhost.url);
   });
 
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-
   afterAll(async () => {
-    await raw?.close();
-    await exchange?.close();
-    await chat?.onApplicationShutdown();
-    await mongo?.close();
-    await stack?.close();
+    await Promise.all([
+      raw?.close(),
+      exchange?.close(),
+      chat?.onApplicationShutdown(),
+      mongo?.close(),
+    ]);
   });
 
   /** A user as the auth service announces it. */
@@ -81,11 +68,7 @@ describe('the chat service over RabbitMQ', () => {
     });
   }
 
-  async function client(user: ChatUser): Promise<Socket> {
-    const socket = await connect(portOf(app), await stack.token(user));
-    sockets.push(socket);
-    return socket;
-  }
+  const client = (user: ChatUser) => stack.client(portOf(app), user);
 
   /**
    * Waits until a marker event published after the others has been applied, then a moment more:
@@ -118,9 +101,8 @@ describe('the chat service over RabbitMQ', () => {
     const user = newUser('revoked');
     const token = await stack.token(user);
     const sessionId = String(decodeJwt(token)['sid']);
-    const socket = await connect(portOf(app), token);
-    sockets.push(socket);
-    const told = next<{ message: string }>(socket, ChatSocket.tokenExpired);
+    const socket = stack.track(await connect(portOf(app), token));
+    const told = nextEvent(socket, ChatSocket.tokenExpired);
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
 
     exchange.publish(AuthEvents.sessionRevoked.name, {
@@ -132,8 +114,7 @@ describe('the chat service over RabbitMQ', () => {
     expect(await disconnected).toBe('io server disconnect');
     expect(await refusal(portOf(app), token)).toBe('token has been revoked');
 
-    const otherSession = await connect(portOf(app), await stack.token(user));
-    sockets.push(otherSession);
+    const otherSession = await client(user);
     expect(otherSession.connected).toBe(true);
   });
 
@@ -153,7 +134,7 @@ describe('the chat service over RabbitMQ', () => {
     const socket = await client(reader);
     await expectOk(socket, ChatSocket.joinRoom, { roomId: room.id });
     const second = article('Second post');
-    const announced = next<ChatMessageView>(socket, ChatSocket.messageCreated);
+    const announced = nextEvent(socket, ChatSocket.messageCreated);
     const eventId = randomUUID();
     exchange.publish(BlogEvents.articleCreated.name, second, eventId);
     expect(await announced).toMatchObject({
@@ -184,15 +165,8 @@ describe('the chat service over RabbitMQ', () => {
     registered(ada);
     await settled();
     const socket = await client(ada);
-    const room = await expectOk<RoomView>(socket, ChatSocket.createRoom, {
-      name: `rename-${randomUUID().slice(0, 6)}`,
-      kind: 'public',
-    });
-    await expectOk(socket, ChatSocket.sendMessage, {
-      roomId: room.id,
-      text: 'written before the rename',
-      clientMessageId: randomUUID(),
-    });
+    const room = await publicRoom(socket, `rename-${randomUUID().slice(0, 6)}`);
+    await send(socket, room.id, 'written before the rename');
 
     const renamed = { ...ada, username: `${ada.username}-renamed` };
     exchange.publish(AuthEvents.userUpdated.name, {
@@ -233,13 +207,7 @@ describe('the chat service over RabbitMQ', () => {
     });
     const sent: ChatMessageView[] = [];
     for (const text of ['one', 'two', 'three']) {
-      sent.push(
-        await expectOk<ChatMessageView>(adaSocket, ChatSocket.sendMessage, {
-          roomId: secret.id,
-          text,
-          clientMessageId: randomUUID(),
-        }),
-      );
+      sent.push(await send(adaSocket, secret.id, text));
     }
     const unreadOf = async (viewer: ChatUser) =>
       (await chat.send(ChatRpc.listRooms, { viewerId: viewer.userId })).find(
@@ -258,10 +226,7 @@ describe('the chat service over RabbitMQ', () => {
   it('pages through the history newest first, without gaps or repeats', async () => {
     const ada = newUser('ada');
     const socket = await client(ada);
-    const room = await expectOk<RoomView>(socket, ChatSocket.createRoom, {
-      name: `paging-${randomUUID().slice(0, 6)}`,
-      kind: 'public',
-    });
+    const room = await publicRoom(socket, `paging-${randomUUID().slice(0, 6)}`);
     const messages = app.get(MessagesService);
     const write = (text: string) =>
       messages.send(ada, { roomId: room.id, text, clientMessageId: randomUUID() });

@@ -1,68 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import {
-  ChatRules,
-  ChatSocket,
-  type ChatMessageView,
-  type ChatUser,
-  type PresenceView,
-  type ReadReceiptView,
-  type RoomView,
-  type TypingView,
-} from '@capstone/contracts';
+import { ChatRules, ChatSocket, type ChatMessageView, type RoomView } from '@capstone/contracts';
 import { MongoClient, ObjectId } from 'mongodb';
-import {
-  ask,
-  connect,
-  expectError,
-  expectOk,
-  freshRateWindow,
-  next,
-  record,
-  refusal,
-} from '@capstone/testing';
-import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ask, expectError, expectOk, freshRateWindow, next, refusal } from '@capstone/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MissedMessages } from '../src/messages/messages.service.js';
-import { createChatStack, newUser, portOf, type ChatStack } from './support/chat-stack.js';
+import {
+  nextEvent,
+  publicRoom,
+  recordEvents,
+  send,
+  type ChatClient,
+} from './support/chat-client.js';
+import { newUser, portOf, useChatStack } from './support/chat-stack.js';
 
 /** The chat app as it runs in production, driven with socket.io-client as the web page does. */
 describe('the chat over Socket.IO', () => {
-  let stack: ChatStack;
-  let app: INestApplication;
+  const stack = useChatStack('sockets');
   let port: number;
   let mongo: MongoClient;
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    stack = await createChatStack('sockets');
-    app = await stack.start();
-    port = portOf(app);
+    port = portOf(await stack.start());
     mongo = new MongoClient(stack.mongo.url);
   });
 
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-
-  afterAll(async () => {
-    await mongo?.close();
-    await stack?.close();
-  });
+  afterAll(() => mongo?.close());
 
   /** A connected client of a new user. */
-  async function client(user: ChatUser = newUser()): Promise<Socket & { user: ChatUser }> {
-    const socket = await connect(port, await stack.token(user));
-    sockets.push(socket);
-    return Object.assign(socket, { user });
-  }
+  const client = (user = newUser()) => stack.client(port, user);
 
-  async function publicRoom(owner: Socket, name = `room-${randomUUID().slice(0, 8)}`) {
-    return expectOk<RoomView>(owner, ChatSocket.createRoom, { name, kind: 'public' });
+  /** Two new users' clients, both joined to a public room the first one made. */
+  async function twoInARoom(): Promise<[ChatClient, ChatClient, RoomView]> {
+    const [ada, bob] = await Promise.all([client(), client()]);
+    const room = await publicRoom(ada);
+    await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
+    await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
+    return [ada, bob, room];
   }
-
-  const send = (socket: Socket, roomId: string, text: string, clientMessageId = randomUUID()) =>
-    expectOk<ChatMessageView>(socket, ChatSocket.sendMessage, { roomId, text, clientMessageId });
 
   describe('authentication in the handshake', () => {
     it('refuses a connection without a token, with a bad one, or with an expired one', async () => {
@@ -89,28 +63,25 @@ describe('the chat over Socket.IO', () => {
         reconnection: false,
         extraHeaders: { authorization: `Bearer ${await stack.token(newUser())}` },
       });
-      sockets.push(socket);
+      stack.track(socket);
       await next(socket, 'connect');
     });
 
     it('tells a connected client when its token expires, and disconnects it', async () => {
-      const user = newUser();
-      const socket = await connect(port, await stack.token(user, { expiresIn: 2 }));
-      sockets.push(socket);
+      const socket = await stack.client(port, newUser(), { expiresIn: 2 });
       const disconnected = next<string>(socket, 'disconnect');
-      expect(await next(socket, ChatSocket.tokenExpired)).toEqual({ message: 'token has expired' });
+      expect(await nextEvent(socket, ChatSocket.tokenExpired)).toEqual({
+        message: 'token has expired',
+      });
       expect(await disconnected).toBe('io server disconnect');
     });
   });
 
   describe('messages', () => {
     it('delivers a message to the others in the room and acknowledges the sender once stored', async () => {
-      const [ada, bob] = await Promise.all([client(), client()]);
-      const room = await publicRoom(ada);
-      await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
-      await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
-      const adaReceived = record<ChatMessageView>(ada, ChatSocket.messageCreated);
-      const incoming = next<ChatMessageView>(bob, ChatSocket.messageCreated);
+      const [ada, bob, room] = await twoInARoom();
+      const adaReceived = recordEvents(ada, ChatSocket.messageCreated);
+      const incoming = nextEvent(bob, ChatSocket.messageCreated);
 
       const text = '  <b>bold?</b> & "quotes" — 😀  ';
       const clientMessageId = randomUUID();
@@ -215,7 +186,7 @@ describe('the chat over Socket.IO', () => {
         'message: is not yours',
       );
 
-      const edited = next<ChatMessageView>(bob, ChatSocket.messageEdited);
+      const edited = nextEvent(bob, ChatSocket.messageEdited);
       const afterEdit = await expectOk<ChatMessageView>(ada, ChatSocket.editMessage, {
         messageId: sent.id,
         text: 'second version',
@@ -224,7 +195,7 @@ describe('the chat over Socket.IO', () => {
       expect(afterEdit.editedAt).not.toBeNull();
       expect(await edited).toEqual(afterEdit);
 
-      const deleted = next<ChatMessageView>(bob, ChatSocket.messageDeleted);
+      const deleted = nextEvent(bob, ChatSocket.messageDeleted);
       const afterDelete = await expectOk<ChatMessageView>(ada, ChatSocket.deleteMessage, {
         messageId: sent.id,
       });
@@ -333,48 +304,38 @@ describe('the chat over Socket.IO', () => {
     it('shows who is in a room as people join, leave and disconnect', async () => {
       const [ada, bob] = await Promise.all([client(), client()]);
       const room = await publicRoom(ada);
-      const online = (view: PresenceView) => view.online.map((user) => user.username).sort();
+      const online = (view: { online: { username: string }[] }) =>
+        view.online.map((user) => user.username).sort();
 
-      const adaAlone = next<PresenceView>(ada, ChatSocket.presence);
+      const adaAlone = nextEvent(ada, ChatSocket.presence);
       await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
       expect(online(await adaAlone)).toEqual([ada.user.username]);
 
-      const both = next<PresenceView>(ada, ChatSocket.presence, (view) => view.online.length === 2);
+      const both = nextEvent(ada, ChatSocket.presence, (view) => view.online.length === 2);
       await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
       expect(online(await both)).toEqual([ada.user.username, bob.user.username].sort());
 
-      const bobLeft = next<PresenceView>(
-        ada,
-        ChatSocket.presence,
-        (view) => view.online.length === 1,
-      );
+      const bobLeft = nextEvent(ada, ChatSocket.presence, (view) => view.online.length === 1);
       await expectOk(bob, ChatSocket.leaveRoom, { roomId: room.id });
       expect(online(await bobLeft)).toEqual([ada.user.username]);
 
       await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
-      const bobGone = next<PresenceView>(
-        ada,
-        ChatSocket.presence,
-        (view) => view.online.length === 1,
-      );
+      const bobGone = nextEvent(ada, ChatSocket.presence, (view) => view.online.length === 1);
       bob.close();
       expect(online(await bobGone)).toEqual([ada.user.username]);
     });
 
     it('tells the others who is typing, and the room who has read what', async () => {
-      const [ada, bob] = await Promise.all([client(), client()]);
-      const room = await publicRoom(ada);
-      await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
-      await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
-      const adaTyping = record<TypingView>(ada, ChatSocket.typingChanged);
+      const [ada, bob, room] = await twoInARoom();
+      const adaTyping = recordEvents(ada, ChatSocket.typingChanged);
 
-      const typing = next<TypingView>(bob, ChatSocket.typingChanged);
+      const typing = nextEvent(bob, ChatSocket.typingChanged);
       await expectOk(ada, ChatSocket.typing, { roomId: room.id, typing: true });
       expect(await typing).toEqual({ roomId: room.id, user: ada.user, typing: true });
       expect(adaTyping).toEqual([]);
 
       const sent = await send(ada, room.id, 'read me');
-      const receipt = next<ReadReceiptView>(ada, ChatSocket.readReceipt);
+      const receipt = nextEvent(ada, ChatSocket.readReceipt);
       await expectOk(bob, ChatSocket.markRead, { roomId: room.id, messageId: sent.id });
       expect(await receipt).toEqual({ roomId: room.id, user: bob.user, messageId: sent.id });
     });
@@ -384,7 +345,7 @@ describe('the chat over Socket.IO', () => {
     const [ada, bob] = await Promise.all([client(), client()]);
     const room = await publicRoom(ada);
     await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
-    const seen = next<ChatMessageView>(bob, ChatSocket.messageCreated);
+    const seen = nextEvent(bob, ChatSocket.messageCreated);
     await send(ada, room.id, 'before the break');
     const lastSeen = await seen;
     bob.close();

@@ -13,6 +13,7 @@ import { MessagePattern } from '@nestjs/microservices';
 import { AUTH_QUEUE, AuthRpc, type ChatUser, type JsonWebKeySet } from '@capstone/contracts';
 import { rpcServer } from '@capstone/messaging';
 import {
+  connect,
   createTestKeyspace,
   createTestMongoDatabase,
   createTestVhost,
@@ -21,8 +22,11 @@ import {
   type TestVhost,
 } from '@capstone/testing';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startChatService } from '../../src/bootstrap.js';
 import { loadChatConfig, type ChatConfig } from '../../src/chat.config.js';
+import type { ChatClient } from './chat-client.js';
 
 const JWKS = Symbol('JWKS');
 
@@ -82,7 +86,7 @@ export interface ChatStack {
   close(): Promise<void>;
 }
 
-export async function createChatStack(label: string): Promise<ChatStack> {
+async function createChatStack(label: string): Promise<ChatStack> {
   const mongo = createTestMongoDatabase(`chat_${label}`);
   const keyspace: TestKeyspace = createTestKeyspace(`chat-${label}`);
   const vhost = await createTestVhost(`chat-${label}`);
@@ -131,6 +135,54 @@ export async function createChatStack(label: string): Promise<ChatStack> {
       await responder.close();
       await Promise.all([mongo.drop(), keyspace.drop(), vhost.drop()]);
     },
+  };
+}
+
+/** The chat stack of a describe block, and the clients its tests connect. */
+export interface ChatTestStack extends Omit<ChatStack, 'close'> {
+  /** Connects as `user` with a token the stack signed; closed when the test ends. */
+  client(port: number, user?: ChatUser, options?: TokenOptions): Promise<ChatClient>;
+  /** Closes a socket made some other way when the test ends. */
+  track<T extends Socket>(socket: T): T;
+}
+
+/**
+ * The chat stack of the enclosing describe block: made before its tests, closed after them. The
+ * handle can be kept at once; it reaches the stack only when the tests run.
+ */
+export function useChatStack(label: string): ChatTestStack {
+  let stack: ChatStack | undefined;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    stack = await createChatStack(label);
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+  afterAll(() => stack?.close());
+  const made = (): ChatStack => {
+    if (!stack) throw new Error(`the ${label} chat stack is used outside its tests`);
+    return stack;
+  };
+  const track = <T extends Socket>(socket: T): T => {
+    sockets.push(socket);
+    return socket;
+  };
+  return {
+    get config() {
+      return made().config;
+    },
+    get mongo() {
+      return made().mongo;
+    },
+    get vhost() {
+      return made().vhost;
+    },
+    start: () => made().start(),
+    token: (user, options) => made().token(user, options),
+    client: async (port, user = newUser(), options) =>
+      Object.assign(track(await connect(port, await made().token(user, options))), { user }),
+    track,
   };
 }
 
