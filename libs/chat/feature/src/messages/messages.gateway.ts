@@ -15,16 +15,18 @@ import { parseInput } from '@capstone/messaging';
 import { MessageRateLimiter } from '../realtime/message-rate-limiter.js';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
+import { SocketTraceInterceptor } from '../realtime/socket-trace.js';
 import { CHAT_SOCKET_OPTIONS, type ChatConnection } from '../realtime/socket-types.js';
 import { MessagesService, type MissedMessages } from './messages.service.js';
 import { ReadMarkers } from './read-markers.js';
 
 /**
  * Socket events about messages. The sender learns the outcome from the acknowledgement, which
- * comes only after MongoDB stored the change; everyone else in the room gets an event.
+ * comes only after MongoDB stored the change; everyone else in the room gets an event, in the
+ * trace of the change.
  */
 @WebSocketGateway(CHAT_SOCKET_OPTIONS)
-@UseInterceptors(SocketAckInterceptor)
+@UseInterceptors(SocketTraceInterceptor, SocketAckInterceptor)
 export class MessagesGateway {
   constructor(
     private readonly messages: MessagesService,
@@ -45,7 +47,7 @@ export class MessagesGateway {
     const request = parseInput(ChatPayloads.send, body);
     await this.rateLimiter.consume(socket.data.user.userId);
     const message = await this.messages.send(socket.data.user, request);
-    this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageCreated, message);
+    this.broadcaster.message(ChatSocket.messageCreated, message, socket);
     return message;
   }
 
@@ -56,7 +58,7 @@ export class MessagesGateway {
   ): Promise<ChatMessageView> {
     const { messageId, text } = parseInput(ChatPayloads.edit, body);
     const message = await this.messages.edit(socket.data.user, messageId, text);
-    this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageEdited, message);
+    this.broadcaster.message(ChatSocket.messageEdited, message, socket);
     return message;
   }
 
@@ -67,7 +69,7 @@ export class MessagesGateway {
   ): Promise<ChatMessageView> {
     const { messageId } = parseInput(ChatPayloads.message, body);
     const message = await this.messages.delete(socket.data.user, messageId);
-    this.broadcaster.to(message.roomId, socket).emit(ChatSocket.messageDeleted, message);
+    this.broadcaster.message(ChatSocket.messageDeleted, message, socket);
     return message;
   }
 

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { ChatSocket } from '@capstone/contracts';
+import { ChatSocket, type ChatMessageView } from '@capstone/contracts';
+import { currentTraceFields } from './socket-trace.js';
 import {
   roomChannel,
   sessionChannel,
   type ChatConnection,
   type ChatServer,
 } from './socket-types.js';
+
+/** The events that announce a stored message to its room. */
+type MessageEvent =
+  | typeof ChatSocket.messageCreated
+  | typeof ChatSocket.messageEdited
+  | typeof ChatSocket.messageDeleted;
 
 /**
  * Sends events to everyone in a chat room, on every instance: through the Redis adapter, a
@@ -25,6 +32,14 @@ export class RoomBroadcaster {
     if (!this.server) throw new Error('the Socket.IO server is not running yet');
     const everyone = this.server.to(roomChannel(roomId));
     return sender ? everyone.except(sender.id) : everyone;
+  }
+
+  /**
+   * A stored message to everyone in its room but `sender`, with the trace of the work that
+   * stored it (`traceparent`): a receiving client, wherever it is connected, can join that trace.
+   */
+  message(event: MessageEvent, message: ChatMessageView, sender?: ChatConnection): void {
+    this.to(message.roomId, sender).emit(event, { ...message, ...currentTraceFields() });
   }
 
   /** Tells every connection of a revoked session why, then ends them, on every instance. */

@@ -1,8 +1,9 @@
 import {
   ChatRules,
   ChatSocket,
-  type ChatMessageView,
   type ChatUser,
+  type ConnectionEndingNotice,
+  type MessageBroadcast,
   type PresenceView,
   type ReadReceiptView,
   type TypingView,
@@ -12,13 +13,13 @@ import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 
 /** What the server sends to clients, by `ChatSocket` event name. */
 export interface ServerToClientEvents {
-  [ChatSocket.messageCreated]: (message: ChatMessageView) => void;
-  [ChatSocket.messageEdited]: (message: ChatMessageView) => void;
-  [ChatSocket.messageDeleted]: (message: ChatMessageView) => void;
+  [ChatSocket.messageCreated]: (message: MessageBroadcast) => void;
+  [ChatSocket.messageEdited]: (message: MessageBroadcast) => void;
+  [ChatSocket.messageDeleted]: (message: MessageBroadcast) => void;
   [ChatSocket.presence]: (presence: PresenceView) => void;
   [ChatSocket.typingChanged]: (typing: TypingView) => void;
   [ChatSocket.readReceipt]: (receipt: ReadReceiptView) => void;
-  [ChatSocket.tokenExpired]: (notice: { message: string }) => void;
+  [ChatSocket.tokenExpired]: (notice: ConnectionEndingNotice) => void;
 }
 
 /** What the handshake established about a connection. */

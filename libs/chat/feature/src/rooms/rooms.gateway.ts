@@ -17,13 +17,14 @@ import { parseInput } from '@capstone/messaging';
 import { Presence } from '../realtime/presence.js';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
+import { SocketTraceInterceptor } from '../realtime/socket-trace.js';
 import { CHAT_SOCKET_OPTIONS, roomChannel, type ChatConnection } from '../realtime/socket-types.js';
 import { RoomViews } from './room-views.js';
 import { RoomsService } from './rooms.service.js';
 
 /** Socket events about rooms: creating, opening, joining and leaving them, and who is typing. */
 @WebSocketGateway(CHAT_SOCKET_OPTIONS)
-@UseInterceptors(SocketAckInterceptor)
+@UseInterceptors(SocketTraceInterceptor, SocketAckInterceptor)
 export class RoomsGateway {
   constructor(
     private readonly rooms: RoomsService,
