@@ -17,7 +17,6 @@ import {
 import { ServiceError } from '@capstone/errors';
 import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
 import { connect, expectOk, RawRpc, refusal, TestEventsExchange, waitFor } from '@capstone/testing';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesService } from '../src/messages/messages.service.js';
 import { nextEvent, publicRoom, send } from './support/chat-client.js';
@@ -33,7 +32,6 @@ describe('the chat service over RabbitMQ', () => {
   let app: INestApplication;
   let chat: BrokerClient;
   let exchange: TestEventsExchange;
-  let mongo: MongoClient;
   let raw: RawRpc;
 
   beforeAll(async () => {
@@ -44,17 +42,11 @@ describe('the chat service over RabbitMQ', () => {
       5_000,
     );
     exchange = await TestEventsExchange.connect(stack.vhost.url);
-    mongo = new MongoClient(stack.mongo.url);
     raw = await RawRpc.connect(stack.vhost.url);
   });
 
   afterAll(async () => {
-    await Promise.all([
-      raw?.close(),
-      exchange?.close(),
-      chat?.onApplicationShutdown(),
-      mongo?.close(),
-    ]);
+    await Promise.all([raw?.close(), exchange?.close(), chat?.onApplicationShutdown()]);
   });
 
   /** A user as the auth service announces it. */
@@ -79,7 +71,7 @@ describe('the chat service over RabbitMQ', () => {
     registered(marker);
     await waitFor(
       async () =>
-        (await mongo.db().collection('users').findOne({ userId: marker.userId })) ?? undefined,
+        (await stack.db().collection('users').findOne({ userId: marker.userId })) ?? undefined,
       { what: 'the marker event' },
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -190,7 +182,7 @@ describe('the chat service over RabbitMQ', () => {
     );
     await settled();
     expect(await authors()).toEqual([renamed]);
-    expect(await mongo.db().collection('users').findOne({ userId: ada.userId })).toMatchObject({
+    expect(await stack.db().collection('users').findOne({ userId: ada.userId })).toMatchObject({
       username: renamed.username,
       version: 3,
     });

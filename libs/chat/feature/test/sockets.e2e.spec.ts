@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChatRules, ChatSocket, type ChatMessageView, type RoomView } from '@capstone/contracts';
-import { MongoClient, ObjectId } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { ask, expectError, expectOk, freshRateWindow, next, refusal } from '@capstone/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { MissedMessages } from '../src/messages/messages.service.js';
 import {
   nextEvent,
@@ -17,14 +17,10 @@ import { newUser, portOf, useChatStack } from './support/chat-stack.js';
 describe('the chat over Socket.IO', () => {
   const stack = useChatStack('sockets');
   let port: number;
-  let mongo: MongoClient;
 
   beforeAll(async () => {
     port = portOf(await stack.start());
-    mongo = new MongoClient(stack.mongo.url);
   });
-
-  afterAll(() => mongo?.close());
 
   /** A connected client of a new user. */
   const client = (user = newUser()) => stack.client(port, user);
@@ -88,7 +84,7 @@ describe('the chat over Socket.IO', () => {
       const sent = await send(ada, room.id, text, clientMessageId);
 
       // The acknowledgement comes only after MongoDB stored the message.
-      const stored = await mongo
+      const stored = await stack
         .db()
         .collection('messages')
         .findOne({ _id: new ObjectId(sent.id) });
@@ -117,7 +113,7 @@ describe('the chat over Socket.IO', () => {
       const third = await send(ada, room.id, 'once, again', clientMessageId);
       expect(second).toEqual(first);
       expect(third).toEqual(first);
-      expect(await mongo.db().collection('messages').countDocuments({ clientMessageId })).toBe(1);
+      expect(await stack.db().collection('messages').countDocuments({ clientMessageId })).toBe(1);
     });
 
     it('refuses blank, oversized and malformed messages with a reason', async () => {
@@ -166,7 +162,7 @@ describe('the chat over Socket.IO', () => {
       });
       expect(await disconnected).toBe('transport close');
       expect(
-        await mongo
+        await stack
           .db()
           .collection('messages')
           .countDocuments({ roomId: new ObjectId(room.id) }),

@@ -18,10 +18,10 @@ import {
   createTestMongoDatabase,
   createTestVhost,
   type TestKeyspace,
-  type TestMongoDatabase,
   type TestVhost,
 } from '@capstone/testing';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { MongoClient, type Db } from 'mongodb';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startChatService } from '../../src/bootstrap.js';
@@ -78,7 +78,8 @@ export interface TokenOptions {
  */
 export interface ChatStack {
   readonly config: ChatConfig;
-  readonly mongo: TestMongoDatabase;
+  /** The chat's MongoDB database, to look at what it stored. */
+  db(): Db;
   readonly vhost: TestVhost;
   /** Starts one more chat instance on a free port; all of them share the stores. */
   start(): Promise<INestApplication>;
@@ -108,11 +109,12 @@ async function createChatStack(label: string): Promise<ChatStack> {
   );
   await responder.listen();
   const apps: INestApplication[] = [];
+  const mongoClient = new MongoClient(mongo.url);
 
   return {
     config,
-    mongo,
     vhost,
+    db: () => mongoClient.db(),
     start: async () => {
       const app = await startChatService(config);
       apps.push(app);
@@ -133,6 +135,7 @@ async function createChatStack(label: string): Promise<ChatStack> {
     close: async () => {
       for (const app of apps) await app.close();
       await responder.close();
+      await mongoClient.close();
       await Promise.all([mongo.drop(), keyspace.drop(), vhost.drop()]);
     },
   };
@@ -172,9 +175,7 @@ export function useChatStack(label: string): ChatTestStack {
     get config() {
       return made().config;
     },
-    get mongo() {
-      return made().mongo;
-    },
+    db: () => made().db(),
     get vhost() {
       return made().vhost;
     },
