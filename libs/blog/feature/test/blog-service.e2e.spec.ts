@@ -247,6 +247,21 @@ describe('the blog service over RabbitMQ', () => {
     },
   );
 
+  it.each([
+    ['a request without a pattern', '', { pattern: ["can't be blank"] }],
+    [
+      'a pattern the blog does not handle',
+      'blog.article.purge',
+      { pattern: ['is not handled here'] },
+    ],
+  ])('answers %s with 400 naming it, and goes on answering', async (_case, pattern, errors) => {
+    const reply = await raw.request(BLOG_QUEUE, pattern, { slug: 'any' });
+    expect(reply.err).toEqual({ status: 400, errors });
+    expect((await raw.request(BLOG_QUEUE, BlogRpc.listTags.pattern, {})).response).toEqual(
+      expect.any(Array),
+    );
+  });
+
   it('binds its events queue to the event names it handles, and nothing else', async () => {
     expect(await stores.vhost.bindingsOf(BLOG_EVENTS_QUEUE, EVENTS_EXCHANGE)).toEqual([
       'user.registered',
