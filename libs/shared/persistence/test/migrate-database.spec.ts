@@ -9,25 +9,29 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateDatabase } from '../src/index.js';
 
-class CreateNotes1700000000000 implements MigrationInterface {
-  name = 'CreateNotes1700000000000';
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('CREATE TABLE notes (id int PRIMARY KEY)');
-  }
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE notes');
-  }
+/** A migration class that runs one statement up and one down, as TypeORM loads them. */
+function migration(name: string, up: string, down: string): new () => MigrationInterface {
+  return class implements MigrationInterface {
+    name = name;
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(up);
+    }
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(down);
+    }
+  };
 }
 
-class BrokenMigration1700000000001 implements MigrationInterface {
-  name = 'BrokenMigration1700000000001';
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE no_such_table ADD COLUMN x int');
-  }
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE no_such_table DROP COLUMN x');
-  }
-}
+const CreateNotes1700000000000 = migration(
+  'CreateNotes1700000000000',
+  'CREATE TABLE notes (id int PRIMARY KEY)',
+  'DROP TABLE notes',
+);
+const BrokenMigration1700000000001 = migration(
+  'BrokenMigration1700000000001',
+  'ALTER TABLE no_such_table ADD COLUMN x int',
+  'ALTER TABLE no_such_table DROP COLUMN x',
+);
 
 const postgres = new URL(testInfrastructure.postgresUrl);
 const fastWait = { timeoutMs: 10_000, retryEveryMs: 200 };
