@@ -38,6 +38,9 @@ export const AccountFields = {
     .nullableText(AccountRules.imageMaxLength)
     .refine((value) => value === null || isHttpUrl(value), 'must be an http(s) URL'),
   refreshToken: field.token(AccountRules.refreshTokenMaxLength),
+  sessionId: field
+    .uuid()
+    .meta({ description: 'The id of a session, as the session list shows it' }),
 };
 
 function isHttpUrl(value: string): boolean {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ArticleChanges, ArticleQuery, BlogRules, NewArticle } from './blog.contracts.js';
+import type { ProfileView } from './blog-views.js';
+import {
+  ArticleChanges,
+  ArticleQuery,
+  BlogFields,
+  BlogRpc,
+  BlogRules,
+  commentIdField,
+  NewArticle,
+} from './blog.contracts.js';
+import type { RpcHandlers, RpcPayload } from './rpc.js';
 import { validate } from './schema/validate.js';
 
 const valid = { title: 'Title', description: 'Description', body: 'Body' };
@@ -131,8 +141,77 @@ describe('ArticleQuery', () => {
     expect(errorsOf(query({ tag: 'a\u0000b' }))).toHaveProperty('tag');
   });
 
+  it('reads author and favorited with the accounts’ username rule', () => {
+    const pattern = 'may only contain letters, digits, _, - and .';
+    expect(query({ author: ' jake.doe-2 ', favorited: '' })).toMatchObject({
+      ok: true,
+      value: { author: 'jake.doe-2', favorited: undefined },
+    });
+    expect(errorsOf(query({ author: 'jake doe', favorited: 'jake/..' }))).toEqual({
+      author: [pattern],
+      favorited: [pattern],
+    });
+    expect(errorsOf(query({ author: 'a\u0000b' }))).toEqual({
+      author: ['contains characters that cannot be stored (NUL or an unpaired surrogate)'],
+    });
+  });
+
   it('refuses operator objects and unknown fields', () => {
     expect(errorsOf(query({ tag: { $ne: null } }))).toEqual({ tag: ['must be text'] });
     expect(errorsOf(query({ sort: 'title' }))).toEqual({ sort: ['is not allowed'] });
   });
 });
+
+describe('BlogFields', () => {
+  it('holds usernames to the accounts’ rule wherever the blog reads one', () => {
+    const pattern = 'may only contain letters, digits, _, - and .';
+    expect(validate(BlogFields.username, 'jake')).toEqual({ ok: true, value: 'jake' });
+    expect(
+      errorsOf(validate(BlogRpc.getProfile.request, { viewerId: null, username: 'a b' })),
+    ).toEqual({ username: [pattern] });
+    expect(
+      errorsOf(
+        validate(BlogRpc.viewerFlags.request, {
+          viewerId: '00000000-0000-4000-8000-000000000000',
+          slugs: [],
+          usernames: ['ok', 'not ok'],
+        }),
+      ),
+    ).toEqual({ usernames: [pattern] });
+  });
+
+  it('reads comment ids as positive 32-bit integers, from a URL as text', () => {
+    const fromPath = commentIdField({ coerce: true });
+    expect(validate(fromPath, '12')).toEqual({ ok: true, value: 12 });
+    for (const id of ['0', '-1', 'abc', '1.5', String(BlogRules.commentIdMax + 1), '99999999999']) {
+      expect(validate(fromPath, id), id).toMatchObject({ ok: false });
+    }
+    expect(validate(BlogFields.commentId, BlogRules.commentIdMax)).toMatchObject({ ok: true });
+    expect(errorsOf(validate(BlogFields.commentId, '12', 'commentId'))).toEqual({
+      commentId: ['must be a whole number'],
+    });
+  });
+});
+
+const profile: ProfileView = { username: 'jake', bio: null, image: null, following: false };
+type ProfileRpcs = Pick<typeof BlogRpc, 'getProfile' | 'follow'>;
+
+/** Handler sets that disagree with their contracts: each marked line must fail to compile. */
+// @ts-expect-error the follow handler is missing
+export class MissingHandler implements RpcHandlers<ProfileRpcs> {
+  getProfile(): Promise<ProfileView> {
+    return Promise.resolve(profile);
+  }
+}
+
+export class WrongHandlers implements RpcHandlers<ProfileRpcs> {
+  // @ts-expect-error the payload is not the contract's
+  getProfile(request: { id: number }): Promise<ProfileView> {
+    return Promise.resolve({ ...profile, username: String(request.id) });
+  }
+
+  // @ts-expect-error the reply is not the contract's
+  follow(command: RpcPayload<typeof BlogRpc.follow>): Promise<string> {
+    return Promise.resolve(command.target);
+  }
+}

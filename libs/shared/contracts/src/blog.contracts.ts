@@ -1,82 +1,16 @@
 import { z } from 'zod';
-import { AccountRules } from './account-rules.js';
 import { defineRpc } from './rpc.js';
 import { ArticleList, ArticleView, CommentView, ProfileView, ViewerFlags } from './blog-views.js';
-import { characterCount, field, isStorable, Messages, strictObject } from './schema/fields.js';
+import { articleFilterShape, BlogFields, BlogRules, pageShape } from './blog-rules.js';
+import { field, strictObject } from './schema/fields.js';
+
+/** The blog's limits and fields, where its contracts are. */
+export * from './blog-rules.js';
 
 /** The RPC queue the blog service consumes. */
 export const BLOG_QUEUE = 'blog.rpc';
 /** The queue the blog service receives other services' events on. */
 export const BLOG_EVENTS_QUEUE = 'blog.events';
-
-/** Limits of the blog's fields: one place for the gateway, the blog service and the tests. */
-export const BlogRules = {
-  titleMaxLength: 200,
-  descriptionMaxLength: 500,
-  bodyMaxLength: 50_000,
-  tagMaxLength: 40,
-  tagsMax: 10,
-  commentMaxLength: 5_000,
-  listLimitDefault: 20,
-  listLimitMax: 100,
-  /** Deep pages cost a scan of everything before them; nobody reads page 500. */
-  listOffsetMax: 10_000,
-  searchMaxLength: 200,
-  /** A title's slug plus its random suffix fits easily. */
-  slugMaxLength: 300,
-  /** Articles and authors on one page whose per-reader flags the gateway asks for at once. */
-  viewerFlagsMax: 1_000,
-} as const;
-
-/** Tags trimmed, blanks dropped, duplicates removed, sorted: what gets stored. */
-const tagList = z
-  .array(
-    z
-      .string('must be a list of tags')
-      .trim()
-      .refine(isStorable, Messages.unstorable)
-      .refine(
-        (tag) => characterCount(tag) <= BlogRules.tagMaxLength,
-        `has a tag that ${Messages.tooLong(BlogRules.tagMaxLength)}`,
-      ),
-    'must be a list of tags',
-  )
-  .transform((tags) => [...new Set(tags.filter(Boolean))].sort())
-  .refine(
-    (tags) => tags.length <= BlogRules.tagsMax,
-    `has too many tags (maximum is ${BlogRules.tagsMax})`,
-  );
-
-/** The blog's fields as every edge reads them. */
-export const BlogFields = {
-  title: field.text(BlogRules.titleMaxLength),
-  description: field.text(BlogRules.descriptionMaxLength),
-  body: field.text(BlogRules.bodyMaxLength, { trim: false }),
-  tagList,
-  comment: field.text(BlogRules.commentMaxLength, { trim: false }),
-  slug: field.text(BlogRules.slugMaxLength),
-  username: field.text(AccountRules.usernameMaxLength),
-  commentId: field.count(1, 2 ** 31 - 1),
-};
-
-/** `limit` and `offset` of a list; from a query string they arrive as text (`coerce`). */
-export function pageShape({ coerce }: { coerce: boolean }) {
-  return {
-    limit: field.count(1, BlogRules.listLimitMax, { coerce }).default(BlogRules.listLimitDefault),
-    offset: field.count(0, BlogRules.listOffsetMax, { coerce }).default(0),
-  };
-}
-
-/** The filters of the article list; every given one must hold. */
-export const articleFilterShape = {
-  tag: field.filter(BlogRules.tagMaxLength),
-  /** Username of the author. */
-  author: field.filter(AccountRules.usernameMaxLength),
-  /** Username of someone who favorited the article. */
-  favorited: field.filter(AccountRules.usernameMaxLength),
-  /** Full-text search in title, description and body, best match first. */
-  q: field.filter(BlogRules.searchMaxLength),
-};
 
 export const NewArticle = strictObject(
   {

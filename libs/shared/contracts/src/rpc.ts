@@ -30,6 +30,16 @@ export type RpcPayload<T extends RpcDefinition> = z.output<T['request']>;
 /** What the handler returns and the caller receives. */
 export type RpcReply<T extends RpcDefinition> = z.output<T['reply']>;
 
+/**
+ * A service's broker interface: a handler for every request of its contract set, each taking the
+ * parsed payload and answering the reply (`implements RpcHandlers<typeof BlogRpc>`). A request
+ * added to the contracts without a handler, or a handler that drifts from its contract, does not
+ * compile.
+ */
+export type RpcHandlers<C extends Readonly<Record<string, RpcDefinition>>> = {
+  readonly [K in keyof C]: (payload: RpcPayload<C[K]>) => Promise<RpcReply<C[K]>>;
+};
+
 export type { ErrorDetails };
 
 /** What a service sends back instead of a reply when a request fails for a known reason. */
