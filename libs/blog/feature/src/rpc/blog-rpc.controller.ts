@@ -1,4 +1,4 @@
-import { BlogRpc, type RpcPayload, type RpcReply } from '@capstone/contracts';
+import { BlogRpc, type RpcHandlers, type RpcPayload } from '@capstone/contracts';
 import { Rpc, RpcController } from '@capstone/messaging';
 import { ArticleReader } from '../articles/article-reader.js';
 import { ArticlesService } from '../articles/articles.service.js';
@@ -8,15 +8,13 @@ import { ViewerFlagsService } from '../articles/viewer-flags.service.js';
 import { CommentsService } from '../comments/comments.service.js';
 import { ProfilesService } from '../profiles/profiles.service.js';
 
-type Payload<K extends keyof typeof BlogRpc> = RpcPayload<(typeof BlogRpc)[K]>;
-type Reply<K extends keyof typeof BlogRpc> = Promise<RpcReply<(typeof BlogRpc)[K]>>;
-
 /**
- * The blog service's broker interface: one handler per request in `BlogRpc`, nothing else. Each
- * payload arrives checked and normalised by its contract (`@Rpc`), whoever put it on the queue.
+ * The blog service's broker interface: one handler per request in `BlogRpc` (a missing one does
+ * not compile), nothing else. Each payload arrives checked and normalised by its contract
+ * (`@Rpc`), whoever put it on the queue; replies are typed from the contract too.
  */
 @RpcController()
-export class BlogRpcController {
+export class BlogRpcController implements RpcHandlers<typeof BlogRpc> {
   constructor(
     private readonly profiles: ProfilesService,
     private readonly reader: ArticleReader,
@@ -28,82 +26,82 @@ export class BlogRpcController {
   ) {}
 
   @Rpc(BlogRpc.getProfile)
-  getProfile(request: Payload<'getProfile'>): Reply<'getProfile'> {
+  getProfile(request: RpcPayload<typeof BlogRpc.getProfile>) {
     return this.profiles.get(request);
   }
 
   @Rpc(BlogRpc.follow)
-  follow(command: Payload<'follow'>): Reply<'follow'> {
+  follow(command: RpcPayload<typeof BlogRpc.follow>) {
     return this.profiles.follow(command);
   }
 
   @Rpc(BlogRpc.unfollow)
-  unfollow(command: Payload<'unfollow'>): Reply<'unfollow'> {
+  unfollow(command: RpcPayload<typeof BlogRpc.unfollow>) {
     return this.profiles.unfollow(command);
   }
 
   @Rpc(BlogRpc.listArticles)
-  listArticles(request: Payload<'listArticles'>): Reply<'listArticles'> {
+  listArticles(request: RpcPayload<typeof BlogRpc.listArticles>) {
     return this.reader.list(request);
   }
 
   @Rpc(BlogRpc.feed)
-  feed(request: Payload<'feed'>): Reply<'feed'> {
+  feed(request: RpcPayload<typeof BlogRpc.feed>) {
     return this.reader.feed(request);
   }
 
   @Rpc(BlogRpc.getArticle)
-  getArticle(request: Payload<'getArticle'>): Reply<'getArticle'> {
+  getArticle(request: RpcPayload<typeof BlogRpc.getArticle>) {
     return this.reader.get(request.slug, request.viewerId);
   }
 
   @Rpc(BlogRpc.createArticle)
-  createArticle(command: Payload<'createArticle'>): Reply<'createArticle'> {
+  createArticle(command: RpcPayload<typeof BlogRpc.createArticle>) {
     return this.articles.create(command);
   }
 
   @Rpc(BlogRpc.updateArticle)
-  updateArticle(command: Payload<'updateArticle'>): Reply<'updateArticle'> {
+  updateArticle(command: RpcPayload<typeof BlogRpc.updateArticle>) {
     return this.articles.update(command);
   }
 
   @Rpc(BlogRpc.deleteArticle)
-  deleteArticle(command: Payload<'deleteArticle'>): Reply<'deleteArticle'> {
+  deleteArticle(command: RpcPayload<typeof BlogRpc.deleteArticle>) {
     return this.articles.delete(command);
   }
 
   @Rpc(BlogRpc.favorite)
-  favorite(command: Payload<'favorite'>): Reply<'favorite'> {
+  favorite(command: RpcPayload<typeof BlogRpc.favorite>) {
     return this.favorites.favorite(command);
   }
 
   @Rpc(BlogRpc.unfavorite)
-  unfavorite(command: Payload<'unfavorite'>): Reply<'unfavorite'> {
+  unfavorite(command: RpcPayload<typeof BlogRpc.unfavorite>) {
     return this.favorites.unfavorite(command);
   }
 
   @Rpc(BlogRpc.listComments)
-  listComments(request: Payload<'listComments'>): Reply<'listComments'> {
+  listComments(request: RpcPayload<typeof BlogRpc.listComments>) {
     return this.comments.list(request);
   }
 
   @Rpc(BlogRpc.addComment)
-  addComment(command: Payload<'addComment'>): Reply<'addComment'> {
+  addComment(command: RpcPayload<typeof BlogRpc.addComment>) {
     return this.comments.add(command);
   }
 
   @Rpc(BlogRpc.deleteComment)
-  deleteComment(command: Payload<'deleteComment'>): Reply<'deleteComment'> {
+  deleteComment(command: RpcPayload<typeof BlogRpc.deleteComment>) {
     return this.comments.delete(command);
   }
 
   @Rpc(BlogRpc.listTags)
-  listTags(): Reply<'listTags'> {
+  listTags() {
     return this.tags.list();
   }
 
   @Rpc(BlogRpc.viewerFlags)
-  viewerFlags(request: Payload<'viewerFlags'>): Reply<'viewerFlags'> {
+  viewerFlags(request: RpcPayload<typeof BlogRpc.viewerFlags>) {
     return this.flags.forViewer(request);
   }
 }
