@@ -251,6 +251,14 @@ describe('the blog through the gateway (RealWorld)', () => {
       expect(favorited.body.articlesCount).toBe(1);
     });
 
+    it('reads author and favorited with the username rule of the accounts', async () => {
+      const response = await stack.api.request('GET', '/api/articles?author=no%20spaces');
+      expect([response.status, response.body]).toEqual([
+        422,
+        { errors: { author: ['may only contain letters, digits, _, - and .'] } },
+      ]);
+    });
+
     it('answers an unknown author or favorited name with an empty list', async () => {
       for (const query of ['author=nobody-at-all', 'favorited=nobody-at-all']) {
         const response = await stack.api.request<ArticleListBody>('GET', `/api/articles?${query}`);
@@ -381,13 +389,18 @@ describe('the blog through the gateway (RealWorld)', () => {
       expect((await stack.api.request('DELETE', path, { token: alice.token })).status).toBe(403);
       expect((await stack.api.request('DELETE', path, { token: bob.token })).status).toBe(204);
       expect((await stack.api.request('DELETE', path, { token: bob.token })).status).toBe(404);
-      expect(
-        (
-          await stack.api.request('DELETE', `/api/articles/${article.slug}/comments/abc`, {
-            token: bob.token,
-          })
-        ).status,
-      ).toBe(404);
+      // Ids that fit no comment (not a number, beyond PostgreSQL's integer) name no comment.
+      for (const id of ['abc', '99999999999', '0']) {
+        const missing = await stack.api.request(
+          'DELETE',
+          `/api/articles/${article.slug}/comments/${id}`,
+          { token: bob.token },
+        );
+        expect([missing.status, missing.body], id).toEqual([
+          404,
+          { errors: { comment: ['not found'] } },
+        ]);
+      }
 
       const blank = await stack.api.request('POST', `/api/articles/${article.slug}/comments`, {
         token: bob.token,
@@ -416,6 +429,18 @@ describe('the blog through the gateway (RealWorld)', () => {
       expect(unfollow.body.profile.following).toBe(false);
       expect((await stack.api.request('GET', '/api/profiles/nobody-at-all')).status).toBe(404);
       expect((await stack.api.request('POST', `${path}/follow`)).status).toBe(401);
+    });
+
+    it('answers a name no account can have as no such profile (404), not as a bad request', async () => {
+      const notFound = [404, { errors: { profile: ['not found'] } }];
+      for (const name of ['no%20spaces', 'x'.repeat(41), 'caf%C3%A9']) {
+        const read = await stack.api.request('GET', `/api/profiles/${name}`);
+        expect([read.status, read.body], name).toEqual(notFound);
+        const follow = await stack.api.request('POST', `/api/profiles/${name}/follow`, {
+          token: bob.token,
+        });
+        expect([follow.status, follow.body], name).toEqual(notFound);
+      }
     });
   });
 

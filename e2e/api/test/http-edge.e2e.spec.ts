@@ -83,7 +83,7 @@ describe('the gateway edge', () => {
 
   describe('the OpenAPI document, generated from the contracts’ schemas', () => {
     interface Operation {
-      parameters?: { name: string; in: string; schema?: object }[];
+      parameters?: { name: string; in: string; description?: string; schema?: object }[];
       requestBody?: { content: Record<string, { schema: { properties?: object } }> };
       responses: Record<string, { content?: Record<string, { schema: { properties?: object } }> }>;
     }
@@ -165,6 +165,42 @@ describe('the gateway edge', () => {
       });
     });
 
+    it('describes the list filters and gives examples of the bodies', () => {
+      const parameters = paths['/api/articles']?.['get']?.parameters ?? [];
+      expect(parameters.find((p) => p.name === 'favorited')).toMatchObject({
+        in: 'query',
+        description: 'Only articles this username favorited',
+        schema: { type: 'string' },
+      });
+      const bodyOf = (path: string) =>
+        paths[path]?.['post']?.requestBody?.content['application/json']?.schema;
+      expect(bodyOf('/api/articles')).toMatchObject({
+        properties: { article: { properties: { body: { example: 'You have to believe' } } } },
+      });
+      expect(bodyOf('/api/articles/{slug}/comments')).toMatchObject({
+        properties: { comment: { properties: { body: { example: 'Thank you so much!' } } } },
+      });
+    });
+
+    it('gives every path parameter its schema', () => {
+      const inPath = Object.values(paths)
+        .flatMap((operations) => Object.values(operations))
+        .flatMap((operation) => operation.parameters ?? [])
+        .filter((parameter) => parameter.in === 'path');
+      expect(inPath.map((parameter) => parameter.name)).toEqual(
+        expect.arrayContaining(['slug', 'id', 'username']),
+      );
+      for (const parameter of inPath) {
+        expect(parameter.schema, parameter.name).toMatchObject({ type: expect.any(String) });
+      }
+      const commentId = paths['/api/articles/{slug}/comments/{id}']?.['delete']?.parameters;
+      expect(commentId?.find((parameter) => parameter.name === 'id')?.schema).toEqual({
+        type: 'integer',
+        minimum: 1,
+        maximum: 2 ** 31 - 1,
+      });
+    });
+
     it('documents the sign-up body with its fields and limits', () => {
       const schema =
         paths['/api/users']?.['post']?.requestBody?.content['application/json']?.schema;
@@ -177,6 +213,24 @@ describe('the gateway edge', () => {
         },
       });
     });
+  });
+
+  // Bodies refuse fields they do not know; query strings too, on routes that read none.
+  it('refuses query parameters a route does not read, with 422 naming each', async () => {
+    const account = await signUp(stack.api);
+    const refused = (name: string) => [422, { errors: { [name]: ['is not allowed'] } }];
+    for (const path of ['/api/user?x=1', '/api/tags?x=1', '/api/auth/sessions?x=1']) {
+      const response = await stack.api.request('GET', path, { token: account.token });
+      expect([response.status, response.body], path).toEqual(refused('x'));
+    }
+    const login = await stack.api.request('POST', '/api/users/login?utm_source=mail', {
+      body: { user: { email: account.email, password: account.password } },
+    });
+    expect([login.status, login.body]).toEqual(refused('utm_source'));
+    const feed = await stack.api.request('GET', '/api/articles/feed?limit=5&sort=new', {
+      token: account.token,
+    });
+    expect([feed.status, feed.body]).toEqual(refused('sort'));
   });
 
   it('serves the web page at / with a strict Content-Security-Policy', async () => {

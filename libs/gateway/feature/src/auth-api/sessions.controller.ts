@@ -1,17 +1,12 @@
-import {
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Req,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AuthRpc, JsonWebKeySet, SessionView, type AccessTokenClaims } from '@capstone/contracts';
-import { ServiceError } from '@capstone/errors';
+import {
+  AccountFields,
+  AuthRpc,
+  JsonWebKeySet,
+  SessionView,
+  type AccessTokenClaims,
+} from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, Public } from '@capstone/security';
 import type { Request } from 'express';
@@ -19,14 +14,13 @@ import { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
 import { SESSION_REVOCATIONS, type SessionRevocations } from '@capstone/security';
-import { BodyOf, Returns } from '../http/contract-params.js';
+import { BodyOf, ParamOf, Returns, StrictQueries } from '../http/contract-params.js';
 import { RefreshBody, UserResponse } from './auth.schemas.js';
 import { signedInResponse } from './user-response.js';
 
-const sessionId = new ParseUUIDPipe({ exceptionFactory: () => ServiceError.notFound('session') });
-
 /** Beyond RealWorld: refresh tokens, sessions one can see and revoke, and the public signing keys. */
 @ApiTags('auth')
+@StrictQueries()
 @Controller('auth')
 export class SessionsController {
   constructor(
@@ -83,7 +77,7 @@ export class SessionsController {
   @ApiOperation({ summary: "Revoke one of the caller's sessions (someone else's is not found)" })
   async revoke(
     @CurrentUser() caller: AccessTokenClaims,
-    @Param('id', sessionId) id: string,
+    @ParamOf('id', AccountFields.sessionId, { notFound: 'session' }) id: string,
   ): Promise<void> {
     await this.auth.send(AuthRpc.revokeSession, { userId: caller.sub, sessionId: id });
     await this.revoked.revoke(id);

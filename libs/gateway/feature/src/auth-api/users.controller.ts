@@ -9,12 +9,13 @@ import type { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
 import { LoginThrottle } from './login-throttle.js';
-import { BodyOf, Returns } from '../http/contract-params.js';
+import { BodyOf, Returns, StrictQueries } from '../http/contract-params.js';
 import { LoginBody, RegisterBody, UpdateUserBody, UserResponse } from './auth.schemas.js';
 import { signedInResponse, userResponse } from './user-response.js';
 
 /** RealWorld's account endpoints: sign up, log in, read and update the current user. */
 @ApiTags('users')
+@StrictQueries()
 @Controller()
 export class UsersController {
   constructor(

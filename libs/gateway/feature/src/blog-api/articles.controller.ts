@@ -1,20 +1,16 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  ArticleList,
-  BlogFields,
-  BlogRpc,
-  type AccessTokenClaims,
-  type ArticleView,
-} from '@capstone/contracts';
+import { ArticleList, BlogRpc, type Actor, type ArticleView } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
-import { CurrentUser, OptionalAuth } from '@capstone/security';
+import { OptionalAuth } from '@capstone/security';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
-import { BlogCacheInvalidation } from '../cache/blog-cache-invalidation.js';
+import { served } from '../cache/cache-header.js';
+import { BodyOf, QueryOf, Returns, StrictQueries } from '../http/contract-params.js';
+import { CurrentActor, CurrentViewerId, SlugParam } from './blog-params.js';
 import { BlogReads } from './blog-reads.js';
-import { BodyOf, ParamOf, QueryOf, Returns } from '../http/contract-params.js';
+import { BlogWrites } from './blog-writes.js';
 import {
   ArticleChangesBody,
   ArticleResponse,
@@ -22,18 +18,16 @@ import {
   NewArticleBody,
   PageQuery,
 } from './blog.schemas.js';
-import { served } from '../cache/cache-header.js';
-
-const actor = (caller: AccessTokenClaims) => ({ viewerId: caller.sub, username: caller.username });
 
 /** RealWorld's articles, favorites and feed. Public reads are cached; writes invalidate what they change. */
 @ApiTags('articles')
+@StrictQueries()
 @Controller('articles')
 export class ArticlesController {
   constructor(
     @Inject(BLOG_SERVICE) private readonly blog: BrokerClient,
     private readonly reads: BlogReads,
-    private readonly invalidation: BlogCacheInvalidation,
+    private readonly writes: BlogWrites,
   ) {}
 
   @OptionalAuth()
@@ -42,29 +36,22 @@ export class ArticlesController {
   @Returns(200, ArticleList)
   async list(
     @QueryOf(ListArticlesQuery) query: z.output<typeof ListArticlesQuery>,
-    @CurrentUser() caller: AccessTokenClaims | undefined,
+    @CurrentViewerId() viewerId: string | null,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ArticleList> {
-    const { tag, author, favorited, q, limit, offset } = query;
-    return served(
-      response,
-      await this.reads.articles({ tag, author, favorited, q, limit, offset }, caller?.sub ?? null),
-    );
+    return served(response, await this.reads.articles(query, viewerId));
   }
 
+  /** Each reader's own: not cached. */
   @Get('feed')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Articles by the authors the caller follows, newest first' })
   @Returns(200, ArticleList)
   feed(
     @QueryOf(PageQuery) page: z.output<typeof PageQuery>,
-    @CurrentUser() caller: AccessTokenClaims,
+    @CurrentActor() { viewerId }: Actor,
   ): Promise<ArticleList> {
-    return this.blog.send(BlogRpc.feed, {
-      viewerId: caller.sub,
-      limit: page.limit,
-      offset: page.offset,
-    });
+    return this.blog.send(BlogRpc.feed, { viewerId, ...page });
   }
 
   @OptionalAuth()
@@ -73,11 +60,11 @@ export class ArticlesController {
   @Returns(200, ArticleResponse)
   @ApiResponse({ status: 404, description: 'No article with this slug' })
   async get(
-    @ParamOf('slug', BlogFields.slug) slug: string,
-    @CurrentUser() caller: AccessTokenClaims | undefined,
+    @SlugParam() slug: string,
+    @CurrentViewerId() viewerId: string | null,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ article: ArticleView }> {
-    return { article: served(response, await this.reads.article(slug, caller?.sub ?? null)) };
+    return { article: served(response, await this.reads.article(slug, viewerId)) };
   }
 
   @Post()
@@ -86,14 +73,9 @@ export class ArticlesController {
   @Returns(201, ArticleResponse)
   async create(
     @BodyOf(NewArticleBody) body: z.output<typeof NewArticleBody>,
-    @CurrentUser() caller: AccessTokenClaims,
+    @CurrentActor() actor: Actor,
   ): Promise<{ article: ArticleView }> {
-    const article = await this.blog.send(BlogRpc.createArticle, {
-      ...actor(caller),
-      article: body.article,
-    });
-    await this.invalidation.articleChanged(article.slug);
-    return { article };
+    return { article: await this.writes.createArticle(actor, body.article) };
   }
 
   @Put(':slug')
@@ -102,29 +84,19 @@ export class ArticlesController {
   @Returns(200, ArticleResponse)
   @ApiResponse({ status: 403, description: 'Not your article' })
   async update(
-    @ParamOf('slug', BlogFields.slug) slug: string,
+    @SlugParam() slug: string,
     @BodyOf(ArticleChangesBody) body: z.output<typeof ArticleChangesBody>,
-    @CurrentUser() caller: AccessTokenClaims,
+    @CurrentActor() actor: Actor,
   ): Promise<{ article: ArticleView }> {
-    const article = await this.blog.send(BlogRpc.updateArticle, {
-      ...actor(caller),
-      slug,
-      changes: body.article,
-    });
-    await this.invalidation.articleChanged(article.slug, slug);
-    return { article };
+    return { article: await this.writes.updateArticle(actor, slug, body.article) };
   }
 
   @Delete(':slug')
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Delete your article, with its comments and favorites' })
-  async remove(
-    @ParamOf('slug', BlogFields.slug) slug: string,
-    @CurrentUser() caller: AccessTokenClaims,
-  ): Promise<void> {
-    await this.blog.send(BlogRpc.deleteArticle, { ...actor(caller), slug });
-    await this.invalidation.articleDeleted(slug);
+  remove(@SlugParam() slug: string, @CurrentActor() actor: Actor): Promise<void> {
+    return this.writes.deleteArticle(actor, slug);
   }
 
   @Post(':slug/favorite')
@@ -133,12 +105,10 @@ export class ArticlesController {
   @ApiOperation({ summary: 'Favorite an article' })
   @Returns(200, ArticleResponse)
   async favorite(
-    @ParamOf('slug', BlogFields.slug) slug: string,
-    @CurrentUser() caller: AccessTokenClaims,
+    @SlugParam() slug: string,
+    @CurrentActor() actor: Actor,
   ): Promise<{ article: ArticleView }> {
-    const article = await this.blog.send(BlogRpc.favorite, { ...actor(caller), slug });
-    await this.invalidation.favoritesChanged(slug);
-    return { article };
+    return { article: await this.writes.setFavorite(actor, slug, true) };
   }
 
   @Delete(':slug/favorite')
@@ -146,11 +116,9 @@ export class ArticlesController {
   @ApiOperation({ summary: 'Unfavorite an article' })
   @Returns(200, ArticleResponse)
   async unfavorite(
-    @ParamOf('slug', BlogFields.slug) slug: string,
-    @CurrentUser() caller: AccessTokenClaims,
+    @SlugParam() slug: string,
+    @CurrentActor() actor: Actor,
   ): Promise<{ article: ArticleView }> {
-    const article = await this.blog.send(BlogRpc.unfavorite, { ...actor(caller), slug });
-    await this.invalidation.favoritesChanged(slug);
-    return { article };
+    return { article: await this.writes.setFavorite(actor, slug, false) };
   }
 }

@@ -1,16 +1,20 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BlogFields, BlogRpc, type AccessTokenClaims, type ProfileView } from '@capstone/contracts';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { BlogRpc, type Actor, type ProfileView } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
-import { CurrentUser, OptionalAuth } from '@capstone/security';
+import { OptionalAuth } from '@capstone/security';
 import type { Response } from 'express';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
-import { BlogReads } from './blog-reads.js';
-import { ParamOf, Returns } from '../http/contract-params.js';
-import { ProfileResponse } from './blog.schemas.js';
 import { served } from '../cache/cache-header.js';
+import { Returns, StrictQueries } from '../http/contract-params.js';
+import { CurrentActor, CurrentViewerId, UsernameParam } from './blog-params.js';
+import { BlogReads } from './blog-reads.js';
+import { ProfileResponse } from './blog.schemas.js';
 
+/** Profiles are cached like the other public reads; who follows whom is each reader's own, never cached. */
 @ApiTags('profiles')
+@StrictQueries()
+@ApiResponse({ status: 404, description: 'No user with this username' })
 @Controller('profiles/:username')
 export class ProfilesController {
   constructor(
@@ -23,11 +27,11 @@ export class ProfilesController {
   @ApiOperation({ summary: "An author's profile, with whether the caller follows them" })
   @Returns(200, ProfileResponse)
   async get(
-    @ParamOf('username', BlogFields.username) username: string,
-    @CurrentUser() caller: AccessTokenClaims | undefined,
+    @UsernameParam() username: string,
+    @CurrentViewerId() viewerId: string | null,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ profile: ProfileView }> {
-    return { profile: served(response, await this.reads.profile(username, caller?.sub ?? null)) };
+    return { profile: served(response, await this.reads.profile(username, viewerId)) };
   }
 
   @Post('follow')
@@ -36,16 +40,10 @@ export class ProfilesController {
   @ApiOperation({ summary: 'Follow an author' })
   @Returns(200, ProfileResponse)
   async follow(
-    @ParamOf('username', BlogFields.username) target: string,
-    @CurrentUser() caller: AccessTokenClaims,
+    @UsernameParam() target: string,
+    @CurrentActor() actor: Actor,
   ): Promise<{ profile: ProfileView }> {
-    return {
-      profile: await this.blog.send(BlogRpc.follow, {
-        viewerId: caller.sub,
-        username: caller.username,
-        target,
-      }),
-    };
+    return { profile: await this.blog.send(BlogRpc.follow, { ...actor, target }) };
   }
 
   @Delete('follow')
@@ -53,15 +51,9 @@ export class ProfilesController {
   @ApiOperation({ summary: 'Stop following an author' })
   @Returns(200, ProfileResponse)
   async unfollow(
-    @ParamOf('username', BlogFields.username) target: string,
-    @CurrentUser() caller: AccessTokenClaims,
+    @UsernameParam() target: string,
+    @CurrentActor() actor: Actor,
   ): Promise<{ profile: ProfileView }> {
-    return {
-      profile: await this.blog.send(BlogRpc.unfollow, {
-        viewerId: caller.sub,
-        username: caller.username,
-        target,
-      }),
-    };
+    return { profile: await this.blog.send(BlogRpc.unfollow, { ...actor, target }) };
   }
 }

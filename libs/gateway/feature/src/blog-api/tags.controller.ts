@@ -3,11 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@capstone/security';
 import type { Response } from 'express';
 import { BlogReads } from './blog-reads.js';
-import { Returns } from '../http/contract-params.js';
+import { Returns, StrictQueries } from '../http/contract-params.js';
 import { TagsResponse } from './blog.schemas.js';
 import { served } from '../cache/cache-header.js';
 
 @ApiTags('tags')
+@StrictQueries()
 @Controller('tags')
 export class TagsController {
   constructor(private readonly reads: BlogReads) {}

@@ -1,22 +1,17 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  ChatRpc,
-  field,
-  MessagePage,
-  type AccessTokenClaims,
-  type RoomView,
-} from '@capstone/contracts';
+import { ChatRpc, MessagePage, type AccessTokenClaims, type RoomView } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser } from '@capstone/security';
 import { CHAT_SERVICE } from '../broker/broker.module.js';
 import type { z } from 'zod';
-import { ParamOf, QueryOf, Returns } from '../http/contract-params.js';
-import { HistoryPageQuery, RoomsResponse } from './chat.schemas.js';
+import { ParamOf, QueryOf, Returns, StrictQueries } from '../http/contract-params.js';
+import { HistoryPageQuery, RoomId, RoomsResponse } from './chat.schemas.js';
 
 /** Chat rooms and history over REST, for pages that load before their socket connects. */
 @ApiTags('chat')
 @ApiBearerAuth()
+@StrictQueries()
 @Controller('chat/rooms')
 export class ChatController {
   constructor(@Inject(CHAT_SERVICE) private readonly chat: BrokerClient) {}
@@ -35,7 +30,7 @@ export class ChatController {
   })
   @Returns(200, MessagePage)
   messages(
-    @ParamOf('id', field.objectId()) roomId: string,
+    @ParamOf('id', RoomId, { notFound: 'room' }) roomId: string,
     @QueryOf(HistoryPageQuery) query: z.output<typeof HistoryPageQuery>,
     @CurrentUser() caller: AccessTokenClaims,
   ): Promise<MessagePage> {

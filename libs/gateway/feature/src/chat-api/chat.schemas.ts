@@ -12,4 +12,7 @@ export const HistoryPageQuery = strictObject({
     .default(ChatRules.historyLimitDefault),
 });
 
+/** A room of the path; an id that fits no room is no room (404). */
+export const RoomId = field.objectId().meta({ description: "The room's id" });
+
 export const RoomsResponse = z.object({ rooms: z.array(RoomView) });

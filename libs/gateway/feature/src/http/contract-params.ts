@@ -1,6 +1,22 @@
-import { Body, Param, Query, type PipeTransform } from '@nestjs/common';
+import {
+  Body,
+  Injectable,
+  Param,
+  Query,
+  SetMetadata,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type PipeTransform,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiBody, ApiParam, ApiQuery, ApiResponse, type SchemaObject } from '@nestjs/swagger';
+import { isStorable, Messages, strictObject } from '@capstone/contracts';
+import { ServiceError } from '@capstone/errors';
 import { parseInput } from '@capstone/messaging';
+import type { Request } from 'express';
+import type { Observable } from 'rxjs';
 import { z } from 'zod';
 
 /**
@@ -14,6 +30,17 @@ export function openApiSchema(schema: z.ZodType, io: 'input' | 'output'): Schema
     io,
     unrepresentable: 'any',
   }) as SchemaObject;
+}
+
+/**
+ * A parameter's OpenAPI form: its description and example (the field's `meta`) on the parameter,
+ * where Swagger UI shows them, and the rest as its schema.
+ */
+function parameterDocument(schema: z.ZodType) {
+  const { description, example, ...rest } = openApiSchema(schema, 'input') as SchemaObject & {
+    example?: unknown;
+  };
+  return { description, example, schema: rest };
 }
 
 /** Reads one part of a request with its schema; a failure is a 422 that names each field. */
@@ -54,27 +81,76 @@ export function BodyOf(schema: z.ZodType): ParameterDecoratorOn {
   };
 }
 
+const READS_QUERY = 'capstone:reads-query';
+
 /** The query string, read with an object schema and documented one parameter at a time. */
 export function QueryOf(schema: z.ZodObject): ParameterDecoratorOn {
   return (target, key, index) => {
     Query(new SchemaPipe(schema, 'query'))(target, key, index);
+    documentMethod(target, key, SetMetadata(READS_QUERY, true));
     for (const [name, field] of Object.entries(schema.shape)) {
       const required = !(field as z.ZodType).safeParse(undefined).success;
-      const document = ApiQuery({
-        name,
-        required,
-        schema: openApiSchema(field as z.ZodType, 'input'),
-      });
-      documentMethod(target, key, document);
+      documentMethod(
+        target,
+        key,
+        ApiQuery({ name, required, ...parameterDocument(field as z.ZodType) }),
+      );
     }
   };
 }
 
-/** One path parameter, read with its schema (a failure names the parameter) and documented. */
-export function ParamOf(name: string, schema: z.ZodType): ParameterDecoratorOn {
+/** What a route without `QueryOf` reads from the query string: nothing. */
+const NoQuery = strictObject({});
+
+/** Refuses any query parameter on a route that reads none, as a body refuses unknown fields. */
+@Injectable()
+class UnreadQueryRefusal implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.reflector.get<boolean | undefined>(READS_QUERY, context.getHandler())) {
+      parseInput(NoQuery, context.switchToHttp().getRequest<Request>().query, 'query');
+    }
+    return next.handle();
+  }
+}
+
+/** On a controller: its routes take only the query parameters their `QueryOf` names (422 else). */
+export const StrictQueries = () => UseInterceptors(UnreadQueryRefusal);
+
+/**
+ * Reads an id from the path. One that fits no id names nothing: 404 `<notFound> not found`, as
+ * for an id that fits but is unknown. Text no database can store is refused with 422 wherever it
+ * comes from, here too.
+ */
+class IdPipe<S extends z.ZodType> implements PipeTransform<string, z.output<S>> {
+  constructor(
+    private readonly schema: S,
+    private readonly name: string,
+    private readonly notFound: string,
+  ) {}
+
+  transform(value: string): z.output<S> {
+    if (!isStorable(value)) throw ServiceError.invalid(this.name, Messages.unstorable);
+    const result = this.schema.safeParse(value);
+    if (!result.success) throw ServiceError.notFound(this.notFound);
+    return result.data;
+  }
+}
+
+/**
+ * One path parameter, read with its schema and documented. A failure names the parameter (422);
+ * with `notFound`, the parameter is an id, and a value that fits none is that resource not found.
+ */
+export function ParamOf(
+  name: string,
+  schema: z.ZodType,
+  { notFound }: { notFound?: string } = {},
+): ParameterDecoratorOn {
   return (target, key, index) => {
-    Param(name, new SchemaPipe(schema, name))(target, key, index);
-    documentMethod(target, key, ApiParam({ name, schema: openApiSchema(schema, 'input') }));
+    const pipe = notFound ? new IdPipe(schema, name, notFound) : new SchemaPipe(schema, name);
+    Param(name, pipe)(target, key, index);
+    documentMethod(target, key, ApiParam({ name, ...parameterDocument(schema) }));
   };
 }
 
