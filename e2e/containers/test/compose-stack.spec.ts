@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ARTICLES_ROOM_NAME,
   ChatSocket,
   type ChatMessageView,
   type MessagePage,
   type RoomView,
 } from '@capstone/contracts';
-import { connect, expectOk, freePort, next, waitFor } from '@capstone/testing';
+import {
+  articleAnnouncement,
+  connect,
+  expectOk,
+  freePort,
+  next,
+  publicRoom,
+  sendMessage,
+  waitFor,
+} from '@capstone/testing';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -248,18 +256,11 @@ describe('docker compose up, as a user runs it', () => {
       connect(gatewayUrl, (other.body as { user: { token: string } }).user.token),
     ]);
     sockets.push(ada, bob);
-    room = await expectOk<RoomView>(ada, ChatSocket.createRoom, {
-      name: `compose-${randomUUID().slice(0, 8)}`,
-      kind: 'public',
-    });
+    room = await publicRoom(ada, `compose-${randomUUID().slice(0, 8)}`);
     await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
     await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
     const delivered = next<ChatMessageView>(bob, ChatSocket.messageCreated);
-    message = await expectOk<ChatMessageView>(ada, ChatSocket.sendMessage, {
-      roomId: room.id,
-      text: 'hello from a container',
-      clientMessageId: randomUUID(),
-    });
+    message = await sendMessage(ada, room.id, 'hello from a container');
     expect(await delivered).toEqual(message);
     for (const socket of sockets.splice(0)) socket.close();
   });
@@ -303,20 +304,9 @@ describe('docker compose up, as a user runs it', () => {
     );
 
     await expectNothingLost();
+    const authorized = { headers: { authorization: `Token ${token}` } };
     const announced = await waitFor(
-      async () => {
-        const rooms = await request('/api/chat/rooms', {
-          headers: { authorization: `Token ${token}` },
-        });
-        const articles = (rooms.body as { rooms?: RoomView[] }).rooms?.find(
-          (candidate) => candidate.name === ARTICLES_ROOM_NAME,
-        );
-        if (!articles) return undefined;
-        const page = await request(`/api/chat/rooms/${articles.id}/messages`, {
-          headers: { authorization: `Token ${token}` },
-        });
-        return (page.body as MessagePage).messages?.find((entry) => entry.text.includes(lateSlug));
-      },
+      () => articleAnnouncement((path) => request(path, authorized), lateSlug),
       { timeoutMs: 60_000, intervalMs: 1_000, what: `the announcement of ${lateSlug}` },
     );
     expect(announced.text).toContain('Written before a restart');

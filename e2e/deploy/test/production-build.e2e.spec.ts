@@ -1,14 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ChatSocket, type MessagePage } from '@capstone/contracts';
 import {
-  ARTICLES_ROOM_NAME,
-  ChatSocket,
-  type ChatMessageView,
-  type MessagePage,
-  type RoomView,
-} from '@capstone/contracts';
-import { connect, expectOk, freePort, refusal, waitFor } from '@capstone/testing';
+  articleAnnouncement,
+  connect,
+  expectOk,
+  freePort,
+  publicRoom,
+  refusal,
+  sendMessage,
+  waitFor,
+} from '@capstone/testing';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -190,16 +192,9 @@ describe('the production builds, run as their containers run them', () => {
     it('stores a message sent over the socket, and serves it back as history over the REST API', async () => {
       const socket = await connect(gatewayUrl(''), token);
       sockets.push(socket);
-      const room = await expectOk<RoomView>(socket, ChatSocket.createRoom, {
-        name: `deploy-${Date.now().toString(36)}`,
-        kind: 'public',
-      });
+      const room = await publicRoom(socket, `deploy-${Date.now().toString(36)}`);
       await expectOk(socket, ChatSocket.joinRoom, { roomId: room.id });
-      const sent = await expectOk<ChatMessageView>(socket, ChatSocket.sendMessage, {
-        roomId: room.id,
-        text: 'Hello from a production build',
-        clientMessageId: randomUUID(),
-      });
+      const sent = await sendMessage(socket, room.id, 'Hello from a production build');
       expect(sent).toMatchObject({ roomId: room.id, text: 'Hello from a production build' });
 
       const history = await request(gatewayUrl(`/api/chat/rooms/${room.id}/messages`), {
@@ -214,20 +209,7 @@ describe('the production builds, run as their containers run them', () => {
     it('announces the new article in the #articles room (blog events reach the chat)', async () => {
       const authorized = { headers: { authorization: `Token ${token}` } };
       const announcement = await waitFor(
-        async () => {
-          const rooms = await request(gatewayUrl('/api/chat/rooms'), authorized);
-          const articles = (rooms.body as { rooms?: RoomView[] }).rooms?.find(
-            (room) => room.name === ARTICLES_ROOM_NAME,
-          );
-          if (!articles) return undefined;
-          const history = await request(
-            gatewayUrl(`/api/chat/rooms/${articles.id}/messages`),
-            authorized,
-          );
-          return (history.body as MessagePage).messages?.find((message) =>
-            message.text.includes(`(${slug})`),
-          );
-        },
+        () => articleAnnouncement((path) => request(gatewayUrl(path), authorized), slug),
         { timeoutMs: 15_000, what: `the announcement of ${slug}` },
       ).catch((error: unknown) => {
         throw new Error(`${String(error)}\n${outputs()}`);

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ClientProxyFactory } from '@nestjs/microservices';
 import {
   AuthEvents,
   BLOG_EVENTS_QUEUE,
@@ -14,10 +13,11 @@ import {
   type UserProfileData,
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
+import type { BrokerClient } from '@capstone/messaging';
 import {
   createTestServiceStores,
   RawRpc,
+  serviceClient,
   TestEventsExchange,
   waitFor,
   type TestServiceStores,
@@ -46,11 +46,7 @@ describe('the blog service over RabbitMQ', () => {
       ...loadBlogConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', ...stores.env }),
       PORT: 0,
     });
-    blog = new BrokerClient(
-      'blog',
-      ClientProxyFactory.create(rpcClientOptions(stores.vhost.url, BLOG_QUEUE)),
-      5_000,
-    );
+    blog = serviceClient('blog', stores.vhost.url, BLOG_QUEUE);
 
     raw = await RawRpc.connect(stores.vhost.url);
     exchange = await TestEventsExchange.connect(stores.vhost.url);

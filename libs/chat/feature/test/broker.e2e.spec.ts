@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ClientProxyFactory } from '@nestjs/microservices';
 import {
   ARTICLES_ROOM_NAME,
   AuthEvents,
@@ -15,11 +14,21 @@ import {
   type RoomView,
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import { BrokerClient, rpcClientOptions } from '@capstone/messaging';
-import { connect, expectOk, RawRpc, refusal, TestEventsExchange, waitFor } from '@capstone/testing';
+import type { BrokerClient } from '@capstone/messaging';
+import {
+  connect,
+  expectOk,
+  publicRoom,
+  RawRpc,
+  refusal,
+  sendMessage,
+  serviceClient,
+  TestEventsExchange,
+  waitFor,
+} from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesService } from '../src/messages/messages.service.js';
-import { nextEvent, publicRoom, send } from './support/chat-client.js';
+import { nextEvent } from './support/chat-client.js';
 import { newUser, portOf, useChatStack } from './support/chat-stack.js';
 import { decodeJwt } from 'jose';
 
@@ -36,11 +45,7 @@ describe('the chat service over RabbitMQ', () => {
 
   beforeAll(async () => {
     app = await stack.start();
-    chat = new BrokerClient(
-      'chat',
-      ClientProxyFactory.create(rpcClientOptions(stack.vhost.url, CHAT_QUEUE)),
-      5_000,
-    );
+    chat = serviceClient('chat', stack.vhost.url, CHAT_QUEUE);
     exchange = await TestEventsExchange.connect(stack.vhost.url);
     raw = await RawRpc.connect(stack.vhost.url);
   });
@@ -158,7 +163,7 @@ describe('the chat service over RabbitMQ', () => {
     await settled();
     const socket = await client(ada);
     const room = await publicRoom(socket, `rename-${randomUUID().slice(0, 6)}`);
-    await send(socket, room.id, 'written before the rename');
+    await sendMessage(socket, room.id, 'written before the rename');
 
     const renamed = { ...ada, username: `${ada.username}-renamed` };
     exchange.publish(AuthEvents.userUpdated.name, {
@@ -199,7 +204,7 @@ describe('the chat service over RabbitMQ', () => {
     });
     const sent: ChatMessageView[] = [];
     for (const text of ['one', 'two', 'three']) {
-      sent.push(await send(adaSocket, secret.id, text));
+      sent.push(await sendMessage(adaSocket, secret.id, text));
     }
     const unreadOf = async (viewer: ChatUser) =>
       (await chat.send(ChatRpc.listRooms, { viewerId: viewer.userId })).find(

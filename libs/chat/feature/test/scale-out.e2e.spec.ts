@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChatRules, ChatSocket } from '@capstone/contracts';
-import { ask, expectOk, freshRateWindow } from '@capstone/testing';
+import { ask, expectOk, freshRateWindow, publicRoom, sendMessage } from '@capstone/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nextEvent, publicRoom, send } from './support/chat-client.js';
+import { nextEvent } from './support/chat-client.js';
 import { newUser, portOf, useChatStack } from './support/chat-stack.js';
 
 /**
@@ -31,11 +31,11 @@ describe('two chat instances', () => {
     expect((await bothOnline).online).toEqual(expect.arrayContaining([ada, bob]));
 
     const toSecond = nextEvent(onSecond, ChatSocket.messageCreated);
-    const sent = await send(onFirst, room.id, 'hello from the first instance');
+    const sent = await sendMessage(onFirst, room.id, 'hello from the first instance');
     expect(await toSecond).toEqual(sent);
 
     const toFirst = nextEvent(onFirst, ChatSocket.messageCreated);
-    const reply = await send(onSecond, room.id, 'and back from the second');
+    const reply = await sendMessage(onSecond, room.id, 'and back from the second');
     expect(await toFirst).toEqual(reply);
 
     const typing = nextEvent(onFirst, ChatSocket.typingChanged);

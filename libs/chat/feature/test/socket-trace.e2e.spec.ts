@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ChatSocket, MessageBroadcast, type ChatMessageView } from '@capstone/contracts';
 import { startTelemetry, stopTelemetry } from '@capstone/telemetry';
-import { expectError, expectOk, OtlpReceiver } from '@capstone/testing';
+import { expectError, expectOk, OtlpReceiver, publicRoom } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { nextEvent, publicRoom } from './support/chat-client.js';
+import { nextEvent } from './support/chat-client.js';
 import { portOf, useChatStack } from './support/chat-stack.js';
 
 /** OTLP's span kind of a consumer. */

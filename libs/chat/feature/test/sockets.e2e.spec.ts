@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { ChatRules, ChatSocket, type ChatMessageView, type RoomView } from '@capstone/contracts';
 import { ObjectId } from 'mongodb';
-import { ask, expectError, expectOk, freshRateWindow, next, refusal } from '@capstone/testing';
+import {
+  ask,
+  expectError,
+  expectOk,
+  freshRateWindow,
+  next,
+  publicRoom,
+  refusal,
+  sendMessage,
+} from '@capstone/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MissedMessages } from '../src/messages/messages.service.js';
-import {
-  nextEvent,
-  publicRoom,
-  recordEvents,
-  send,
-  type ChatClient,
-} from './support/chat-client.js';
+import { nextEvent, recordEvents, type ChatClient } from './support/chat-client.js';
 import { newUser, portOf, useChatStack } from './support/chat-stack.js';
 
 /** The chat app as it runs in production, driven with socket.io-client as the web page does. */
@@ -81,7 +84,7 @@ describe('the chat over Socket.IO', () => {
 
       const text = '  <b>bold?</b> & "quotes" — 😀  ';
       const clientMessageId = randomUUID();
-      const sent = await send(ada, room.id, text, clientMessageId);
+      const sent = await sendMessage(ada, room.id, text, clientMessageId);
 
       // The acknowledgement comes only after MongoDB stored the message.
       const stored = await stack
@@ -107,10 +110,10 @@ describe('the chat over Socket.IO', () => {
       const room = await publicRoom(ada);
       const clientMessageId = randomUUID();
       const [first, second] = await Promise.all([
-        send(ada, room.id, 'once', clientMessageId),
-        send(ada, room.id, 'once', clientMessageId),
+        sendMessage(ada, room.id, 'once', clientMessageId),
+        sendMessage(ada, room.id, 'once', clientMessageId),
       ]);
-      const third = await send(ada, room.id, 'once, again', clientMessageId);
+      const third = await sendMessage(ada, room.id, 'once, again', clientMessageId);
       expect(second).toEqual(first);
       expect(third).toEqual(first);
       expect(await stack.db().collection('messages').countDocuments({ clientMessageId })).toBe(1);
@@ -135,7 +138,7 @@ describe('the chat over Socket.IO', () => {
         }),
       ).toBe(`text: is too long (maximum is ${ChatRules.textMaxLength} characters)`);
       // Characters, not bytes or UTF-16 units: 2000 emoji are fine.
-      await send(ada, room.id, '😀'.repeat(ChatRules.textMaxLength));
+      await sendMessage(ada, room.id, '😀'.repeat(ChatRules.textMaxLength));
       expect(await expectError(ada, ChatSocket.sendMessage, 'hello')).toBe(
         'payload: must be an object',
       );
@@ -173,7 +176,7 @@ describe('the chat over Socket.IO', () => {
       const [ada, bob] = await Promise.all([client(), client()]);
       const room = await publicRoom(ada);
       await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
-      const sent = await send(ada, room.id, 'first version');
+      const sent = await sendMessage(ada, room.id, 'first version');
 
       expect(
         await expectError(bob, ChatSocket.editMessage, { messageId: sent.id, text: 'hijacked' }),
@@ -240,7 +243,7 @@ describe('the chat over Socket.IO', () => {
         members: [bob.user.username.toUpperCase()],
       });
       expect(room).toMatchObject({ kind: 'private', memberCount: 2, peer: null, unread: 0 });
-      const sent = await send(ada, room.id, 'for members only');
+      const sent = await sendMessage(ada, room.id, 'for members only');
 
       await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
       expect(await expectError(eve, ChatSocket.joinRoom, { roomId: room.id })).toBe(
@@ -330,7 +333,7 @@ describe('the chat over Socket.IO', () => {
       expect(await typing).toEqual({ roomId: room.id, user: ada.user, typing: true });
       expect(adaTyping).toEqual([]);
 
-      const sent = await send(ada, room.id, 'read me');
+      const sent = await sendMessage(ada, room.id, 'read me');
       const receipt = nextEvent(ada, ChatSocket.readReceipt);
       await expectOk(bob, ChatSocket.markRead, { roomId: room.id, messageId: sent.id });
       expect(await receipt).toEqual({ roomId: room.id, user: bob.user, messageId: sent.id });
@@ -342,13 +345,13 @@ describe('the chat over Socket.IO', () => {
     const room = await publicRoom(ada);
     await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
     const seen = nextEvent(bob, ChatSocket.messageCreated);
-    await send(ada, room.id, 'before the break');
+    await sendMessage(ada, room.id, 'before the break');
     const lastSeen = await seen;
     bob.close();
 
     const missed: ChatMessageView[] = [];
     for (let index = 0; index < 5; index += 1)
-      missed.push(await send(ada, room.id, `missed ${index}`));
+      missed.push(await sendMessage(ada, room.id, `missed ${index}`));
 
     const back = await client(bob.user);
     const page = await expectOk<MissedMessages>(back, ChatSocket.missedSince, {

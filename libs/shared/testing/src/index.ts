@@ -1,3 +1,4 @@
+export * from './chat-announcements.js';
 export * from './events-exchange.js';
 export * from './infrastructure.js';
 export * from './migrations.js';
@@ -10,6 +11,7 @@ export * from './rabbitmq.js';
 export * from './raw-rpc.js';
 export * from './redis.js';
 export * from './rpc-controller.js';
+export * from './service-client.js';
 export * from './service-stores.js';
 export * from './socket-client.js';
 export * from './wait-for.js';

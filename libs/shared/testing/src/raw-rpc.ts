@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { TestBrokerChannel } from './broker-channel.js';
 
 /** What a Nest RPC server puts in its reply: the response, or the error it answered with. */
 export interface RawReply {
@@ -16,16 +16,12 @@ const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 export class RawRpc {
   private readonly pending = new Map<string, (reply: RawReply) => void>();
 
-  private constructor(
-    private readonly connection: ChannelModel,
-    private readonly channel: Channel,
-  ) {}
+  private constructor(private readonly broker: TestBrokerChannel) {}
 
   static async connect(amqpUrl: string): Promise<RawRpc> {
-    const connection = await amqp.connect(amqpUrl);
-    const channel = await connection.createChannel();
-    const client = new RawRpc(connection, channel);
-    await channel.consume(
+    const broker = await TestBrokerChannel.open(amqpUrl);
+    const client = new RawRpc(broker);
+    await broker.channel.consume(
       REPLY_QUEUE,
       (message) => {
         const id = message?.properties.correlationId as string | undefined;
@@ -52,7 +48,7 @@ export class RawRpc {
         clearTimeout(timer);
         resolve(reply);
       });
-      this.channel.sendToQueue(queue, Buffer.from(JSON.stringify({ pattern, data, id })), {
+      this.broker.channel.sendToQueue(queue, Buffer.from(JSON.stringify({ pattern, data, id })), {
         replyTo: REPLY_QUEUE,
         correlationId: id,
         contentType: 'application/json',
@@ -60,7 +56,7 @@ export class RawRpc {
     });
   }
 
-  async close(): Promise<void> {
-    await this.connection.close();
+  close(): Promise<void> {
+    return this.broker.close();
   }
 }

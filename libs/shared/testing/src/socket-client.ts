@@ -1,4 +1,10 @@
-import type { SocketAck } from '@capstone/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  ChatSocket,
+  type ChatMessageView,
+  type RoomView,
+  type SocketAck,
+} from '@capstone/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { errorMessage } from '@capstone/errors';
 
@@ -60,6 +66,25 @@ export async function expectOk<T>(socket: Socket, event: string, payload: unknow
   const ack = await ask<T>(socket, event, payload);
   if (!ack.ok) throw new Error(`${event} was refused: ${ack.error}`);
   return ack.data;
+}
+
+/** Makes a public room, as its owner. */
+export function publicRoom(owner: Socket, name = `room-${randomUUID().slice(0, 8)}`) {
+  return expectOk<RoomView>(owner, ChatSocket.createRoom, { name, kind: 'public' });
+}
+
+/** Sends a chat message; resolves to it as stored, once the server has acknowledged it. */
+export function sendMessage(
+  socket: Socket,
+  roomId: string,
+  text: string,
+  clientMessageId = randomUUID(),
+) {
+  return expectOk<ChatMessageView>(socket, ChatSocket.sendMessage, {
+    roomId,
+    text,
+    clientMessageId,
+  });
 }
 
 /** The error of a refused acknowledgement; fails the test if it succeeded. */
