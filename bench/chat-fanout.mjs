@@ -167,7 +167,7 @@ async function main() {
       tokenOf: (index) =>
         index < senderCount ? senderTokens[index] : readerTokens[index % readerTokens.length],
     };
-    const scenario = (name, urls, pids) => runLoad({ ...load, name, urls, pids });
+    const scenario = (name, urls, pids) => runLoad({ name, urls, pids }, load);
 
     // Every process of ours and the stores', tracked during both runs: what is left of the
     // machine's CPU time is other users' work (this machine is shared) and the kernel's.
@@ -290,31 +290,20 @@ async function main() {
 }
 
 /**
- * Connects and joins the clients in batches, then sends `rate` messages a second for `duration`
- * seconds from the sender clients, and waits for the deliveries to arrive.
+ * Connects and joins the clients in batches, then sends `load.rate` messages a second for
+ * `load.duration` seconds from the sender clients, and waits for the deliveries to arrive. `load`
+ * holds what every scenario shares; `urls` are the instances one scenario spreads the clients over.
  */
-async function runLoad({
-  name,
-  urls,
-  socketClient,
-  clientCount,
-  duration,
-  rate,
-  senderCount,
-  joinBatch,
-  tokenOf,
-  pids,
-  cpuSeconds,
-}) {
+async function runLoad({ name, urls, pids }, load) {
   const log = (text) => console.error(`[${name}] ${text}`);
   const sockets = [];
   let presenceEvents = 0;
   let disconnects = 0;
   const connect = (index) =>
     new Promise((resolve, reject) => {
-      const socket = socketClient(urls[index % urls.length], {
+      const socket = load.socketClient(urls[index % urls.length], {
         transports: ['websocket'],
-        auth: { token: tokenOf(index) },
+        auth: { token: load.tokenOf(index) },
         forceNew: true,
         reconnection: false,
       });
@@ -341,9 +330,9 @@ async function runLoad({
     // everyone already in it, so joining all at once would bury the machine in presence events.
     let roomId;
     const joinStarted = performance.now();
-    for (let first = 0; first < clientCount; first += joinBatch) {
+    for (let first = 0; first < load.clientCount; first += load.joinBatch) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(joinBatch, clientCount - first) }, (_, i) =>
+        Array.from({ length: Math.min(load.joinBatch, load.clientCount - first) }, (_, i) =>
           connect(first + i),
         ),
       );
@@ -366,8 +355,8 @@ async function runLoad({
       `${sockets.length} clients joined in ${((performance.now() - joinStarted) / 1000).toFixed(1)} s`,
     );
 
-    const total = Math.round(rate * duration);
-    const receivers = clientCount - 1;
+    const total = Math.round(load.rate * load.duration);
+    const receivers = load.clientCount - 1;
     let latencies = new Float64Array(total * receivers);
     // When each delivery arrived and of which message, to compare with when its ack arrived.
     let arrivals = new Float64Array(total * receivers);
@@ -412,10 +401,10 @@ async function runLoad({
     let failed = 0;
     let pending = 0;
     let maxLagMs = 0;
-    const window = cpuWindow(pids, cpuSeconds);
+    const window = cpuWindow(pids, load.cpuSeconds);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    const interval = 1_000 / rate;
+    const interval = 1_000 / load.rate;
     const started = performance.now();
     for (let sequence = 0; sequence < total; sequence += 1) {
       const due = started + sequence * interval;
@@ -423,7 +412,7 @@ async function runLoad({
       if (wait > 1) await delay(wait);
       maxLagMs = Math.max(maxLagMs, performance.now() - due);
       // Round robin: sender i posts every `senderCount` ticks, that is `perSenderRate` a second.
-      const socket = sockets[sequence % senderCount];
+      const socket = sockets[sequence % load.senderCount];
       const sentAt = performance.now();
       pending += 1;
       socket.timeout(30_000).emit(
