@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@capstone/config';
+import { thrownBy } from '@capstone/testing';
 import { loadBlogConfig } from './blog.config.js';
 
 describe('loadBlogConfig', () => {
@@ -22,12 +23,9 @@ describe('loadBlogConfig', () => {
   });
 
   it('names each wrong variable', () => {
-    let problems: readonly string[] = [];
-    try {
-      loadBlogConfig({ DATABASE_URL: 'mysql://db/blog', PORT: 'x' });
-    } catch (error) {
-      if (error instanceof ConfigError) problems = error.problems;
-    }
+    const { problems } = thrownBy(ConfigError, () =>
+      loadBlogConfig({ DATABASE_URL: 'mysql://db/blog', PORT: 'x' }),
+    );
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(['PORT', 'DATABASE_URL']);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@capstone/config';
+import { thrownBy } from '@capstone/testing';
 import { loadChatConfig } from './chat.config.js';
 
 describe('loadChatConfig', () => {
@@ -20,12 +21,9 @@ describe('loadChatConfig', () => {
   });
 
   it('names each wrong variable', () => {
-    let problems: readonly string[] = [];
-    try {
-      loadChatConfig({ MONGO_URL: 'postgres://db/chat', REDIS_URL: 'http://redis', PORT: 'x' });
-    } catch (error) {
-      if (error instanceof ConfigError) problems = error.problems;
-    }
+    const { problems } = thrownBy(ConfigError, () =>
+      loadChatConfig({ MONGO_URL: 'postgres://db/chat', REDIS_URL: 'http://redis', PORT: 'x' }),
+    );
     expect(problems.map((problem) => problem.split(':')[0])).toEqual([
       'PORT',
       'MONGO_URL',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@capstone/config';
+import { thrownBy } from '@capstone/testing';
 import { loadGatewayConfig } from './gateway.config.js';
 
 describe('loadGatewayConfig', () => {
@@ -34,12 +35,9 @@ describe('loadGatewayConfig', () => {
   });
 
   it('names each wrong variable', () => {
-    let problems: readonly string[] = [];
-    try {
-      loadGatewayConfig({ TRUST_PROXY: 'yes', CHAT_URL: 'ws://chat', BODY_LIMIT: 'lots' });
-    } catch (error) {
-      if (error instanceof ConfigError) problems = error.problems;
-    }
+    const { problems } = thrownBy(ConfigError, () =>
+      loadGatewayConfig({ TRUST_PROXY: 'yes', CHAT_URL: 'ws://chat', BODY_LIMIT: 'lots' }),
+    );
     expect(problems).toEqual([
       'CHAT_URL: must be a URL with protocol http or https',
       'BODY_LIMIT: must look like 100kb',

@@ -1,3 +1,4 @@
+import { thrownBy } from '@capstone/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { env } from './env-types.js';
@@ -9,15 +10,7 @@ const schema = z.object({
   CORS_ORIGINS: env.csv('http://localhost:3000'),
 });
 
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (run: () => unknown) => thrownBy(ConfigError, run).problems;
 
 describe('loadConfig', () => {
   it('returns typed values with defaults applied', () => {

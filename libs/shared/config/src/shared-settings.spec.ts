@@ -1,3 +1,4 @@
+import { thrownBy } from '@capstone/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './load-config.js';
@@ -20,15 +21,8 @@ const schema = z
   })
   .transform(withMigrationsDefault);
 
-function problemsOf(environment: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadConfig(schema, environment);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (environment: NodeJS.ProcessEnv) =>
+  thrownBy(ConfigError, () => loadConfig(schema, environment)).problems;
 
 describe('the shared settings', () => {
   it('give an app that spreads them the local defaults, with its own port, database and key prefix', () => {

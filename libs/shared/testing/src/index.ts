@@ -14,4 +14,5 @@ export * from './rpc-controller.js';
 export * from './service-client.js';
 export * from './service-stores.js';
 export * from './socket-client.js';
+export * from './thrown.js';
 export * from './wait-for.js';
