@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AccountRules } from './account-rules.js';
 import { AccessTokenClaims, AuthRpc, UserChanges } from './auth.contracts.js';
 import { validate } from './schema/validate.js';
+import { errorsOf } from '../test/support/errors-of.js';
 
 const client = { ip: '127.0.0.1', userAgent: 'test' };
 const account = {
@@ -10,11 +11,6 @@ const account = {
   password: 'long enough',
   client,
 };
-
-function errorsOf(result: ReturnType<typeof validate>) {
-  if (result.ok) throw new Error('expected the input to be refused');
-  return result.errors;
-}
 
 describe('account fields', () => {
   it('trims emails and usernames and keeps their case; keeps passwords exactly', () => {

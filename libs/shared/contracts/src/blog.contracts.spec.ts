@@ -11,13 +11,9 @@ import {
 } from './blog.contracts.js';
 import type { RpcHandlers, RpcPayload } from './rpc.js';
 import { validate } from './schema/validate.js';
+import { errorsOf } from '../test/support/errors-of.js';
 
 const valid = { title: 'Title', description: 'Description', body: 'Body' };
-
-function errorsOf(result: ReturnType<typeof validate>) {
-  if (result.ok) throw new Error('expected the input to be refused');
-  return result.errors;
-}
 
 describe('NewArticle', () => {
   it('trims title and description, keeps the body as written, and normalises the tags', () => {

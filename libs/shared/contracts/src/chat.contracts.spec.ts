@@ -10,13 +10,9 @@ import {
   TypingView,
 } from './chat.contracts.js';
 import { validate } from './schema/validate.js';
+import { errorsOf } from '../test/support/errors-of.js';
 
 const roomId = '0123456789abcdef01234567';
-
-function errorsOf(result: ReturnType<typeof validate>) {
-  if (result.ok) throw new Error('expected the payload to be refused');
-  return result.errors;
-}
 
 describe('socket and RPC payloads of the chat', () => {
   it('trims text and keeps it as written otherwise: no escaping, no interpretation', () => {
