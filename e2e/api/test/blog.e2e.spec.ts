@@ -325,35 +325,20 @@ describe('the blog through the gateway (RealWorld)', () => {
   describe('favorites, comments and profiles', () => {
     it('favorites and unfavorites, with favorited from the caller’s point of view', async () => {
       const article = await writeArticle(stack.api, alice.token);
-      const favorite = await stack.api.request<ArticleBody>(
-        'POST',
-        `/api/articles/${article.slug}/favorite`,
-        { token: bob.token },
-      );
+      const path = `/api/articles/${article.slug}`;
+      const seenBy = async (token?: string) =>
+        (await stack.api.request<ArticleBody>('GET', path, { token })).body.article;
+      const favorite = await stack.api.request<ArticleBody>('POST', `${path}/favorite`, {
+        token: bob.token,
+      });
       expect(favorite.body.article).toMatchObject({ favorited: true, favoritesCount: 1 });
-      expect(
-        (
-          await stack.api.request<ArticleBody>('GET', `/api/articles/${article.slug}`, {
-            token: bob.token,
-          })
-        ).body.article.favorited,
-      ).toBe(true);
-      expect(
-        (
-          await stack.api.request<ArticleBody>('GET', `/api/articles/${article.slug}`, {
-            token: alice.token,
-          })
-        ).body.article.favorited,
-      ).toBe(false);
-      expect(
-        (await stack.api.request<ArticleBody>('GET', `/api/articles/${article.slug}`)).body.article,
-      ).toMatchObject({ favorited: false, favoritesCount: 1 });
+      expect((await seenBy(bob.token)).favorited).toBe(true);
+      expect((await seenBy(alice.token)).favorited).toBe(false);
+      expect(await seenBy()).toMatchObject({ favorited: false, favoritesCount: 1 });
 
-      const unfavorite = await stack.api.request<ArticleBody>(
-        'DELETE',
-        `/api/articles/${article.slug}/favorite`,
-        { token: bob.token },
-      );
+      const unfavorite = await stack.api.request<ArticleBody>('DELETE', `${path}/favorite`, {
+        token: bob.token,
+      });
       expect(unfavorite.body.article).toMatchObject({ favorited: false, favoritesCount: 0 });
       expect(
         (await stack.api.request('POST', '/api/articles/no-such/favorite', { token: bob.token }))
