@@ -213,6 +213,27 @@ describe('telemetry of the production builds: traces over OTLP, logs, and metric
     expect(ratio[0]?.value).toBe(0.8);
   });
 
+  it('labels the requests the cache answers with their route, as it labels those the controllers answer', async () => {
+    token = '';
+    for (let read = 0; read < 3; read += 1) {
+      const reply = await send('GET', '/api/articles?limit=7');
+      expect(reply.headers.get('x-cache')).toBe(read === 0 ? 'MISS' : 'HIT');
+    }
+    // The hits are answered before any route matches; they must not fall in an unlabelled series.
+    const requests = (route: string) =>
+      `sum(http_server_request_duration_count{job="gateway",http_request_method="GET",http_route="${route}"})`;
+    const bySlug = await prometheus.waitForQuery(
+      requests('/api/articles/:slug'),
+      (samples) => samples[0]?.value === 5,
+    );
+    expect(bySlug[0]?.value, 'one miss and four hits of the article').toBe(5);
+    const lists = await prometheus.waitForQuery(
+      requests('/api/articles'),
+      (samples) => samples[0]?.value === 3,
+    );
+    expect(lists[0]?.value, 'one miss and two hits of the list').toBe(3);
+  });
+
   it('has the metrics the dashboard shows, each from the service that records it', async () => {
     socket = await connect(stack.url('gateway', ''), (await signIn()).token);
     const expected: [string, AppName][] = [
