@@ -117,6 +117,7 @@ describe('the gateway edge', () => {
       ['post', '/api/auth/refresh', 200, true],
       ['post', '/api/auth/logout', 204, false],
       ['get', '/api/auth/sessions', 200, false],
+      ['delete', '/api/auth/sessions', 200, false],
       ['delete', '/api/auth/sessions/{id}', 204, false],
       ['get', '/api/auth/jwks', 200, false],
       ['get', '/api/chat/rooms', 200, false],

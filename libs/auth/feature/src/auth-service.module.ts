@@ -2,12 +2,18 @@ import { Module } from '@nestjs/common';
 import { ServiceDatabaseModule } from '@capstone/persistence';
 import { AccountsService } from './accounts/accounts.service.js';
 import { PasswordHasher } from './accounts/password-hasher.js';
+import { Reauthentication } from './accounts/reauthentication.js';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { authDataSourceOptions } from './persistence/auth-data-source.js';
 import { AuthRpcController } from './rpc/auth-rpc.controller.js';
+import { SessionRefresh } from './sessions/session-refresh.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
-import { SigningKey } from './tokens/signing-key.js';
+import {
+  configuredKeyPem,
+  PUBLISHED_DEVELOPMENT_KEY_IDS,
+  SigningKey,
+} from './tokens/signing-key.js';
 
 /** Accounts, sessions and tokens, answering `auth.rpc`. */
 @Module({
@@ -23,11 +29,17 @@ import { SigningKey } from './tokens/signing-key.js';
     {
       provide: SigningKey,
       inject: [AUTH_CONFIG],
-      useFactory: (config: AuthConfig) => SigningKey.load(config.JWT_PRIVATE_KEY),
+      useFactory: async (config: AuthConfig) =>
+        SigningKey.load(
+          await configuredKeyPem(config),
+          config.NODE_ENV === 'production' ? PUBLISHED_DEVELOPMENT_KEY_IDS : undefined,
+        ),
     },
     AccessTokenIssuer,
     PasswordHasher,
     SessionsService,
+    SessionRefresh,
+    Reauthentication,
     AccountsService,
   ],
 })

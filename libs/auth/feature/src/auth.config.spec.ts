@@ -22,18 +22,23 @@ describe('loadAuthConfig', () => {
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       MIGRATIONS_RUN: true,
       JWT_PRIVATE_KEY: undefined,
+      JWT_PRIVATE_KEY_FILE: undefined,
       JWT_ISSUER: 'capstone-auth',
       JWT_AUDIENCE: 'capstone',
       ACCESS_TOKEN_TTL_SECONDS: 900,
       REFRESH_TOKEN_TTL_DAYS: 30,
+      REFRESH_REUSE_GRACE_SECONDS: 30,
+      SUDO_MODE_MINUTES: 10,
       ARGON2_MEMORY_KIB: 19_456,
       ARGON2_TIME_COST: 2,
+      PASSWORD_HASHES_AT_ONCE: 2,
+      PASSWORD_HASHES_WAITING: 50,
     });
   });
 
   it('needs a signing key in production, and says where to read about it', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
-      'JWT_PRIVATE_KEY: is required in production (a PKCS#8 PEM P-256 private key; see apps/auth/README.md)',
+      'JWT_PRIVATE_KEY: is required in production, or JWT_PRIVATE_KEY_FILE (a PKCS#8 PEM P-256 private key; see apps/auth/README.md)',
     ]);
   });
 
@@ -46,6 +51,11 @@ describe('loadAuthConfig', () => {
       '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
     );
     expect(config.MIGRATIONS_RUN).toBe(false);
+  });
+
+  it('takes the key from the file JWT_PRIVATE_KEY_FILE names instead, in production too', () => {
+    const config = loadAuthConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY_FILE: '/keys/k.pem' });
+    expect(config.JWT_PRIVATE_KEY_FILE).toBe('/keys/k.pem');
   });
 
   it('refuses an argon2 cost below OWASP minimum, naming the variable', () => {

@@ -14,7 +14,6 @@ import { AccountsService } from '../src/accounts/accounts.service.js';
 import { authService } from '../src/bootstrap.js';
 import { loadAuthConfig } from '../src/auth.config.js';
 import { authDataSourceOptions } from '../src/persistence/auth-data-source.js';
-import { SessionsService } from '../src/sessions/sessions.service.js';
 
 const client: ClientInfo = { ip: '203.0.113.7', userAgent: 'integration test' };
 let sequence = 0;
@@ -43,7 +42,6 @@ describe('auth service on a real PostgreSQL database', () => {
   let stores: TestServiceStores;
   let context: INestApplicationContext;
   const accounts = () => context.get(AccountsService);
-  const sessions = () => context.get(SessionsService);
   const dataSource = () => context.get(DataSource);
 
   beforeAll(async () => {
@@ -86,20 +84,6 @@ describe('auth service on a real PostgreSQL database', () => {
     });
   });
 
-  it('gives a refresh token to one of several simultaneous uses only, and then treats the session as stolen', async () => {
-    const { tokens } = await accounts().register(account());
-    const results = await Promise.all(
-      Array.from({ length: 4 }, () => settle(sessions().refresh(tokens.refreshToken, client))),
-    );
-    const winners = results.filter((result) => result.ok);
-    expect(winners).toHaveLength(1);
-    const winner = winners[0];
-    if (!winner?.ok) throw new Error('unreachable');
-    // The replays revoked the session, so even the winner's new token is refused.
-    const after = await settle(sessions().refresh(winner.value.tokens.refreshToken, client));
-    expect(after.ok).toBe(false);
-  });
-
   it('stores refresh tokens only as hashes', async () => {
     const { tokens } = await accounts().register(account());
     const rows: { refresh_token_hash: string }[] = await dataSource().query(
@@ -122,6 +106,7 @@ describe('auth migrations', () => {
         'CreateOutbox1764000000000',
         'CreateAccounts1764000000001',
         'AddOutboxTraceContext1766000000000',
+        'SessionSecurity1766000000001',
       ],
       tables: ['outbox', 'sessions', 'users'],
       appliedAgain: 0,

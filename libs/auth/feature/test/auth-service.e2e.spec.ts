@@ -88,7 +88,7 @@ describe('the auth service over RabbitMQ, given requests that break the contract
       'an update of everything',
       AuthRpc.updateUser.pattern,
       { userId: 12, changes: 'everything' },
-      { userId: ['is invalid'], changes: ['must be an object'] },
+      { userId: ['is invalid'], sessionId: ["can't be blank"], changes: ['must be an object'] },
     ],
     [
       'a user looked up with an operator object',

@@ -84,7 +84,11 @@ describe('requests put straight on the auth queue', () => {
     ).toEqual({ password: ["can't be blank"] });
     expect(
       errorsOf(validate(AuthRpc.updateUser.request, { userId: 12, changes: 'everything' })),
-    ).toEqual({ userId: ['is invalid'], changes: ['must be an object'] });
+    ).toEqual({
+      userId: ['is invalid'],
+      sessionId: ["can't be blank"],
+      changes: ['must be an object'],
+    });
     expect(errorsOf(validate(AuthRpc.getUser.request, { userId: { $ne: null } }))).toEqual({
       userId: ['is invalid'],
     });

@@ -63,7 +63,16 @@ export const UserChanges = strictObject({
 });
 export type UserChanges = z.output<typeof UserChanges>;
 
-export const UpdateUserCommand = strictObject({ userId: field.uuid(), changes: UserChanges });
+/**
+ * A profile change, made in a session. A password or email change needs `currentPassword`
+ * unless the session's holder gave the password within the last few minutes ("sudo mode").
+ */
+export const UpdateUserCommand = strictObject({
+  userId: field.uuid(),
+  sessionId: field.uuid(),
+  currentPassword: AccountFields.passwordGiven.optional(),
+  changes: UserChanges,
+});
 export type UpdateUserCommand = z.input<typeof UpdateUserCommand>;
 
 export const RefreshCommand = strictObject({
@@ -121,6 +130,12 @@ export const AuthRpc = {
   logout: defineRpc('auth.session.logout', SessionRef, Revoked),
   listSessions: defineRpc('auth.session.list', SessionRef, z.array(SessionView)),
   revokeSession: defineRpc('auth.session.revoke', SessionRef, Revoked),
+  /** Every session of the user but the one asking ("sign out everywhere else"). */
+  revokeOtherSessions: defineRpc(
+    'auth.session.revoke-others',
+    SessionRef,
+    z.object({ revoked: z.number().int().min(0) }),
+  ),
   jwks: defineRpc('auth.jwks', strictObject({}), JsonWebKeySet),
 } as const;
 

@@ -13,6 +13,7 @@ import { takenField } from '../persistence/unique-violation.js';
 import { UserEntity } from '../persistence/user.entity.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import { Reauthentication, sensitiveChangeOf } from './reauthentication.js';
 import { toProfileData, toUserView } from './user-views.js';
 
 type RegisterCommand = RpcPayload<typeof AuthRpc.register>;
@@ -30,6 +31,7 @@ export class AccountsService {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly transactions: OutboxTransactions,
+    private readonly reauthentication: Reauthentication,
   ) {}
 
   async register(command: RegisterCommand): Promise<AuthResult> {
@@ -75,8 +77,20 @@ export class AccountsService {
     return toUserView(user);
   }
 
+  /**
+   * Changes the profile. A password or email change must be confirmed (`Reauthentication`) and
+   * ends every other session of the account, so that whoever held one is signed out.
+   */
   async updateUser(command: UpdateUserCommand): Promise<UserView> {
-    const { changes } = command;
+    const { changes, sessionId } = command;
+    const current = await this.dataSource
+      .getRepository(UserEntity)
+      .findOneBy({ id: command.userId });
+    if (!current) throw ServiceError.notFound('user');
+    const sensitive = sensitiveChangeOf(current, changes);
+    const passwordGiven =
+      sensitive !== null &&
+      (await this.reauthentication.confirm(current, sessionId, sensitive, command.currentPassword));
     const passwordHash =
       changes.password === undefined ? undefined : await this.passwords.hash(changes.password);
 
@@ -105,6 +119,9 @@ export class AccountsService {
         const saved = await manager.save(user);
         if (profileChanged)
           await recordEvent(manager, AuthEvents.userUpdated, toProfileData(saved));
+        if (passwordGiven) await this.sessions.markAuthenticated(manager, sessionId);
+        if (sensitive)
+          await this.sessions.revokeOthers(manager, user.id, sessionId, `${sensitive} changed`);
         return saved;
       }),
     );

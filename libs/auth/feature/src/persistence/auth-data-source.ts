@@ -2,6 +2,7 @@ import { OutboxMessage, outboxMigrations } from '@capstone/outbox';
 import { postgresDataSourceOptions } from '@capstone/persistence';
 import type { DataSourceOptions } from 'typeorm';
 import { CreateAccounts1764000000001 } from './migrations/1764000000001-create-accounts.js';
+import { SessionSecurity1766000000001 } from './migrations/1766000000001-session-security.js';
 import { SessionEntity } from './session.entity.js';
 import { UserEntity } from './user.entity.js';
 
@@ -14,7 +15,7 @@ export function authDataSourceOptions(
     databaseUrl,
     {
       entities: [UserEntity, SessionEntity, OutboxMessage],
-      migrations: [...outboxMigrations, CreateAccounts1764000000001],
+      migrations: [...outboxMigrations, CreateAccounts1764000000001, SessionSecurity1766000000001],
     },
     migrationsRun,
   );

@@ -24,6 +24,17 @@ export class SessionEntity {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 
+  /** When the holder last gave the password (sign-up, login, or `currentPassword`); a refresh keeps it. */
+  @Column({ name: 'authenticated_at', type: 'timestamptz' })
+  authenticatedAt!: Date;
+
+  /** The refresh token this one replaced, honoured once more for a short grace after `rotatedAt`. */
+  @Column({ name: 'previous_refresh_token_hash', type: 'text', nullable: true })
+  previousRefreshTokenHash!: string | null;
+
+  @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true })
+  rotatedAt!: Date | null;
+
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 

@@ -2,6 +2,7 @@ import { AuthRpc, type RpcHandlers, type RpcPayload } from '@capstone/contracts'
 import { Rpc, RpcController } from '@capstone/messaging';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { toUserView } from '../accounts/user-views.js';
+import { SessionRefresh } from '../sessions/session-refresh.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SigningKey } from '../tokens/signing-key.js';
 
@@ -15,6 +16,7 @@ export class AuthRpcController implements RpcHandlers<typeof AuthRpc> {
   constructor(
     private readonly accounts: AccountsService,
     private readonly sessions: SessionsService,
+    private readonly sessionRefresh: SessionRefresh,
     private readonly signingKey: SigningKey,
   ) {}
 
@@ -40,7 +42,10 @@ export class AuthRpcController implements RpcHandlers<typeof AuthRpc> {
 
   @Rpc(AuthRpc.refresh)
   async refresh(command: RpcPayload<typeof AuthRpc.refresh>) {
-    const { user, tokens } = await this.sessions.refresh(command.refreshToken, command.client);
+    const { user, tokens } = await this.sessionRefresh.refresh(
+      command.refreshToken,
+      command.client,
+    );
     return { user: toUserView(user), tokens };
   }
 
@@ -59,6 +64,11 @@ export class AuthRpcController implements RpcHandlers<typeof AuthRpc> {
   async revokeSession(ref: RpcPayload<typeof AuthRpc.revokeSession>) {
     await this.sessions.revoke(ref.userId, ref.sessionId, 'revoked by the user');
     return { revoked: true };
+  }
+
+  @Rpc(AuthRpc.revokeOtherSessions)
+  async revokeOtherSessions(ref: RpcPayload<typeof AuthRpc.revokeOtherSessions>) {
+    return { revoked: await this.sessions.signOutElsewhere(ref.userId, ref.sessionId) };
   }
 
   @Rpc(AuthRpc.jwks)

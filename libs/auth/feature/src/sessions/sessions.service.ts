@@ -7,32 +7,20 @@ import {
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { OutboxTransactions, recordEvent } from '@capstone/outbox';
-import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, MoreThan, Not, type EntityManager } from 'typeorm';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import { SessionEntity } from '../persistence/session.entity.js';
-import { UserEntity } from '../persistence/user.entity.js';
+import type { UserEntity } from '../persistence/user.entity.js';
 import { AccessTokenIssuer } from '../tokens/access-token.issuer.js';
 import {
   formatRefreshToken,
   hashRefreshSecret,
   newRefreshSecret,
-  parseRefreshToken,
-  refreshSecretMatches,
 } from '../tokens/refresh-token.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type RefreshOutcome =
-  | {
-      readonly kind: 'rotated';
-      readonly user: UserEntity;
-      readonly sessionId: string;
-      readonly secret: string;
-    }
-  | { readonly kind: 'rejected' }
-  | { readonly kind: 'reused' };
-
-/** Sessions and their tokens: start, rotate on refresh, list, revoke. */
+/** Sessions and their tokens: start, list, revoke one or all others. Refreshing is `SessionRefresh`'s. */
 @Injectable()
 export class SessionsService {
   constructor(
@@ -42,7 +30,7 @@ export class SessionsService {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
-  /** Opens a session inside the caller's transaction (sign-up and login). */
+  /** Opens a session inside the caller's transaction (sign-up and login: the password was just given). */
   async start(manager: EntityManager, user: UserEntity, client: ClientInfo): Promise<IssuedTokens> {
     const secret = newRefreshSecret();
     const now = new Date();
@@ -50,6 +38,9 @@ export class SessionsService {
       manager.create(SessionEntity, {
         userId: user.id,
         refreshTokenHash: hashRefreshSecret(secret),
+        previousRefreshTokenHash: null,
+        rotatedAt: null,
+        authenticatedAt: now,
         lastUsedAt: now,
         expiresAt: this.expiryFrom(now),
         revokedAt: null,
@@ -59,53 +50,6 @@ export class SessionsService {
       }),
     );
     return this.tokensFor(user, session.id, secret);
-  }
-
-  /**
-   * Trades a refresh token for a new pair. The presented token must be the session's current one;
-   * an older one means it was copied, so the whole session is revoked and its holder must sign in.
-   */
-  async refresh(
-    refreshToken: string,
-    client: ClientInfo,
-  ): Promise<{ user: UserEntity; tokens: IssuedTokens }> {
-    const parsed = parseRefreshToken(refreshToken);
-    if (!parsed) throw new ServiceError(401, { refreshToken: ['is invalid'] });
-
-    const outcome = await this.transactions.run(async (manager): Promise<RefreshOutcome> => {
-      const session = await manager.findOne(SessionEntity, {
-        where: { id: parsed.sessionId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      const now = new Date();
-      if (!session || session.revokedAt || session.expiresAt <= now) return { kind: 'rejected' };
-      if (!refreshSecretMatches(parsed.secret, session.refreshTokenHash)) {
-        await this.markRevoked(manager, session, 'refresh token reused');
-        return { kind: 'reused' };
-      }
-      const secret = newRefreshSecret();
-      await manager.update(SessionEntity, session.id, {
-        refreshTokenHash: hashRefreshSecret(secret),
-        lastUsedAt: now,
-        expiresAt: this.expiryFrom(now),
-        ip: client.ip ?? session.ip,
-        userAgent: client.userAgent ?? session.userAgent,
-      });
-      const user = await manager.findOneByOrFail(UserEntity, { id: session.userId });
-      return { kind: 'rotated', user, sessionId: session.id, secret };
-    });
-
-    if (outcome.kind === 'reused') {
-      throw new ServiceError(401, {
-        refreshToken: ['was already used; the session has been revoked'],
-      });
-    }
-    if (outcome.kind === 'rejected')
-      throw new ServiceError(401, { refreshToken: ['is invalid or expired'] });
-    return {
-      user: outcome.user,
-      tokens: await this.tokensFor(outcome.user, outcome.sessionId, outcome.secret),
-    };
   }
 
   async list(userId: string, currentSessionId: string): Promise<SessionView[]> {
@@ -133,12 +77,51 @@ export class SessionsService {
     });
   }
 
-  /** Ends a session and announces it, so that verifiers refuse its access tokens before they expire. */
-  private async markRevoked(
+  /**
+   * Ends every live session of the user but `keepSessionId`, announcing each, inside the
+   * caller's transaction: after a password or email change, and on "sign out everywhere else".
+   */
+  async revokeOthers(
     manager: EntityManager,
-    session: SessionEntity,
+    userId: string,
+    keepSessionId: string,
     reason: string,
-  ): Promise<void> {
+  ): Promise<number> {
+    const others = await manager.find(SessionEntity, {
+      where: {
+        userId,
+        id: Not(keepSessionId),
+        revokedAt: IsNull(),
+        expiresAt: MoreThan(new Date()),
+      },
+      lock: { mode: 'pessimistic_write' },
+    });
+    for (const session of others) await this.markRevoked(manager, session, reason);
+    return others.length;
+  }
+
+  /** "Sign out everywhere else": every live session of the user but the one asking. */
+  signOutElsewhere(userId: string, sessionId: string): Promise<number> {
+    return this.transactions.run((manager) =>
+      this.revokeOthers(manager, userId, sessionId, 'signed out elsewhere'),
+    );
+  }
+
+  /** Whether the session's holder gave the password within the last `SUDO_MODE_MINUTES`. */
+  async recentlyAuthenticated(userId: string, sessionId: string): Promise<boolean> {
+    const since = new Date(Date.now() - this.config.SUDO_MODE_MINUTES * 60_000);
+    return this.dataSource
+      .getRepository(SessionEntity)
+      .existsBy({ id: sessionId, userId, revokedAt: IsNull(), authenticatedAt: MoreThan(since) });
+  }
+
+  /** The holder just gave the password again: the sudo window starts anew. */
+  async markAuthenticated(manager: EntityManager, sessionId: string): Promise<void> {
+    await manager.update(SessionEntity, sessionId, { authenticatedAt: new Date() });
+  }
+
+  /** Ends a session and announces it, so that verifiers refuse its access tokens before they expire. */
+  async markRevoked(manager: EntityManager, session: SessionEntity, reason: string): Promise<void> {
     await manager.update(SessionEntity, session.id, {
       revokedAt: new Date(),
       revokedReason: reason,
@@ -150,15 +133,11 @@ export class SessionsService {
     });
   }
 
-  private expiryFrom(now: Date): Date {
+  expiryFrom(now: Date): Date {
     return new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS);
   }
 
-  private async tokensFor(
-    user: UserEntity,
-    sessionId: string,
-    secret: string,
-  ): Promise<IssuedTokens> {
+  async tokensFor(user: UserEntity, sessionId: string, secret: string): Promise<IssuedTokens> {
     const accessToken = await this.accessTokens.issue({
       sub: user.id,
       username: user.username,

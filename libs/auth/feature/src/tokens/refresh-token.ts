@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * A refresh token is `<session id>.<secret>`. The session id finds the row; the secret is 32
@@ -15,6 +15,15 @@ const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 export function newRefreshSecret(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The secret that replaces `secret` when it is refreshed: a keyed hash of it, so that a refresh
+ * presented twice (two tabs, a retry after a lost reply) can be given the same new token again
+ * without storing it, while whoever holds an old token cannot work out its successor.
+ */
+export function successorSecret(key: Buffer, secret: string): string {
+  return createHmac('sha256', key).update(secret).digest('base64url');
 }
 
 export function formatRefreshToken(token: RefreshToken): string {

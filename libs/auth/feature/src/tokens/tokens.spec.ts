@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AccessTokenVerifier, InvalidTokenError } from '@capstone/security';
 import { exportPKCS8, generateKeyPair } from 'jose';
@@ -9,8 +12,10 @@ import {
   newRefreshSecret,
   parseRefreshToken,
   refreshSecretMatches,
+  successorSecret,
 } from './refresh-token.js';
-import { SigningKey } from './signing-key.js';
+import { ensureSigningKeyFile } from './signing-key-file.js';
+import { configuredKeyPem, PUBLISHED_DEVELOPMENT_KEY_IDS, SigningKey } from './signing-key.js';
 
 const claims = {
   sub: 'b7e4c1a0-0000-4000-8000-000000000001',
@@ -104,6 +109,46 @@ describe('access tokens', () => {
     const second = await SigningKey.load(pem.replace(/\n/g, '\n'));
     expect(first.keyId).toBe(second.keyId);
     expect(first.publicJwk).not.toHaveProperty('d');
+  });
+
+  it('refuses a key whose id is among the refused ones, as production refuses published development keys', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const pem = await exportPKCS8(privateKey);
+    const { keyId } = await SigningKey.load(pem);
+    await expect(SigningKey.load(pem, new Set([keyId]))).rejects.toThrow(
+      /JWT_PRIVATE_KEY: is a development key published in git/,
+    );
+    expect(PUBLISHED_DEVELOPMENT_KEY_IDS.size).toBeGreaterThan(0);
+  });
+
+  it('reads the key from JWT_PRIVATE_KEY_FILE, naming that variable when the file cannot be read', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'signing-key-'));
+    try {
+      const file = join(directory, 'jwt-private.pem');
+      expect(await ensureSigningKeyFile(file)).toBe('created');
+      expect(await ensureSigningKeyFile(file)).toBe('kept');
+      const pem = await configuredKeyPem({ JWT_PRIVATE_KEY_FILE: file });
+      expect(pem).toBe(readFileSync(file, 'utf8'));
+      await expect(SigningKey.load(pem)).resolves.toBeInstanceOf(SigningKey);
+      await expect(
+        configuredKeyPem({ JWT_PRIVATE_KEY_FILE: join(directory, 'missing.pem') }),
+      ).rejects.toThrow(/JWT_PRIVATE_KEY_FILE: cannot be read \(ENOENT/);
+    } finally {
+      rmSync(directory, { recursive: true });
+    }
+  });
+
+  it('derives the same refresh-token key from the same signing key, and another from another', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const pem = await exportPKCS8(privateKey);
+    const [first, again, other] = await Promise.all([
+      SigningKey.load(pem),
+      SigningKey.load(pem),
+      SigningKey.load(undefined),
+    ]);
+    expect(first.refreshTokenKey.equals(again.refreshTokenKey)).toBe(true);
+    expect(first.refreshTokenKey.equals(other.refreshTokenKey)).toBe(false);
+    expect(successorSecret(first.refreshTokenKey, 'a'.repeat(43))).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('refuses a configured key that is not a P-256 PKCS#8 PEM, naming the variable', async () => {

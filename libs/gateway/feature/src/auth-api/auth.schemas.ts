@@ -16,8 +16,14 @@ export const LoginBody = userFields({
   password: AccountFields.passwordGiven,
 });
 
-/** Any of the profile fields; a field left out stays as it is. */
+/**
+ * Any of the profile fields; a field left out stays as it is. A new password or email needs
+ * `currentPassword` unless the session signed in within the last few minutes.
+ */
 export const UpdateUserBody = userFields({
+  currentPassword: AccountFields.passwordGiven.optional().meta({
+    description: 'Needed to change the password or email when the sign-in is not recent',
+  }),
   username: AccountFields.username.optional(),
   email: AccountFields.email.optional(),
   password: AccountFields.password.optional(),

@@ -17,6 +17,7 @@ import { SESSION_REVOCATIONS, type SessionRevocations } from '@capstone/security
 import { BodyOf, ParamOf, Returns, StrictQueries } from '../http/contract-params.js';
 import { RefreshBody, UserResponse } from './auth.schemas.js';
 import { signedInResponse } from './user-response.js';
+import { RateLimited } from '../http/rate-limits.js';
 
 /** Beyond RealWorld: refresh tokens, sessions one can see and revoke, and the public signing keys. */
 @ApiTags('auth')
@@ -29,6 +30,7 @@ export class SessionsController {
   ) {}
 
   @Public()
+  @RateLimited('refresh')
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Trade a refresh token for a new access token and a new refresh token' })
@@ -69,6 +71,18 @@ export class SessionsController {
         sessionId: caller.sid,
       }),
     };
+  }
+
+  @Delete('sessions')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Sign out everywhere else: every session of the caller but this one' })
+  @Returns(200, z.object({ revoked: z.number().int() }))
+  async revokeOthers(@CurrentUser() caller: AccessTokenClaims): Promise<{ revoked: number }> {
+    // The session.revoked events tell every gateway and chat; they arrive within moments.
+    return this.auth.send(AuthRpc.revokeOtherSessions, {
+      userId: caller.sub,
+      sessionId: caller.sid,
+    });
   }
 
   @Delete('sessions/:id')

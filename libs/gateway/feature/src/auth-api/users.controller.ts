@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
+import { RateLimited } from '../http/rate-limits.js';
 import { LoginThrottle } from './login-throttle.js';
 import { BodyOf, Returns, StrictQueries } from '../http/contract-params.js';
 import { LoginBody, RegisterBody, UpdateUserBody, UserResponse } from './auth.schemas.js';
@@ -24,6 +25,7 @@ export class UsersController {
   ) {}
 
   @Public()
+  @RateLimited('signUp')
   @Post('users')
   @ApiOperation({ summary: 'Sign up' })
   @Returns(201, UserResponse)
@@ -54,15 +56,14 @@ export class UsersController {
     @Req() request: Request,
   ): Promise<UserResponse> {
     const client = clientInfo(request);
-    await this.throttle.assertAllowed(body.user.email, client.ip);
+    const attempt = await this.throttle.begin(body.user.email, client.ip);
     try {
       const result = await this.auth.send(AuthRpc.login, { ...body.user, client });
-      await this.throttle.recordSuccess(body.user.email);
+      await attempt.succeeded();
       return signedInResponse(result);
     } catch (error) {
-      if (error instanceof ServiceError && error.status === 401) {
-        await this.throttle.recordFailure(body.user.email, client.ip);
-      }
+      // A wrong password stays counted; an answer that never checked one does not.
+      if (!(error instanceof ServiceError && error.status === 401)) await attempt.abandoned();
       throw error;
     }
   }
@@ -79,6 +80,7 @@ export class UsersController {
     return userResponse(user, this.presentedToken(request));
   }
 
+  @RateLimited('profileChange')
   @Put('user')
   @ApiBearerAuth()
   @ApiOperation({
@@ -90,9 +92,12 @@ export class UsersController {
     @BodyOf(UpdateUserBody) body: z.output<typeof UpdateUserBody>,
     @Req() request: Request,
   ): Promise<UserResponse> {
+    const { currentPassword, ...changes } = body.user;
     const user = await this.auth.send(AuthRpc.updateUser, {
       userId: caller.sub,
-      changes: body.user,
+      sessionId: caller.sid,
+      ...(currentPassword === undefined ? {} : { currentPassword }),
+      changes,
     });
     return userResponse(user, this.presentedToken(request));
   }
