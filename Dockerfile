@@ -53,6 +53,9 @@ ARG APP
 ARG APP_PORT=3000
 ENV NODE_ENV=production PORT=${APP_PORT}
 WORKDIR /app
+# The one directory the app's user may write, for a volume: compose keeps the auth service's
+# generated signing key there (a new volume takes the owner of the directory it is mounted on).
+RUN mkdir /keys && chown 1000:1000 /keys
 # Code and dependencies belong to root and are read-only for the app's user.
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /workspace/dist/apps/${APP} ./

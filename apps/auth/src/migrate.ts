@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { authDataSourceOptions, loadAuthConfig } from '@capstone/auth-feature';
+import { authDataSourceOptions, authMigrationConfigSchema } from '@capstone/auth-feature';
+import { loadConfig } from '@capstone/config';
 import { applyMigrations } from '@capstone/persistence';
 
-await applyMigrations('auth', () => authDataSourceOptions(loadAuthConfig().DATABASE_URL, false));
+await applyMigrations('auth', () =>
+  authDataSourceOptions(loadConfig(authMigrationConfigSchema).DATABASE_URL, false),
+);

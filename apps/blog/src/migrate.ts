@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { blogDataSourceOptions, loadBlogConfig } from '@capstone/blog-feature';
+import { blogDataSourceOptions, blogMigrationConfigSchema } from '@capstone/blog-feature';
+import { loadConfig } from '@capstone/config';
 import { applyMigrations } from '@capstone/persistence';
 
-await applyMigrations('blog', () => blogDataSourceOptions(loadBlogConfig().DATABASE_URL, false));
+await applyMigrations('blog', () =>
+  blogDataSourceOptions(loadConfig(blogMigrationConfigSchema).DATABASE_URL, false),
+);

@@ -29,6 +29,7 @@ import {
   composePath,
   databasesCreatedAtInit,
   dependencies,
+  namedVolumes,
   healthcheckCommand,
   isAllInterfaces,
   loadCompose,
@@ -194,7 +195,8 @@ describe('docker-compose.yml', () => {
       expect(commandOf(migrate)).toEqual(['node', bundleOf(app.name, 'migrate.ts')]);
       const environment = serviceEnvironment(migrate);
       expect(environment['DATABASE_URL']).toBe(serviceEnvironment(entry)['DATABASE_URL']);
-      expect(configProblems(app, environment)).toEqual([]);
+      expect(app.migrationSchema, 'the schema its migrate.js reads').toBeDefined();
+      expect(configProblems(app, environment, app.migrationSchema)).toEqual([]);
       expect(dependencies(migrate)['postgres']).toBe('service_healthy');
       expect(migrate.restart ?? 'no').toBe('no');
     });
@@ -212,10 +214,22 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('has auth sign tokens with a JWT_PRIVATE_KEY, which production mode requires', () => {
-    const environment = serviceEnvironment(service(compose, 'auth'));
+  it('has auth sign tokens with a key made at the first start, kept in a volume and never in git', () => {
+    const auth = service(compose, 'auth');
+    const environment = serviceEnvironment(auth);
     expect(environment['NODE_ENV']).toBe('production');
-    expect(environment['JWT_PRIVATE_KEY']).toMatch(/-----BEGIN PRIVATE KEY-----/);
+    expect(environment['JWT_PRIVATE_KEY']).toBeUndefined();
+    const keyFile = environment['JWT_PRIVATE_KEY_FILE'] ?? '';
+    const [target = '', volume] =
+      [...namedVolumes(auth)].find(([path]) => keyFile.startsWith(`${path}/`)) ?? [];
+    expect(volume, 'the key file is on a named volume').toBeDefined();
+
+    // The one-shot writes the key to the same volume, at the same path, before auth starts.
+    const keys = service(compose, 'auth-keys');
+    expect(dependencies(auth)['auth-keys']).toBe('service_completed_successfully');
+    expect(commandOf(keys)).toEqual(['node', 'keygen.js', keyFile]);
+    expect(namedVolumes(keys).get(target)).toBe(volume);
+    expect(auth.env_file).toBeUndefined();
   });
 
   it('gives each app with a database its own, which postgres creates on its first start', () => {

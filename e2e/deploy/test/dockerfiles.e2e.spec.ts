@@ -51,7 +51,9 @@ describe.each(apps)('the $name image (the Dockerfile built with APP=$name)', (ap
     const install = stageNamed(nodeModules[0]?.from);
     expect(install, 'node_modules come from a stage of their own').toBeDefined();
     expect(runs(install ?? final, /\bnpm ci\b.*--omit=dev/)).toBe(true);
-    const manifests = copiesOf(install ?? final).flatMap((copy) => copy.sources);
+    const manifests = copiesOf(install ?? final)
+      .filter((copy) => copy.from !== undefined)
+      .flatMap((copy) => copy.sources);
     expect(manifests).toEqual([
       `/workspace/${buildOutputDir(app.name)}/package.json`,
       `/workspace/${buildOutputDir(app.name)}/package-lock.json`,
@@ -60,6 +62,18 @@ describe.each(apps)('the $name image (the Dockerfile built with APP=$name)', (ap
     expect(fromBuild.flatMap((copy) => copy.sources)).toEqual([
       `/workspace/${buildOutputDir(app.name)}`,
     ]);
+  });
+
+  it('loads every native module it installed, on the platform it installed them for', () => {
+    const install = stageNamed(
+      copiesOf(final).find((copy) => copy.sources.some((source) => source.includes('node_modules')))
+        ?.from,
+    );
+    const checker = copiesOf(install ?? final).find((copy) =>
+      copy.sources.includes('tools/build/load-native-modules.mjs'),
+    );
+    expect(checker, 'the check script is copied from the build context').toBeDefined();
+    expect(runs(install ?? final, /\bnode \S*load-native-modules\.mjs\b/)).toBe(true);
   });
 
   it('runs no package’s install script, so nothing can try to compile a native module', () => {

@@ -1,3 +1,4 @@
+import { ensureSigningKeyFile } from '@capstone/auth-feature';
 import { importPKCS8 } from 'jose';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -105,6 +106,8 @@ function expectCompleteEnvironment(
   return environment.values;
 }
 
+const DEV_OVERLAY_KEY = 'k8s/overlays/dev/dev-only/jwt-private.pem';
+
 describe.each([
   { overlay: 'k8s/base', namespace: undefined },
   { overlay: 'k8s/overlays/dev', namespace: 'capstone-dev' },
@@ -112,7 +115,9 @@ describe.each([
 ])('kubectl kustomize $overlay', ({ overlay, namespace }) => {
   let manifests: Manifest[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    // The dev overlay's signing key is made on each machine (`npm run keys:dev`), never committed.
+    if (overlay === 'k8s/overlays/dev') await ensureSigningKeyFile(DEV_OVERLAY_KEY);
     manifests = kustomize(overlay);
   });
 

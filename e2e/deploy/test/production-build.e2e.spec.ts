@@ -99,8 +99,21 @@ describe('the production builds, run as their containers run them', () => {
       for (const socket of sockets.splice(0)) socket.close();
     });
 
-    // The order compose starts them in: migrations, then the services behind the gateway, then it.
+    // The order compose starts them in: one-shots, then the services behind the gateway, then it.
     for (const app of backendApps) {
+      const keyMakers = ProductionStack.oneShotsBefore(app.name).filter(
+        (name) => name !== migrateName(app),
+      );
+      for (const oneShot of keyMakers) {
+        it(`makes ${app.name}'s signing key with the ${oneShot} service command, and keeps it when run again`, async () => {
+          const first = await stack.runOneShot(oneShot, app.name);
+          expect(first.code, first.output).toBe(0);
+          expect(first.output).toContain('new signing key written');
+          const again = await stack.runOneShot(oneShot, app.name);
+          expect(again.code, again.output).toBe(0);
+          expect(again.output).toContain('kept the key');
+        });
+      }
       if (hasMigrations(app)) {
         it(`migrates the ${app.name} database with the ${migrateName(app)} service command, then exits 0`, async () => {
           const { code, output } = await stack.migrate(app.name);
@@ -223,7 +236,11 @@ describe('the production builds, run as their containers run them', () => {
 
   describe('a wrong configuration stops the app with a message that names the variable', () => {
     it('auth in production without JWT_PRIVATE_KEY', async () => {
-      const { JWT_PRIVATE_KEY: _key, ...environment } = stack.hostEnvironment('auth', 'auth');
+      const {
+        JWT_PRIVATE_KEY: _key,
+        JWT_PRIVATE_KEY_FILE: _file,
+        ...environment
+      } = stack.hostEnvironment('auth', 'auth');
       const auth = stack.startAsContainer('auth without a key', 'auth', {
         ...environment,
         NODE_ENV: 'production',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { authConfigSchema } from '@capstone/auth-feature';
-import { blogConfigSchema } from '@capstone/blog-feature';
+import { authConfigSchema, authMigrationConfigSchema } from '@capstone/auth-feature';
+import { blogConfigSchema, blogMigrationConfigSchema } from '@capstone/blog-feature';
 import { chatConfigSchema } from '@capstone/chat-feature';
 import { ConfigError, loadConfig } from '@capstone/config';
 import { gatewayConfigSchema } from '@capstone/gateway-feature';
@@ -16,12 +16,14 @@ export interface AppUnderTest {
   readonly name: AppName;
   /** The app's environment schema, exactly as `main.ts` validates it. */
   readonly schema: z.ZodType;
+  /** What its `migrate` one-shot validates, for an app that owns a PostgreSQL database. */
+  readonly migrationSchema?: z.ZodType;
 }
 
 export const apps: readonly AppUnderTest[] = [
   { name: 'gateway', schema: gatewayConfigSchema },
-  { name: 'auth', schema: authConfigSchema },
-  { name: 'blog', schema: blogConfigSchema },
+  { name: 'auth', schema: authConfigSchema, migrationSchema: authMigrationConfigSchema },
+  { name: 'blog', schema: blogConfigSchema, migrationSchema: blogMigrationConfigSchema },
   { name: 'chat', schema: chatConfigSchema },
 ];
 
@@ -96,9 +98,13 @@ export function listeningPort(app: AppUnderTest, environment: Record<string, str
 }
 
 /** What the app says at start-up about this environment: an empty list when it would start. */
-export function configProblems(app: AppUnderTest, environment: Record<string, string>): string[] {
+export function configProblems(
+  app: AppUnderTest,
+  environment: Record<string, string>,
+  schema: z.ZodType = app.schema,
+): string[] {
   try {
-    loadConfig(app.schema, environment);
+    loadConfig(schema, environment);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return [...error.problems];

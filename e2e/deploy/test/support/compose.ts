@@ -190,6 +190,24 @@ export function dependencies(entry: ComposeService): Record<string, string> {
   );
 }
 
+/** The one-shot services that must have exited 0 before this one starts, in the file's order. */
+export function oneShotsBefore(entry: ComposeService): string[] {
+  return Object.entries(dependencies(entry))
+    .filter(([, condition]) => condition === 'service_completed_successfully')
+    .map(([name]) => name);
+}
+
+/** The named volumes mounted into the service (`auth-keys:/keys:ro`), by their path inside it. */
+export function namedVolumes(entry: ComposeService): Map<string, string> {
+  const mounts = new Map<string, string>();
+  for (const volume of entry.volumes ?? []) {
+    const [source, target] =
+      typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target];
+    if (source && target && !/^[./~]/.test(source)) mounts.set(target, source);
+  }
+  return mounts;
+}
+
 /** The health check command as one string, whichever form the file uses. */
 export function healthcheckCommand(entry: ComposeService): string | undefined {
   const test = entry.healthcheck?.test;

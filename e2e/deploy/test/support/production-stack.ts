@@ -10,18 +10,15 @@ import {
   type TestMongoDatabase,
   type TestVhost,
 } from '@capstone/testing';
-import {
-  appNamed,
-  apps,
-  backendApps,
-  hasMigrations,
-  healthPaths,
-  migrateName,
-  type AppName,
-} from './apps.js';
+import { appNamed, apps, backendApps, healthPaths, migrateName, type AppName } from './apps.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   commandOf,
   loadCompose,
+  namedVolumes,
+  oneShotsBefore,
   service,
   serviceEnvironment,
   servicesReferenced,
@@ -116,7 +113,23 @@ export class ProductionStack {
     readonly gatewayMetricsPort: number,
     /** The local server that stands in for each store and app compose names. */
     readonly stores: Readonly<Record<string, string>>,
+    /** A directory of this machine for each named volume (the auth service's key). */
+    private readonly volumes: string = mkdtempSync(join(tmpdir(), 'capstone-volumes-')),
   ) {}
+
+  /** The one-shot services compose runs to their end before the app starts (keys, migrations). */
+  static oneShotsBefore(app: AppName): string[] {
+    return oneShotsBefore(service(compose, app));
+  }
+
+  /** A path inside the service's container, on this machine: its named volumes are directories here. */
+  private hostPath(serviceName: string, value: string): string {
+    for (const [target, volume] of namedVolumes(service(compose, serviceName))) {
+      if (value === target || value.startsWith(`${target}/`))
+        return join(this.volumes, volume, value.slice(target.length));
+    }
+    return value;
+  }
 
   /** Builds the apps (as `nx run <app>:build`) and makes the stores they will use. */
   static async prepare(label: string): Promise<ProductionStack> {
@@ -178,6 +191,8 @@ export class ProductionStack {
       if (!local) throw new Error(`${variable} points at ${key}, which this test does not run`);
       environment[variable] = local;
     }
+    for (const [variable, value] of Object.entries(environment))
+      environment[variable] = this.hostPath(serviceName, value);
     return environment;
   }
 
@@ -217,16 +232,21 @@ export class ProductionStack {
     return AppProcess.start(label, command, environment, imageWorkingDirectory(app));
   }
 
-  /** Runs the app's migrate service command to its end. */
-  migrate(app: AppName, extra: Record<string, string> = {}) {
-    const name = migrateName(appNamed(app));
-    const migration = this.startAsContainer(
+  /** Runs a one-shot service of the app's image (its keys, its migrations) to its end. */
+  runOneShot(name: string, app: AppName, extra: Record<string, string> = {}) {
+    const command = commandOf(service(compose, name))?.map((arg) => this.hostPath(name, arg));
+    const oneShot = this.startAsContainer(
       name,
       app,
       { ...this.hostEnvironment(name, app), ...extra },
-      commandOf(service(compose, name)),
+      command,
     );
-    return migration.finished(60_000);
+    return oneShot.finished(60_000);
+  }
+
+  /** Runs the app's migrate service command to its end. */
+  migrate(app: AppName, extra: Record<string, string> = {}) {
+    return this.runOneShot(migrateName(appNamed(app)), app, extra);
   }
 
   /** Starts the app with compose's environment (plus `extra`); resolves when it reports ready. */
@@ -237,14 +257,14 @@ export class ProductionStack {
   }
 
   /**
-   * Everything in the order compose starts it: each migration, the services behind the gateway,
+   * Everything in the order compose starts it: each one-shot (keys, migrations), the services behind the gateway,
    * then the gateway; `extra` adds to each app's environment.
    */
   async startAll(extra: (app: AppName) => Record<string, string> = () => ({})): Promise<void> {
     for (const app of backendApps) {
-      if (hasMigrations(app)) {
-        const { code, output } = await this.migrate(app.name);
-        if (code !== 0) throw new Error(`${migrateName(app)} failed:\n${output}`);
+      for (const oneShot of ProductionStack.oneShotsBefore(app.name)) {
+        const { code, output } = await this.runOneShot(oneShot, app.name);
+        if (code !== 0) throw new Error(`${oneShot} failed:\n${output}`);
       }
       await this.start(app.name, extra(app.name));
     }
@@ -271,5 +291,6 @@ export class ProductionStack {
       this.keyspaces.gateway.drop(),
       this.keyspaces.chat.drop(),
     ]);
+    rmSync(this.volumes, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import {
   loadConfig,
+  migrationConfigSchema,
   postgresSettings,
   serviceSettings,
   withMigrationsDefault,
@@ -21,3 +22,6 @@ export function loadBlogConfig(environment: NodeJS.ProcessEnv = process.env): Bl
 }
 
 export const BLOG_CONFIG = Symbol('BLOG_CONFIG');
+
+/** What `migrate` reads: the database only. */
+export const blogMigrationConfigSchema = migrationConfigSchema('blog');

@@ -48,6 +48,13 @@ export const postgresSettings = (database: string) => ({
   MIGRATIONS_RUN: env.flag().optional(),
 });
 
+/**
+ * What a `migrate` one-shot reads: the database alone, so that it never needs a service's
+ * secrets (the auth service's signing key).
+ */
+export const migrationConfigSchema = (database: string) =>
+  z.object({ NODE_ENV: env.nodeEnv(), LOG_LEVEL: env.logLevel(), ...postgresSettings(database) });
+
 interface MigrationChoice {
   readonly NODE_ENV: 'development' | 'test' | 'production';
   readonly MIGRATIONS_RUN?: boolean | undefined;
