@@ -112,6 +112,13 @@ export async function startStack(
       REDIS_URL: testInfrastructure.redisUrl,
       REDIS_KEY_PREFIX: keyspace.prefix,
       BROKER_TIMEOUT_MS: '3000',
+      // A test file is one client address that signs many people up and writes a lot: limits
+      // of a real deployment would stop it. The rate-limit tests set small ones of their own.
+      RATE_LIMIT_SIGN_UPS_PER_ADDRESS: '100000/3600',
+      RATE_LIMIT_WRITES_PER_ADDRESS: '100000/60',
+      RATE_LIMIT_WRITES_PER_ACCOUNT: '100000/60',
+      RATE_LIMIT_PROFILE_CHANGES_PER_ACCOUNT: '100000/60',
+      RATE_LIMIT_REFRESHES_PER_ADDRESS: '100000/60',
     }),
     PORT: 0,
     METRICS_PORT: 0,

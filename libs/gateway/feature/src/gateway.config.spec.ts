@@ -18,7 +18,7 @@ describe('loadGatewayConfig', () => {
       BROKER_TIMEOUT_MS: 5_000,
       BODY_LIMIT: '100kb',
       CORS_ORIGINS: ['*'],
-      TRUST_PROXY: false,
+      TRUST_PROXY: 0,
       JWT_ISSUER: 'capstone-auth',
       JWT_AUDIENCE: 'capstone',
       ACCESS_TOKEN_TTL_SECONDS: 900,
@@ -26,12 +26,42 @@ describe('loadGatewayConfig', () => {
       LOGIN_WINDOW_SECONDS: 900,
       LOGIN_MAX_FAILURES_PER_ACCOUNT: 5,
       LOGIN_MAX_FAILURES_PER_ADDRESS: 20,
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE: 50,
+      RATE_LIMIT_SIGN_UPS_PER_ADDRESS: { points: 20, windowSeconds: 3600 },
+      RATE_LIMIT_REFRESHES_PER_ADDRESS: { points: 120, windowSeconds: 60 },
+      RATE_LIMIT_PROFILE_CHANGES_PER_ACCOUNT: { points: 10, windowSeconds: 600 },
+      RATE_LIMIT_WRITES_PER_ACCOUNT: { points: 60, windowSeconds: 60 },
+      RATE_LIMIT_WRITES_PER_ADDRESS: { points: 300, windowSeconds: 60 },
     });
   });
 
-  it('trusts a proxy only when told to with true', () => {
-    expect(loadGatewayConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
-    expect(loadGatewayConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+  it('trusts a number of proxy hops or a list of proxy addresses, never any proxy at all', () => {
+    expect(loadGatewayConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(
+      loadGatewayConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,loopback' }).TRUST_PROXY,
+    ).toEqual(['10.0.0.0/8', '192.0.2.7', 'loopback']);
+    for (const anyProxy of ['true', '*', '0.0.0.0/0x', 'proxy.example'])
+      expect(
+        thrownBy(ConfigError, () => loadGatewayConfig({ TRUST_PROXY: anyProxy })).problems,
+      ).toEqual([
+        'TRUST_PROXY: must be a number of hops, or a comma-separated list of proxy addresses or subnets (not "true")',
+      ]);
+  });
+
+  it('reads a rate as requests per seconds', () => {
+    expect(
+      loadGatewayConfig({ RATE_LIMIT_WRITES_PER_ACCOUNT: '5/10' }).RATE_LIMIT_WRITES_PER_ACCOUNT,
+    ).toEqual({
+      points: 5,
+      windowSeconds: 10,
+    });
+    expect(
+      thrownBy(ConfigError, () =>
+        loadGatewayConfig({ RATE_LIMIT_WRITES_PER_ACCOUNT: '5 per minute' }),
+      ).problems,
+    ).toEqual([
+      'RATE_LIMIT_WRITES_PER_ACCOUNT: must look like 60/60 (requests per that many seconds)',
+    ]);
   });
 
   it('names each wrong variable', () => {
@@ -41,7 +71,7 @@ describe('loadGatewayConfig', () => {
     expect(problems).toEqual([
       'CHAT_URL: must be a URL with protocol http or https',
       'BODY_LIMIT: must look like 100kb',
-      'TRUST_PROXY: Invalid option: expected one of "true"|"false"',
+      'TRUST_PROXY: must be a number of hops, or a comma-separated list of proxy addresses or subnets (not "true")',
     ]);
   });
 });

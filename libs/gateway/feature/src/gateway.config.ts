@@ -26,14 +26,26 @@ export const gatewayConfigSchema = z.object({
     .default('100kb'),
   /** Origins allowed to call the API from a browser; `*` allows any. */
   CORS_ORIGINS: env.csv('*'),
-  /** Set when behind a reverse proxy or ingress so that client addresses come from X-Forwarded-For. */
-  TRUST_PROXY: env.flag().default(false),
+  /**
+   * The proxies in front of the gateway (ingress, load balancer) whose X-Forwarded-For gives the
+   * client's address: a hop count or their addresses; none by default.
+   */
+  TRUST_PROXY: env.trustedProxies(),
   ...accessTokenSettings,
   /** How long a cached blog response may be served; writes and events invalidate sooner. */
   CACHE_TTL_SECONDS: env.positiveInt(60),
   LOGIN_WINDOW_SECONDS: env.positiveInt(900),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(20),
+  /** Requests per window (`<requests>/<seconds>`) for what costs the services or changes data. */
+  RATE_LIMIT_SIGN_UPS_PER_ADDRESS: env.rate('20/3600'),
+  RATE_LIMIT_REFRESHES_PER_ADDRESS: env.rate('120/60'),
+  RATE_LIMIT_PROFILE_CHANGES_PER_ACCOUNT: env.rate('10/600'),
+  RATE_LIMIT_WRITES_PER_ACCOUNT: env.rate('60/60'),
+  /** Writes and profile changes from one address, over all its accounts (a household, an office). */
+  RATE_LIMIT_WRITES_PER_ADDRESS: env.rate('300/60'),
+  /** From addresses the account never signed in from; its owner's usual address is not held up. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE: env.positiveInt(50),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,1 +1,2 @@
 export * from './managed-redis.js';
+export * from './rate-limit.js';

@@ -1,79 +1,123 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { errorMessage } from '@capstone/errors';
+import { RateLimiter } from '@capstone/redis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { ErrorWithHeaders } from '../http/http-error.filter.js';
 import { GatewayRedis } from '../redis/gateway-redis.js';
-import { errorMessage } from '@capstone/errors';
+
+/** A login let through the throttle: tell it how the password check went. */
+export interface LoginAttempt {
+  succeeded(): Promise<void>;
+  /** The attempt never reached the password check (auth unavailable): it does not count. */
+  abandoned(): Promise<void>;
+}
+
+const KNOWN_ADDRESS_DAYS = 30;
 
 /**
- * Limits failed logins per account and per client address within a window, in Redis so that every
- * gateway replica counts together. A success clears the account's count. If Redis is down, logins
- * are let through: availability is preferred, and argon2's cost still slows guessing down.
+ * Limits login attempts in Redis, counting each one atomically before it is let through, so that
+ * parallel guesses cannot pass the count. Three counts:
+ * - per account and address (`LOGIN_MAX_FAILURES_PER_ACCOUNT`): one guesser, one account;
+ * - per address (`LOGIN_MAX_FAILURES_PER_ADDRESS`): one guesser, many accounts;
+ * - per account from everywhere (`LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE`): many guessers, one
+ *   account; not counted from an address the account signed in from before, so that a flood of
+ *   guesses cannot lock its owner out (a lock-out is a denial of service of its own).
+ * A success forgets the account's counts and gives the address its attempt back.
  */
 @Injectable()
 export class LoginThrottle {
   private readonly logger = new Logger(LoginThrottle.name);
+  private readonly perAccountAndAddress: RateLimiter;
+  private readonly perAddress: RateLimiter;
+  private readonly perAccount: RateLimiter;
 
   constructor(
     private readonly redis: GatewayRedis,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    const windowSeconds = config.LOGIN_WINDOW_SECONDS;
+    const limit = (points: number) => ({ points, windowSeconds });
+    this.perAccountAndAddress = new RateLimiter(
+      redis,
+      'login:account-address',
+      limit(config.LOGIN_MAX_FAILURES_PER_ACCOUNT),
+    );
+    this.perAddress = new RateLimiter(
+      redis,
+      'login:address',
+      limit(config.LOGIN_MAX_FAILURES_PER_ADDRESS),
+    );
+    this.perAccount = new RateLimiter(
+      redis,
+      'login:account',
+      limit(config.LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE),
+    );
+  }
 
-  async assertAllowed(email: string, address: string | null): Promise<void> {
-    const keys = this.keys(email, address);
+  /** Counts the attempt; 429 with Retry-After when any count is over its limit. */
+  async begin(email: string, address: string | null): Promise<LoginAttempt> {
+    const account = accountKey(email);
+    const counted: [RateLimiter, string][] = [[this.perAccountAndAddress, `${account}:${address}`]];
+    if (address) counted.push([this.perAddress, address]);
+    if (!(await this.knownAddress(account, address))) counted.push([this.perAccount, account]);
+
+    for (const [limiter, key] of counted) {
+      const outcome = await limiter.consume(key);
+      if (!outcome.allowed) {
+        throw new ErrorWithHeaders(
+          429,
+          { login: ['too many failed attempts; try again later'] },
+          { 'Retry-After': String(outcome.retryAfterSeconds) },
+        );
+      }
+    }
+    return {
+      succeeded: () =>
+        this.bestEffort(async () => {
+          await Promise.all([
+            this.perAccountAndAddress.reset(`${account}:${address}`),
+            this.perAccount.reset(account),
+            address && this.perAddress.refund(address),
+            address &&
+              this.redis.set(
+                knownAddressKey(account, address),
+                '1',
+                'EX',
+                KNOWN_ADDRESS_DAYS * 86_400,
+              ),
+          ]);
+        }),
+      abandoned: () =>
+        this.bestEffort(async () => {
+          await Promise.all(counted.map(([limiter, key]) => limiter.refund(key)));
+        }),
+    };
+  }
+
+  private async knownAddress(account: string, address: string | null): Promise<boolean> {
+    if (!address) return false;
     try {
-      const results = await Promise.all(
-        keys.map(async ({ key, max }) => ({ count: Number(await this.redis.get(key)), key, max })),
-      );
-      const blocked = results.find(({ count, max }) => count >= max);
-      if (!blocked) return;
-      const ttl = await this.redis.ttl(blocked.key);
-      const retryAfter = String(ttl > 0 ? ttl : this.config.LOGIN_WINDOW_SECONDS);
-      throw new ErrorWithHeaders(
-        429,
-        { login: ['too many failed attempts; try again later'] },
-        { 'Retry-After': retryAfter },
-      );
-    } catch (error) {
-      if (error instanceof ErrorWithHeaders) throw error;
-      this.logger.warn(`login throttle skipped: ${errorMessage(error)}`);
+      return (await this.redis.exists(knownAddressKey(account, address))) === 1;
+    } catch {
+      return false;
     }
   }
 
-  async recordFailure(email: string, address: string | null): Promise<void> {
-    await this.bestEffort(async () => {
-      const pipeline = this.redis.multi();
-      for (const { key } of this.keys(email, address)) {
-        pipeline.incr(key).expire(key, this.config.LOGIN_WINDOW_SECONDS, 'NX');
-      }
-      await pipeline.exec();
-    });
-  }
-
-  async recordSuccess(email: string): Promise<void> {
-    await this.bestEffort(() => this.redis.del(this.accountKey(email)));
-  }
-
-  private keys(email: string, address: string | null): { key: string; max: number }[] {
-    const keys = [{ key: this.accountKey(email), max: this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT }];
-    if (address)
-      keys.push({
-        key: `login-failures:address:${address}`,
-        max: this.config.LOGIN_MAX_FAILURES_PER_ADDRESS,
-      });
-    return keys;
-  }
-
-  /** Hashed so that Redis never holds the email addresses themselves. */
-  private accountKey(email: string): string {
-    return `login-failures:account:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
-  }
-
-  private async bestEffort(work: () => Promise<unknown>): Promise<void> {
+  private async bestEffort(work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
-      this.logger.warn(`login throttle not updated: ${errorMessage(error)}`);
+      this.logger.warn(`login counts not updated: ${errorMessage(error)}`);
     }
   }
+}
+
+/** Hashed so that Redis never holds the email addresses themselves. */
+function accountKey(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+function knownAddressKey(account: string, address: string): string {
+  return `login-known:${account}:${address}`;
 }

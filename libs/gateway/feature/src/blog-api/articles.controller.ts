@@ -18,6 +18,7 @@ import {
   NewArticleBody,
   PageQuery,
 } from './blog.schemas.js';
+import { RateLimited } from '../http/rate-limits.js';
 
 /** RealWorld's articles, favorites and feed. Public reads are cached; writes invalidate what they change. */
 @ApiTags('articles')
@@ -67,6 +68,7 @@ export class ArticlesController {
     return { article: served(response, await this.reads.article(slug, viewerId)) };
   }
 
+  @RateLimited('write')
   @Post()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Write an article' })
@@ -78,6 +80,7 @@ export class ArticlesController {
     return { article: await this.writes.createArticle(actor, body.article) };
   }
 
+  @RateLimited('write')
   @Put(':slug')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Edit your article; a new title gives a new slug' })
@@ -91,6 +94,7 @@ export class ArticlesController {
     return { article: await this.writes.updateArticle(actor, slug, body.article) };
   }
 
+  @RateLimited('write')
   @Delete(':slug')
   @HttpCode(204)
   @ApiBearerAuth()
@@ -99,6 +103,7 @@ export class ArticlesController {
     return this.writes.deleteArticle(actor, slug);
   }
 
+  @RateLimited('write')
   @Post(':slug/favorite')
   @HttpCode(200)
   @ApiBearerAuth()
@@ -111,6 +116,7 @@ export class ArticlesController {
     return { article: await this.writes.setFavorite(actor, slug, true) };
   }
 
+  @RateLimited('write')
   @Delete(':slug/favorite')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Unfavorite an article' })

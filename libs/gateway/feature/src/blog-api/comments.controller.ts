@@ -10,6 +10,7 @@ import { CommentIdParam, CurrentActor, CurrentViewerId, SlugParam } from './blog
 import { BlogReads } from './blog-reads.js';
 import { BlogWrites } from './blog-writes.js';
 import { CommentResponse, CommentsResponse, NewCommentBody } from './blog.schemas.js';
+import { RateLimited } from '../http/rate-limits.js';
 
 @ApiTags('comments')
 @StrictQueries()
@@ -32,6 +33,7 @@ export class CommentsController {
     return { comments: served(response, await this.reads.comments(slug, viewerId)) };
   }
 
+  @RateLimited('write')
   @Post()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Comment on an article' })
@@ -44,6 +46,7 @@ export class CommentsController {
     return { comment: await this.writes.addComment(actor, slug, body.comment.body) };
   }
 
+  @RateLimited('write')
   @Delete(':id')
   @HttpCode(204)
   @ApiBearerAuth()

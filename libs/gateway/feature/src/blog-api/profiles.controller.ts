@@ -10,6 +10,7 @@ import { Returns, StrictQueries } from '../http/contract-params.js';
 import { CurrentActor, CurrentViewerId, UsernameParam } from './blog-params.js';
 import { BlogReads } from './blog-reads.js';
 import { ProfileResponse } from './blog.schemas.js';
+import { RateLimited } from '../http/rate-limits.js';
 
 /** Profiles are cached like the other public reads; who follows whom is each reader's own, never cached. */
 @ApiTags('profiles')
@@ -34,6 +35,7 @@ export class ProfilesController {
     return { profile: served(response, await this.reads.profile(username, viewerId)) };
   }
 
+  @RateLimited('write')
   @Post('follow')
   @HttpCode(200)
   @ApiBearerAuth()
@@ -46,6 +48,7 @@ export class ProfilesController {
     return { profile: await this.blog.send(BlogRpc.follow, { ...actor, target }) };
   }
 
+  @RateLimited('write')
   @Delete('follow')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Stop following an author' })

@@ -7,6 +7,7 @@ import { AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE } from '../broker/broker.modul
 import { GATEWAY_CONFIG } from '../gateway.config.js';
 import { GatewayRedis } from '../redis/gateway-redis.js';
 import { HttpErrorFilter } from './http-error.filter.js';
+import { RateLimitGuard } from './rate-limits.js';
 
 /**
  * What applies to every request: the access-token check (a route is private unless marked
@@ -18,6 +19,8 @@ import { HttpErrorFilter } from './http-error.filter.js';
   providers: [
     accessTokenVerifierProvider(AUTH_SERVICE, GATEWAY_CONFIG),
     { provide: APP_GUARD, useClass: AccessTokenGuard },
+    // After the access-token guard, which names the account a request is counted against.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     healthIndicators({
       inject: [AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE, GatewayRedis],
