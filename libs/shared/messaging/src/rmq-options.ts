@@ -2,11 +2,12 @@ import { Transport, type RmqOptions } from '@nestjs/microservices';
 import { EVENTS_EXCHANGE } from '@capstone/contracts';
 
 /**
- * Options for a service that answers requests on its own durable queue. Requests are not
- * acknowledged one by one: a request lost in a crash times out at the caller, who may retry.
+ * Options for a service that answers requests on its own durable queue. Each request is
+ * acknowledged once answered (`RmqServer`), so the prefetch bounds the work in hand; the rest
+ * waits in the queue, where another replica can take it.
  */
 export function rpcServerOptions(amqpUrl: string, queue: string): RmqOptions {
-  return consumerOf(amqpUrl, queue, { noAck: true });
+  return consumerOf(amqpUrl, queue, { noAck: false });
 }
 
 /** A consumer of its own durable queue, taking at most 20 messages at a time. */

@@ -6,8 +6,8 @@ import { RmqServer } from './rmq-server.js';
 type SendToQueue = (queue: string, content: Buffer, options: object) => Promise<boolean>;
 
 /** A server whose channel is `sendToQueue`, as after `listen()`. */
-function serverWith(sendToQueue: SendToQueue): RmqServer {
-  const server = new RmqServer({ urls: ['amqp://127.0.0.1'], queue: 'test.rpc' });
+function serverWith(sendToQueue: SendToQueue, answersRequests = false): RmqServer {
+  const server = new RmqServer({ urls: ['amqp://127.0.0.1'], queue: 'test.rpc' }, answersRequests);
   Object.assign(server, { channel: { sendToQueue } });
   return server;
 }
@@ -124,9 +124,9 @@ describe('RmqServer, given messages no handler can take', () => {
   const greet = vi.fn(async (data: unknown) => ({ greeting: `hello ${String(data)}` }));
 
   /** A server with one handler, `test.greet`, whose replies and acknowledgements are recorded. */
-  function greeter(options: { noAck?: boolean } = {}) {
+  function greeter(options: { noAck?: boolean; answersRequests?: boolean } = {}) {
     const sendToQueue = vi.fn<SendToQueue>().mockResolvedValue(true);
-    const server = serverWith(sendToQueue);
+    const server = serverWith(sendToQueue, options.answersRequests);
     Object.assign(server, { noAck: options.noAck ?? true });
     server.addHandler('test.greet', greet, false);
     const channel = { ack: vi.fn(), nack: vi.fn() };
@@ -187,5 +187,35 @@ describe('RmqServer, given messages no handler can take', () => {
       }),
     );
     expect(JSON.stringify(warn.mock.calls)).not.toContain('ada@example.com');
+  });
+
+  it('acknowledges a request once its reply is on its way, not while it is worked on', async () => {
+    let finish: (reply: { greeting: string }) => void = () => undefined;
+    greet.mockImplementationOnce(() => new Promise((resolve) => (finish = resolve)));
+    const { handle, channel, replies } = greeter({ noAck: false, answersRequests: true });
+    const request = delivery('{"pattern":"test.greet","data":"ada","id":"1"}', 'reply-queue');
+
+    const handled = handle(request);
+    await vi.waitFor(() => expect(greet).toHaveBeenCalled());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(channel.ack).not.toHaveBeenCalled();
+
+    finish({ greeting: 'hello ada' });
+    await handled;
+    await vi.waitFor(() => expect(channel.ack).toHaveBeenCalledExactlyOnceWith(request));
+    expect(replies()).toHaveLength(1);
+  });
+
+  it('acknowledges, unanswered and unhandled, a message without an id on a request queue', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { handle, channel, sendToQueue } = greeter({ noAck: false, answersRequests: true });
+    greet.mockClear();
+    await handle(delivery('{"pattern":"test.greet","data":"ada"}'));
+    expect(greet).not.toHaveBeenCalled();
+    expect(channel.ack).toHaveBeenCalledOnce();
+    expect(sendToQueue).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({ pattern: 'test.greet', problems: { id: ["can't be blank"] } }),
+    );
   });
 });

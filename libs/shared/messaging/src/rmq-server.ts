@@ -1,4 +1,9 @@
-import { ServerRMQ, type CustomStrategy, type OutgoingResponse } from '@nestjs/microservices';
+import {
+  ServerRMQ,
+  type CustomStrategy,
+  type OutgoingResponse,
+  type RmqContext,
+} from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { RpcFailure } from '@capstone/contracts';
 import { errorMessage } from '@capstone/errors';
@@ -16,6 +21,14 @@ interface SerializedReply {
  * the workspace's own terms.
  */
 export class RmqServer extends ServerRMQ {
+  constructor(
+    options: ConstructorParameters<typeof ServerRMQ>[0],
+    /** A service's RPC queue, whose every message is a request to answer (not an events queue). */
+    private readonly answersRequests = false,
+  ) {
+    super(options);
+  }
+
   /**
    * Nest sends `basic.consume` and reports the server listening without waiting for the
    * broker's consume-ok. Here the server is listening once the broker has confirmed it; a channel
@@ -53,7 +66,9 @@ export class RmqServer extends ServerRMQ {
   override async handleMessage(message: ConsumeMessage, channel: Channel): Promise<void> {
     // amqplib hands on null when the broker cancels the consumer (Nest's type leaves it out).
     if (message === null) return;
-    const refusal = unroutable(message.content, (pattern) => !!this.getHandlerByPattern(pattern));
+    const refusal = unroutable(message.content, (pattern) => !!this.getHandlerByPattern(pattern), {
+      requestsOnly: this.answersRequests,
+    });
     if (refusal) return this.refuse(message, channel, refusal);
     return super.handleMessage(message, channel);
   }
@@ -83,10 +98,18 @@ export class RmqServer extends ServerRMQ {
   }
 
   /**
-   * A reply that cannot be sent is logged. The request itself was never acknowledged work: its
-   * caller times out, and may retry.
+   * Sends a reply, then acknowledges the request once its last reply is on its way: a request
+   * holds one of the consumer's prefetch places for as long as it is being worked on, so the
+   * broker hands out no more than the service can take at once (back-pressure), and a request
+   * whose worker died goes back to the queue for another replica. A reply that cannot be sent is
+   * logged: its caller times out, and may retry.
    */
-  override sendMessage<T>(message: T, replyTo: string, correlationId: string): void {
+  override sendMessage<T>(
+    message: T,
+    replyTo: string,
+    correlationId: string,
+    context?: RmqContext,
+  ): void {
     // Nest's own handlers only ever pass it the response packet of a request.
     const packet = message as OutgoingResponse;
     const { options, ...reply } = this.serializer.serialize(packet) as SerializedReply;
@@ -98,10 +121,20 @@ export class RmqServer extends ServerRMQ {
     this.channel
       .sendToQueue(replyTo, Buffer.from(JSON.stringify(reply)), { correlationId, ...options })
       .catch(lost);
+    if (packet.isDisposed && context && !this.noAck) this.acknowledge(context);
+  }
+
+  private acknowledge(context: RmqContext): void {
+    try {
+      (context.getChannelRef() as Channel).ack(context.getMessage() as ConsumeMessage);
+    } catch (error) {
+      // The channel closed since: the broker has put the request back for another consumer.
+      this.logger.warn(`request not acknowledged: ${errorMessage(error)}`);
+    }
   }
 }
 
 /** The server for a service's RPC queue (`@Rpc` handlers): it answers each request on its reply queue. */
 export function rpcServer(amqpUrl: string, queue: string): CustomStrategy {
-  return { strategy: new RmqServer(rpcServerOptions(amqpUrl, queue).options ?? {}) };
+  return { strategy: new RmqServer(rpcServerOptions(amqpUrl, queue).options ?? {}, true) };
 }

@@ -7,6 +7,11 @@ export interface TestVhost {
   drop(): Promise<void>;
   /** The routing keys that bind `queue` to `exchange` in this virtual host, sorted. */
   bindingsOf(queue: string, exchange: string): Promise<string[]>;
+  /**
+   * How many of the queue's messages wait and how many are out with consumers, unacknowledged, as
+   * the management API last sampled them (every few seconds: poll for a value).
+   */
+  messagesOf(queue: string): Promise<{ ready: number; unacknowledged: number }>;
 }
 
 async function management(method: string, path: string, body?: unknown): Promise<Response> {
@@ -58,6 +63,17 @@ export async function createTestVhost(label: string): Promise<TestVhost> {
         .filter((binding) => binding.source === exchange)
         .map((binding) => binding.routing_key)
         .sort();
+    },
+    messagesOf: async (queue) => {
+      const path = `/api/queues/${encodeURIComponent(name)}/${encodeURIComponent(queue)}`;
+      const stats = (await (await management('GET', path)).json()) as {
+        messages_ready?: number;
+        messages_unacknowledged?: number;
+      };
+      return {
+        ready: stats.messages_ready ?? 0,
+        unacknowledged: stats.messages_unacknowledged ?? 0,
+      };
     },
   };
 }
