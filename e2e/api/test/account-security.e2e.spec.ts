@@ -1,4 +1,5 @@
-import { waitFor } from '@capstone/testing';
+import { setTimeout as delay } from 'node:timers/promises';
+import { TcpProxy, testInfrastructure, waitFor } from '@capstone/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startStack, type Stack } from './support/stack.js';
@@ -151,5 +152,50 @@ describe('account security through the gateway', () => {
 
       expect((await login(account.email, account.password, usual)).status).toBe(200);
     });
+  });
+});
+
+describe('a revocation while the gateway’s Redis is away', () => {
+  let stack: Stack;
+  let redis: TcpProxy;
+
+  beforeAll(async () => {
+    const { hostname, port } = new URL(testInfrastructure.redisUrl);
+    redis = await TcpProxy.start({ host: hostname, port: Number(port) });
+    stack = await startStack('revocation-outage', {
+      gateway: { REDIS_URL: redis.rewrite(testInfrastructure.redisUrl) },
+      auth: { REFRESH_REUSE_GRACE_SECONDS: 1 },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await redis?.cut();
+  });
+
+  it('is recorded once Redis is back, not acknowledged and lost', async () => {
+    const account = await signUp(stack.api);
+    const rotated = await stack.api.request('POST', '/api/auth/refresh', {
+      body: { refreshToken: account.refreshToken },
+    });
+    expect(rotated.status).toBe(200);
+
+    await redis.cut();
+    await delay(1_100);
+    // A replay past the grace: auth revokes the session and announces it while Redis is away.
+    const replay = await stack.api.request('POST', '/api/auth/refresh', {
+      body: { refreshToken: account.refreshToken },
+    });
+    expect(replay.status).toBe(401);
+    await delay(1_000);
+    await redis.restore();
+
+    await waitFor(
+      async () =>
+        (await stack.api.request('GET', '/api/user', { token: account.token })).status === 401
+          ? true
+          : undefined,
+      { timeoutMs: 15_000, what: 'the revoked session’s access token to be refused' },
+    );
   });
 });

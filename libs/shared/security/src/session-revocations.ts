@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
  * access-token guard asks about every token's session; without a provider, tokens live until expiry.
  */
 export interface SessionRevocations {
+  /** Remembers the session as ended; rejects when that cannot be recorded, so it can be retried. */
   revoke(sessionId: string): Promise<void>;
   isRevoked(sessionId: string): Promise<boolean>;
 }
@@ -17,7 +18,8 @@ export const SESSION_REVOCATIONS = Symbol('SESSION_REVOCATIONS');
  * Sessions ended before their access tokens expire (logout, revocation, a reused refresh token),
  * kept in Redis, shared by every replica, for as long as such a token can live. Without Redis,
  * tokens are accepted until they expire, as they would be without this list: availability is
- * kept, and the token lifetime bounds the risk.
+ * kept, and the token lifetime bounds the risk. A revocation that cannot be written fails, so
+ * that the `session.revoked` event carrying it is not acknowledged but delivered again.
  */
 export class RevokedSessionStore implements SessionRevocations {
   private readonly logger = new Logger(RevokedSessionStore.name);
@@ -28,11 +30,7 @@ export class RevokedSessionStore implements SessionRevocations {
   ) {}
 
   async revoke(sessionId: string): Promise<void> {
-    try {
-      await this.redis.set(this.key(sessionId), '1', 'EX', this.accessTokenTtlSeconds);
-    } catch (error) {
-      this.logger.warn(`revoked session not recorded: ${errorMessage(error)}`);
-    }
+    await this.redis.set(this.key(sessionId), '1', 'EX', this.accessTokenTtlSeconds);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {

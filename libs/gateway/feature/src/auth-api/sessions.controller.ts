@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Logger, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   AccountFields,
@@ -7,6 +7,7 @@ import {
   SessionView,
   type AccessTokenClaims,
 } from '@capstone/contracts';
+import { errorMessage } from '@capstone/errors';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, Public } from '@capstone/security';
 import type { Request } from 'express';
@@ -24,6 +25,8 @@ import { RateLimited } from '../http/rate-limits.js';
 @StrictQueries()
 @Controller('auth')
 export class SessionsController {
+  private readonly logger = new Logger(SessionsController.name);
+
   constructor(
     @Inject(AUTH_SERVICE) private readonly auth: BrokerClient,
     @Inject(SESSION_REVOCATIONS) private readonly revoked: SessionRevocations,
@@ -57,7 +60,7 @@ export class SessionsController {
   async logout(@CurrentUser() caller: AccessTokenClaims): Promise<void> {
     await this.auth.send(AuthRpc.logout, { userId: caller.sub, sessionId: caller.sid });
     // At once, for the very next request; the session.revoked event tells the other gateways too.
-    await this.revoked.revoke(caller.sid);
+    await this.revokeHere(caller.sid);
   }
 
   @Get('sessions')
@@ -94,7 +97,7 @@ export class SessionsController {
     @ParamOf('id', AccountFields.sessionId, { notFound: 'session' }) id: string,
   ): Promise<void> {
     await this.auth.send(AuthRpc.revokeSession, { userId: caller.sub, sessionId: id });
-    await this.revoked.revoke(id);
+    await this.revokeHere(id);
   }
 
   @Public()
@@ -103,5 +106,19 @@ export class SessionsController {
   @Returns(200, JsonWebKeySet)
   jwks(): Promise<JsonWebKeySet> {
     return this.auth.send(AuthRpc.jwks, {});
+  }
+
+  /**
+   * Refuses the session's tokens on this gateway at once. Auth has ended the session either way,
+   * and its session.revoked event records it on every gateway, retried until Redis takes it.
+   */
+  private async revokeHere(sessionId: string): Promise<void> {
+    try {
+      await this.revoked.revoke(sessionId);
+    } catch (error) {
+      this.logger.warn(
+        `session ${sessionId} left to its session.revoked event: ${errorMessage(error)}`,
+      );
+    }
   }
 }
