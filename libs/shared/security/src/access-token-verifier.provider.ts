@@ -7,11 +7,15 @@ import { AccessTokenVerifier } from './access-token-verifier.js';
 export interface AccessTokenConfig {
   readonly JWT_ISSUER: string;
   readonly JWT_AUDIENCE: string;
+  /** Bounds how long keys keep verifying while auth cannot be asked for them (see `JwksCache`). */
+  readonly ACCESS_TOKEN_TTL_SECONDS: number;
 }
 
 /**
  * An `AccessTokenVerifier` that fetches the auth service's public keys over the broker, through
- * the `BrokerClient` registered under `authService`: how every service verifies tokens.
+ * the `BrokerClient` registered under `authService`: how every service verifies tokens. The keys
+ * are cached for `JWKS_CACHE_DEFAULTS.keysMaxAgeMs`, so a key withdrawn from the set stops
+ * verifying within that time.
  */
 export function accessTokenVerifierProvider(
   authService: InjectionToken,
@@ -24,6 +28,7 @@ export function accessTokenVerifierProvider(
       new AccessTokenVerifier(() => auth.send(AuthRpc.jwks, {}), {
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
+        staleKeysAfterFailureMs: config.ACCESS_TOKEN_TTL_SECONDS * 1_000,
       }),
   };
 }

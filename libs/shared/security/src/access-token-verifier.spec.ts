@@ -1,7 +1,8 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JsonWebKeySet, PublicJwk } from '@capstone/contracts';
 import { AccessTokenVerifier, InvalidTokenError } from './access-token-verifier.js';
+import type { JwksSource } from './jwks-cache.js';
 import { tokenFromHeader } from './guards.js';
 
 const policy = { issuer: 'capstone-auth', audience: 'capstone' };
@@ -112,6 +113,98 @@ describe('AccessTokenVerifier', () => {
     await expect(subject.verify(await sign(stranger))).rejects.toBeInstanceOf(InvalidTokenError);
     await expect(subject.verify(await sign(stranger))).rejects.toBeInstanceOf(InvalidTokenError);
     expect(source).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('AccessTokenVerifier, over time', () => {
+  const minutes = (count: number) => count * 60_000;
+  let key: SigningKey;
+  let next: SigningKey;
+
+  beforeAll(async () => {
+    [key, next] = await Promise.all([signingKey('key-a'), signingKey('key-b')]);
+  });
+  // Only the clock is fake: the crypto and the sources' own waits run for real.
+  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
+  afterEach(() => vi.useRealTimers());
+
+  const verifierOver = (source: JwksSource) =>
+    new AccessTokenVerifier(source, {
+      ...policy,
+      refreshCooldownMs: 30_000,
+      keysMaxAgeMs: minutes(5),
+      failedFetchMemoryMs: 5_000,
+      staleKeysAfterFailureMs: minutes(15),
+    });
+  const unreachable = new Error('auth cannot be reached');
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('stops accepting a key withdrawn from the key set once the cached keys are older than their max age', async () => {
+    let published: JsonWebKeySet = { keys: [key.jwk, next.jwk] };
+    const source = vi.fn(async () => published);
+    const verifier = verifierOver(source);
+    const token = await sign(key, { expiresIn: '1h' });
+    expect((await verifier.verify(token)).sub).toBe('user-1');
+
+    published = { keys: [next.jwk] };
+    vi.advanceTimersByTime(minutes(5) - 1);
+    expect((await verifier.verify(token)).sub).toBe('user-1');
+    vi.advanceTimersByTime(1);
+    await expect(verifier.verify(token)).rejects.toEqual(new InvalidTokenError('invalid'));
+    expect(source).toHaveBeenCalledTimes(2);
+  });
+
+  it('remembers a failed first load for a few seconds instead of asking the source for every token', async () => {
+    const source = vi.fn<JwksSource>(async () => {
+      throw unreachable;
+    });
+    const verifier = verifierOver(source);
+    const token = await sign(key, { expiresIn: '1h' });
+    for (let request = 0; request < 10; request++) {
+      await expect(verifier.verify(token)).rejects.toBe(unreachable);
+      vi.advanceTimersByTime(400);
+    }
+    expect(source).toHaveBeenCalledTimes(1);
+
+    vi.advanceTimersByTime(1_000);
+    source.mockImplementation(async () => ({ keys: [key.jwk] }));
+    expect((await verifier.verify(token)).sub).toBe('user-1');
+    expect(source).toHaveBeenCalledTimes(2);
+  });
+
+  it('shares one load between concurrent verifications, at the start and after the max age', async () => {
+    const source = vi.fn(async () => {
+      await tick();
+      return { keys: [key.jwk] };
+    });
+    const verifier = verifierOver(source);
+    const token = await sign(key, { expiresIn: '1h' });
+    const verifyAtOnce = () =>
+      Promise.all(Array.from({ length: 20 }, () => verifier.verify(token)));
+
+    expect(await verifyAtOnce()).toHaveLength(20);
+    expect(source).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(minutes(5));
+    expect(await verifyAtOnce()).toHaveLength(20);
+    expect(source).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps verifying with the last keys while auth cannot be reached, for a bounded while, then refuses as unavailable', async () => {
+    const source = vi.fn<JwksSource>(async () => ({ keys: [key.jwk] }));
+    const verifier = verifierOver(source);
+    const token = await sign(key, { expiresIn: '1h' });
+    await verifier.verify(token);
+
+    source.mockImplementation(async () => {
+      throw unreachable;
+    });
+    vi.advanceTimersByTime(minutes(5));
+    expect((await verifier.verify(token)).sub).toBe('user-1');
+    vi.advanceTimersByTime(minutes(15) - 1);
+    expect((await verifier.verify(token)).sub).toBe('user-1');
+    vi.advanceTimersByTime(1);
+    await expect(verifier.verify(token)).rejects.toBe(unreachable);
+    expect(source).toHaveBeenCalledTimes(3);
   });
 });
 

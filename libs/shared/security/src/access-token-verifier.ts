@@ -1,10 +1,8 @@
-import { AccessTokenClaims, type JsonWebKeySet } from '@capstone/contracts';
-import { createLocalJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { AccessTokenClaims } from '@capstone/contracts';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { JwksCache, type JwksCachePolicy, type JwksSource, type KeySet } from './jwks-cache.js';
 
-/** Where the verifier gets the auth service's public keys (over the broker, or HTTP). */
-export type JwksSource = () => Promise<JsonWebKeySet>;
-
-export interface AccessTokenPolicy {
+export interface AccessTokenPolicy extends JwksCachePolicy {
   readonly issuer: string;
   readonly audience: string;
   /** Unknown key ids trigger a key refresh at most this often, so forged kids cannot flood the source. */
@@ -22,17 +20,19 @@ export class InvalidTokenError extends Error {
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 
 /**
- * Verifies access tokens locally with the auth service's public keys, fetched once and cached.
- * A token signed with a key not yet seen (after a key rotation) refreshes the cache once.
+ * Verifies access tokens locally with the auth service's public keys, cached for a bounded time
+ * (`JwksCache`). A token signed with a key not yet seen (after a key rotation) refreshes the cache
+ * once, at most once per cool-down.
  */
 export class AccessTokenVerifier {
-  private keys: ReturnType<typeof createLocalJWKSet> | undefined;
-  private lastRefresh = 0;
+  private readonly keys: JwksCache;
 
   constructor(
-    private readonly source: JwksSource,
+    source: JwksSource,
     private readonly policy: AccessTokenPolicy,
-  ) {}
+  ) {
+    this.keys = new JwksCache(source, policy);
+  }
 
   async verify(token: string): Promise<AccessTokenClaims> {
     try {
@@ -46,20 +46,17 @@ export class AccessTokenVerifier {
   }
 
   private async verifyWithCachedKeys(token: string): Promise<JWTPayload> {
-    const keys = this.keys ?? (await this.refresh());
     try {
-      return await this.verifyWith(keys, token);
+      return await this.verifyWith(await this.keys.current(), token);
     } catch (error) {
-      const cooledDown = Date.now() - this.lastRefresh >= (this.policy.refreshCooldownMs ?? 30_000);
+      const cooledDown =
+        this.keys.msSinceLastAttempt() >= (this.policy.refreshCooldownMs ?? 30_000);
       if (!(error instanceof errors.JWKSNoMatchingKey) || !cooledDown) throw error;
-      return this.verifyWith(await this.refresh(), token);
+      return this.verifyWith(await this.keys.refresh(), token);
     }
   }
 
-  private async verifyWith(
-    keys: ReturnType<typeof createLocalJWKSet>,
-    token: string,
-  ): Promise<JWTPayload> {
+  private async verifyWith(keys: KeySet, token: string): Promise<JWTPayload> {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: [ACCESS_TOKEN_ALGORITHM],
       issuer: this.policy.issuer,
@@ -67,12 +64,6 @@ export class AccessTokenVerifier {
       requiredClaims: ['sub', 'exp', 'iat'],
     });
     return payload;
-  }
-
-  private async refresh(): Promise<ReturnType<typeof createLocalJWKSet>> {
-    this.lastRefresh = Date.now();
-    this.keys = createLocalJWKSet(await this.source());
-    return this.keys;
   }
 }
 
