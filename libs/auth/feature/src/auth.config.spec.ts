@@ -23,6 +23,7 @@ describe('loadAuthConfig', () => {
       MIGRATIONS_RUN: true,
       JWT_PRIVATE_KEY: undefined,
       JWT_PRIVATE_KEY_FILE: undefined,
+      JWT_EXTRA_PUBLIC_KEYS: undefined,
       JWT_ISSUER: 'capstone-auth',
       JWT_AUDIENCE: 'capstone',
       ACCESS_TOKEN_TTL_SECONDS: 900,
@@ -51,6 +52,15 @@ describe('loadAuthConfig', () => {
       '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
     );
     expect(config.MIGRATIONS_RUN).toBe(false);
+  });
+
+  it('reads the extra public keys published during a rotation, given on one line with \\n escapes', () => {
+    const config = loadAuthConfig({
+      JWT_EXTRA_PUBLIC_KEYS: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----',
+    });
+    expect(config.JWT_EXTRA_PUBLIC_KEYS).toBe(
+      '-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----',
+    );
   });
 
   it('takes the key from the file JWT_PRIVATE_KEY_FILE names instead, in production too', () => {

@@ -17,6 +17,11 @@ export const authConfigSchema = z
     /** PKCS#8 PEM of the P-256 key that signs access tokens, or the path of a file holding it. */
     JWT_PRIVATE_KEY: z.string().optional(),
     JWT_PRIVATE_KEY_FILE: z.string().optional(),
+    /**
+     * PEM public keys the JWKS publishes besides the signing key's: the previous key for an access
+     * token's lifetime after a rotation, or the next one ahead of it (see apps/auth/README.md).
+     */
+    JWT_EXTRA_PUBLIC_KEYS: z.string().optional(),
     ...accessTokenSettings,
     REFRESH_TOKEN_TTL_DAYS: env.positiveInt(30),
     /** How long a refresh token it replaced is honoured again (two tabs, a retried request). */
@@ -47,6 +52,7 @@ export const authConfigSchema = z
   .transform((config) => ({
     ...withMigrationsDefault(config),
     JWT_PRIVATE_KEY: config.JWT_PRIVATE_KEY?.replace(/\\n/g, '\n'),
+    JWT_EXTRA_PUBLIC_KEYS: config.JWT_EXTRA_PUBLIC_KEYS?.replace(/\\n/g, '\n'),
   }));
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;
