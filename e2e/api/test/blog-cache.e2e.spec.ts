@@ -1,8 +1,14 @@
-import { BlogRpc } from '@capstone/contracts';
-import { BLOG_SERVICE } from '@capstone/gateway-feature';
+import {
+  BlogRpc,
+  type ArticleEventData,
+  type CommentEventData,
+  type EventEnvelope,
+} from '@capstone/contracts';
+import { BLOG_SERVICE, GATEWAY_EVENTS_QUEUE } from '@capstone/gateway-feature';
 import type { BrokerClient } from '@capstone/messaging';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort, waitFor } from '@capstone/testing';
+import { freePort, TestEventsExchange, waitFor } from '@capstone/testing';
 import {
   writeArticle,
   type ArticleBody,
@@ -13,6 +19,8 @@ import {
 import { signUp, startStack, type ApiClient, type Stack } from './support/stack.js';
 
 const cacheOf = (response: { headers: Headers }) => response.headers.get('x-cache');
+
+type CommentPageBody = CommentsBody & { commentsCount: number };
 
 describe('the gateway cache for blog reads', () => {
   let stack: Stack;
@@ -162,6 +170,157 @@ describe('the gateway cache for blog reads', () => {
     expect(responses.every((response) => response.status === 200)).toBe(true);
     const articleCalls = send.mock.calls.filter(([rpc]) => rpc === BlogRpc.getArticle);
     expect(articleCalls).toHaveLength(1);
+  });
+
+  describe('pages of comments and counts of lists', () => {
+    let exchange: TestEventsExchange;
+    let commentEvents: EventEnvelope<CommentEventData>[];
+    let articleEvents: EventEnvelope<ArticleEventData>[];
+
+    beforeAll(async () => {
+      exchange = await TestEventsExchange.connect(stack.vhost.url);
+      commentEvents = await exchange.record('comment.*');
+      articleEvents = await exchange.record('article.*');
+    });
+
+    afterAll(() => exchange?.close());
+
+    /**
+     * Waits until the blog has announced `expected` events that `matches` and the gateway has taken
+     * them all, so that their invalidations cannot fall in the middle of what a test counts.
+     */
+    async function eventsTaken<T>(
+      events: EventEnvelope<T>[],
+      matches: (data: T) => boolean,
+      expected: number,
+    ): Promise<void> {
+      await waitFor(
+        () => events.filter(({ data }) => matches(data)).length >= expected || undefined,
+        {
+          what: 'the blog’s events',
+        },
+      );
+      await waitFor(async () => (await exchange.waiting(GATEWAY_EVENTS_QUEUE)) === 0 || undefined, {
+        what: 'the gateway to take the events',
+      });
+    }
+
+    const comment = (slug: string, body: string) =>
+      stack.api.request<{ comment: { id: number } }>('POST', `/api/articles/${slug}/comments`, {
+        token: reader.token,
+        body: { comment: { body } },
+      });
+    /** Each page's cache result, newest comment and count. */
+    const firstOfEach = (paths: string[]) =>
+      Promise.all(
+        paths.map(async (path) => {
+          const page = await get<CommentPageBody>(stack.api, path);
+          return [cacheOf(page), page.body.comments[0]?.body, page.body.commentsCount];
+        }),
+      );
+
+    /** An article with 30 comments, `comment 0` to `comment 29`, and three pages of 10 cached. */
+    async function threadOfThirty(): Promise<{ slug: string; paths: string[] }> {
+      const { slug } = await writeArticle(stack.api, author.token);
+      for (let i = 0; i < 30; i += 1) await comment(slug, `comment ${i}`);
+      await eventsTaken(commentEvents, (data) => data.articleSlug === slug, 30);
+      const paths = ['?limit=10', '?limit=10&offset=10', '?offset=20&limit=10'].map(
+        (query) => `/api/articles/${slug}/comments${query}`,
+      );
+      for (const path of paths) expect(cacheOf(await get(stack.api, path)), path).toBe('MISS');
+      return { slug, paths };
+    }
+
+    it('caches each page of comments apart: a repeated page is a HIT, another a MISS', async () => {
+      const { paths } = await threadOfThirty();
+      const pages = await Promise.all(paths.map((path) => get<CommentPageBody>(stack.api, path)));
+      expect(pages.map(cacheOf)).toEqual(['HIT', 'HIT', 'HIT']);
+      expect(pages.map((page) => page.body.comments.map((item) => item.body))).toEqual(
+        [29, 19, 9].map((newest) => Array.from({ length: 10 }, (_, i) => `comment ${newest - i}`)),
+      );
+      expect(pages.map((page) => page.body.commentsCount)).toEqual([30, 30, 30]);
+      expect(cacheOf(await get(stack.api, `${paths[0]}&offset=5`))).toBe('MISS');
+    });
+
+    it('makes every page stale when a comment is added through this gateway', async () => {
+      const { slug, paths } = await threadOfThirty();
+      await comment(slug, 'comment 30');
+      expect(await firstOfEach(paths)).toEqual([
+        ['MISS', 'comment 30', 31],
+        ['MISS', 'comment 20', 31],
+        ['MISS', 'comment 10', 31],
+      ]);
+    });
+
+    it('makes every page stale when a comment is deleted', async () => {
+      const { slug, paths } = await threadOfThirty();
+      const newest = await get<CommentPageBody>(stack.api, paths[0] ?? '');
+      await stack.api.request(
+        'DELETE',
+        `/api/articles/${slug}/comments/${newest.body.comments[0]?.id}`,
+        {
+          token: reader.token,
+        },
+      );
+      expect(await firstOfEach(paths)).toEqual([
+        ['MISS', 'comment 28', 29],
+        ['MISS', 'comment 18', 29],
+        ['MISS', 'comment 8', 29],
+      ]);
+    });
+
+    it('makes every page stale when comment.created arrives from elsewhere', async () => {
+      const { slug, paths } = await threadOfThirty();
+      // Straight to the blog, as through another gateway: only the blog's event reaches this one.
+      await stack.gateway.get<symbol, BrokerClient>(BLOG_SERVICE).send(BlogRpc.addComment, {
+        viewerId: decodeJwt(reader.token).sub ?? '',
+        username: reader.username,
+        slug,
+        body: 'comment 30',
+      });
+      const fresh = await waitFor(async () => {
+        const seen = await firstOfEach(paths);
+        return seen.every(([, , count]) => count === 31) ? seen : undefined;
+      });
+      expect(fresh.map(([, newest]) => newest)).toEqual(['comment 30', 'comment 20', 'comment 10']);
+    });
+
+    it('asks the blog for the count of a list once per change, not on every page miss', async () => {
+      const writer = await signUp(stack.api);
+      for (let i = 0; i < 3; i += 1) await writeArticle(stack.api, writer.token);
+      const byWriter = (data: ArticleEventData) => data.authorUsername === writer.username;
+      await eventsTaken(articleEvents, byWriter, 3);
+      const send = vi.spyOn(stack.gateway.get<symbol, BrokerClient>(BLOG_SERVICE), 'send');
+      const page = async (offset: number) => {
+        const list = await get<ArticleListBody>(
+          stack.api,
+          `/api/articles?author=${writer.username}&limit=1&offset=${offset}`,
+        );
+        return [cacheOf(list), list.body.articlesCount];
+      };
+      const countsAsked = () =>
+        send.mock.calls.flatMap(([rpc, request]) =>
+          rpc === BlogRpc.listArticles ? [(request as { withCount?: boolean }).withCount] : [],
+        );
+      try {
+        expect([await page(0), await page(1), await page(2)]).toEqual([
+          ['MISS', 3],
+          ['MISS', 3],
+          ['MISS', 3],
+        ]);
+        expect(countsAsked()).toEqual([true, false, false]);
+
+        await writeArticle(stack.api, writer.token);
+        await eventsTaken(articleEvents, byWriter, 4);
+        expect([await page(1), await page(3)]).toEqual([
+          ['MISS', 4],
+          ['MISS', 4],
+        ]);
+        expect(countsAsked()).toEqual([true, false, false, true, false]);
+      } finally {
+        send.mockRestore();
+      }
+    });
   });
 
   it('invalidates pages of an author when their profile changes in the auth service', async () => {

@@ -12,6 +12,9 @@ import { signUp, startStack, type Stack } from './support/stack.js';
 
 const ISO_WITH_MILLISECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
+type CommentPageBody = CommentsBody & { commentsCount: number };
+type ErrorsBody = { errors: Record<string, string[]> };
+
 describe('the blog through the gateway (RealWorld)', () => {
   let stack: Stack;
   let alice: Awaited<ReturnType<typeof signUp>>;
@@ -426,6 +429,96 @@ describe('the blog through the gateway (RealWorld)', () => {
         });
         expect([follow.status, follow.body], name).toEqual(notFound);
       }
+    });
+  });
+
+  describe('limits of the lists (OWASP API4)', () => {
+    let slug: string;
+    /** The ids of the article's 150 comments, newest first. */
+    let newestFirst: number[];
+
+    beforeAll(async () => {
+      ({ slug } = await writeArticle(stack.api, alice.token));
+      newestFirst = [];
+      for (let batch = 0; batch < 10; batch += 1) {
+        const added = await Promise.all(
+          Array.from({ length: 15 }, (_, i) =>
+            stack.api.request<CommentBody>('POST', `/api/articles/${slug}/comments`, {
+              token: bob.token,
+              body: { comment: { body: `comment ${batch * 15 + i}` } },
+            }),
+          ),
+        );
+        newestFirst.push(...added.map((response) => response.body.comment.id));
+      }
+      newestFirst.sort((a, b) => b - a);
+    });
+
+    const comments = (query = '') =>
+      stack.api.request<CommentPageBody>('GET', `/api/articles/${slug}/comments${query}`);
+    const ids = (page: { body: CommentPageBody }) =>
+      page.body.comments.map((comment) => comment.id);
+
+    it('answers the newest 100 comments by default, with how many there are', async () => {
+      const page = await comments();
+      expect(page.status).toBe(200);
+      expect(ids(page)).toEqual(newestFirst.slice(0, 100));
+      expect(page.body.commentsCount).toBe(150);
+    });
+
+    it('pages through comments with limit and offset, without gaps or repeats', async () => {
+      const pages = [];
+      for (let offset = 0; offset < 150; offset += 40) {
+        pages.push(await comments(`?limit=40&offset=${offset}`));
+      }
+      expect(pages.map((page) => page.status)).toEqual([200, 200, 200, 200]);
+      expect(pages.flatMap(ids)).toEqual(newestFirst);
+      expect((await comments('?offset=150')).body).toEqual({ comments: [], commentsCount: 150 });
+    });
+
+    it('refuses a page of comments out of bounds with 422 naming the field', async () => {
+      for (const [query, field] of [
+        ['limit=101', 'limit'],
+        ['limit=0', 'limit'],
+        ['offset=10001', 'offset'],
+        ['offset=-1', 'offset'],
+      ] as const) {
+        const response = await stack.api.request<ErrorsBody>(
+          'GET',
+          `/api/articles/${slug}/comments?${query}`,
+        );
+        expect([response.status, Object.keys(response.body.errors)], query).toEqual([422, [field]]);
+      }
+      expect((await comments('?offset=10000')).status).toBe(200);
+    });
+
+    it('bounds offset at 10,000 for the article list and the feed', async () => {
+      for (const path of ['/api/articles', '/api/articles/feed']) {
+        const beyond = await stack.api.request<ErrorsBody>('GET', `${path}?offset=10001`, {
+          token: bob.token,
+        });
+        expect([beyond.status, beyond.body], path).toEqual([
+          422,
+          { errors: { offset: ['must be at most 10000'] } },
+        ]);
+        const last = await stack.api.request('GET', `${path}?offset=10000`, { token: bob.token });
+        expect(last.status, path).toBe(200);
+      }
+    });
+
+    it('documents the page of comments in /docs', async () => {
+      type Parameter = { name: string; in: string; schema: object };
+      const document = await stack.api.request<{
+        paths: Record<string, Record<string, { parameters: Parameter[] }>>;
+      }>('GET', '/docs-json');
+      const parameters = document.body.paths['/api/articles/{slug}/comments']?.['get']?.parameters;
+      const query = parameters
+        ?.filter((parameter) => parameter.in === 'query')
+        .sort((a, b) => a.name.localeCompare(b.name));
+      expect(query?.map((parameter) => [parameter.name, parameter.schema])).toEqual([
+        ['limit', expect.objectContaining({ minimum: 1, maximum: 100, default: 100 })],
+        ['offset', expect.objectContaining({ minimum: 0, maximum: 10_000, default: 0 })],
+      ]);
     });
   });
 

@@ -1,4 +1,4 @@
-import { BlogRpc } from '@capstone/contracts';
+import { BlogRpc, BlogRules } from '@capstone/contracts';
 import type { Actor } from '@capstone/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
@@ -61,6 +61,12 @@ describe('article lists on a real database', () => {
     const times = all.map((article) => Date.parse(article.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect((await list({ offset: 1000 })).articles).toEqual([]);
+  });
+
+  it('leaves the count out when asked to, and gives the same page', async () => {
+    const counted = await list({ limit: 5, offset: 5 });
+    const uncounted = await list({ limit: 5, offset: 5, withCount: false });
+    expect(uncounted).toEqual({ articles: counted.articles });
   });
 
   it('leaves the body out of list items', async () => {
@@ -136,6 +142,14 @@ describe('article lists on a real database', () => {
       (await failureOf(blog.rpc(BlogRpc.feed, { viewerId: ben.viewerId, limit: 0, offset: 0 })))
         .status,
     ).toBe(422);
+    const beyond = BlogRules.listOffsetMax + 1;
+    for (const refused of [
+      list({ offset: beyond }),
+      blog.rpc(BlogRpc.feed, { viewerId: ben.viewerId, limit: 20, offset: beyond }),
+    ]) {
+      const failure = await failureOf(refused);
+      expect([failure.status, Object.keys(failure.errors)]).toEqual([422, ['offset']]);
+    }
   });
 
   describe('full-text search', () => {

@@ -3,7 +3,6 @@ import { migrateUpAndDown } from '@capstone/testing';
 import { describe, expect, it } from 'vitest';
 import { ArticleReader } from '../src/articles/article-reader.js';
 import { AuthorProjection } from '../src/authors/author-projection.js';
-import { CommentsService } from '../src/comments/comments.service.js';
 import { blogDataSourceOptions } from '../src/persistence/blog-data-source.js';
 import { ProfilesService } from '../src/profiles/profiles.service.js';
 import { failureOf, newUser, useBlogContext } from './support/blog-context.js';
@@ -83,7 +82,9 @@ describe('the authors projection', () => {
 
     const reader = blog.get(ArticleReader);
     expect((await reader.get(slug, null)).author.username).toBe(renamed.username);
-    const [comment] = await blog.get(CommentsService).list({ viewerId: null, slug });
+    const {
+      comments: [comment],
+    } = await blog.rpc(BlogRpc.listComments, { viewerId: null, slug });
     expect(comment?.author.username).toBe(renamed.username);
     const articlesCountBy = async (author: string) =>
       (await blog.rpc(BlogRpc.listArticles, { viewerId: null, author, limit: 20, offset: 0 }))

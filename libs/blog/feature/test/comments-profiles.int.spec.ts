@@ -23,6 +23,9 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
   const blog = useBlogContext('blog_social');
   const comments = () => blog.get(CommentsService);
   const profiles = () => blog.get(ProfilesService);
+  /** The first page of an article's comments, as a viewer sees it. */
+  const commentsOn = async (slug: string, viewerId: string | null = null) =>
+    (await blog.rpc(BlogRpc.listComments, { viewerId, slug })).comments;
 
   describe('comments', () => {
     it('adds comments and lists them newest first, with following as each viewer sees it', async () => {
@@ -43,13 +46,67 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
       expect(second.body).toBe('  Thanks  ');
 
       await profiles().follow({ ...ben, target: anna.username });
-      const seenByBen = await comments().list({ viewerId: ben.viewerId, slug });
+      const seenByBen = await commentsOn(slug, ben.viewerId);
       expect(seenByBen.map((comment) => [comment.body, comment.author.following])).toEqual([
         ['  Thanks  ', false],
         ['First!', true],
       ]);
-      const anonymous = await comments().list({ viewerId: null, slug });
+      const anonymous = await commentsOn(slug);
       expect(anonymous.every((comment) => !comment.author.following)).toBe(true);
+    });
+
+    it('pages a long thread: 100 newest first by default, then limit and offset, with the count', async () => {
+      const [jake, anna] = await blog.registeredActors('jake', 'anna');
+      const { slug } = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Busy') });
+      await blog.dataSource.query(
+        `INSERT INTO comments (article_id, author_id, body)
+         SELECT a.id, $2, 'comment ' || n FROM articles a, generate_series(1, 150) n
+         WHERE a.slug = $1 ORDER BY n`,
+        [slug, anna.viewerId],
+      );
+      const bodies = (page: { comments: { body: string }[] }) =>
+        page.comments.map((comment) => comment.body);
+      const newestFirst = Array.from({ length: 150 }, (_, i) => `comment ${150 - i}`);
+
+      const first = await blog.rpc(BlogRpc.listComments, { viewerId: null, slug });
+      expect(first.commentsCount).toBe(150);
+      expect(bodies(first)).toEqual(newestFirst.slice(0, BlogRules.commentLimitDefault));
+
+      const pages = [];
+      for (let offset = 0; offset < 150; offset += 40) {
+        pages.push(
+          await blog.rpc(BlogRpc.listComments, { viewerId: null, slug, limit: 40, offset }),
+        );
+      }
+      expect(pages.flatMap(bodies)).toEqual(newestFirst);
+      expect(pages.map((page) => page.commentsCount)).toEqual([150, 150, 150, 150]);
+
+      const uncounted = await blog.rpc(BlogRpc.listComments, {
+        viewerId: null,
+        slug,
+        limit: 40,
+        withCount: false,
+      });
+      expect(uncounted).toEqual({ comments: pages[0]?.comments });
+    });
+
+    it('refuses a page of comments out of bounds with 422 naming the field', async () => {
+      const jake = await blog.registeredActor();
+      const { slug } = await blog.rpc(BlogRpc.createArticle, { ...jake, article: draft('Bounds') });
+      for (const [page, field] of [
+        [{ limit: BlogRules.listLimitMax + 1 }, 'limit'],
+        [{ limit: 0 }, 'limit'],
+        [{ offset: BlogRules.listOffsetMax + 1 }, 'offset'],
+        [{ offset: -1 }, 'offset'],
+      ] as const) {
+        const refused = await failureOf(
+          blog.rpc(BlogRpc.listComments, { viewerId: null, slug, ...page }),
+        );
+        expect([refused.status, refused.errors], field).toEqual([
+          422,
+          { [field]: [expect.any(String)] },
+        ]);
+      }
     });
 
     it('refuses a blank or too long comment and answers 404 for an unknown article', async () => {
@@ -65,10 +122,8 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
         blog.rpc(BlogRpc.addComment, { ...jake, slug: 'missing', body: 'Hi' }),
       );
       expect([missing.status, missing.errors]).toEqual([404, { article: ['not found'] }]);
-      expect((await failureOf(comments().list({ viewerId: null, slug: 'missing' }))).status).toBe(
-        404,
-      );
-      expect(await comments().list({ viewerId: null, slug })).toEqual([]);
+      expect((await failureOf(commentsOn('missing'))).status).toBe(404);
+      expect(await commentsOn(slug)).toEqual([]);
     });
 
     it('lets only its author delete a comment, and announces both changes', async () => {
@@ -96,7 +151,7 @@ describe('comments, profiles, tags and viewer flags on a real database', () => {
       expect(await comments().delete({ ...anna, slug, commentId: comment.id })).toEqual({
         deleted: true,
       });
-      expect(await comments().list({ viewerId: null, slug })).toEqual([]);
+      expect(await commentsOn(slug)).toEqual([]);
       const expected: CommentEventData = {
         commentId: comment.id,
         articleSlug: slug,

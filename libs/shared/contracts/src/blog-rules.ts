@@ -12,6 +12,11 @@ export const BlogRules = {
   commentMaxLength: 5_000,
   listLimitDefault: 20,
   listLimitMax: 100,
+  /**
+   * RealWorld clients ask for an article's comments without a page and show what they get: a large
+   * first page keeps them working, the bound keeps one answer small.
+   */
+  commentLimitDefault: 100,
   /** Deep pages cost a scan of everything before them; nobody reads page 500. */
   listOffsetMax: 10_000,
   searchMaxLength: 200,
@@ -68,17 +73,31 @@ export const BlogFields = {
   commentId: commentIdField({ coerce: false }),
 };
 
-/** `limit` and `offset` of a list; from a query string they arrive as text (`coerce`). */
-export function pageShape({ coerce }: { coerce: boolean }) {
+const defaultLimits = {
+  articles: BlogRules.listLimitDefault,
+  comments: BlogRules.commentLimitDefault,
+} as const;
+
+/**
+ * `limit` and `offset` of a list of articles (the default) or comments; from a query string they
+ * arrive as text (`coerce`).
+ */
+export function pageShape({
+  coerce,
+  of = 'articles',
+}: {
+  coerce: boolean;
+  of?: keyof typeof defaultLimits;
+}) {
   return {
     limit: field
       .count(1, BlogRules.listLimitMax, { coerce })
-      .default(BlogRules.listLimitDefault)
-      .meta({ description: 'How many articles at most' }),
+      .default(defaultLimits[of])
+      .meta({ description: `How many ${of} at most` }),
     offset: field
       .count(0, BlogRules.listOffsetMax, { coerce })
       .default(0)
-      .meta({ description: 'How many articles to skip: the page after is at offset + limit' }),
+      .meta({ description: `How many ${of} to skip: the page after is at offset + limit` }),
   };
 }
 

@@ -158,6 +158,30 @@ describe('ArticleQuery', () => {
   });
 });
 
+describe('the comments request', () => {
+  const request = (input: Record<string, unknown>) =>
+    validate(BlogRpc.listComments.request, { viewerId: null, slug: 'a-slug', ...input });
+
+  it('gives the first 100 with their count unless asked otherwise', () => {
+    expect(request({})).toMatchObject({
+      ok: true,
+      value: { limit: BlogRules.commentLimitDefault, offset: 0, withCount: true },
+    });
+    expect(BlogRules.commentLimitDefault).toBe(100);
+    expect(
+      request({ limit: 100, offset: BlogRules.listOffsetMax, withCount: false }),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('refuses pages out of bounds, naming the field', () => {
+    expect(errorsOf(request({ limit: 101 }))).toEqual({ limit: ['must be at most 100'] });
+    expect(errorsOf(request({ offset: 10_001 }))).toEqual({ offset: ['must be at most 10000'] });
+    expect(errorsOf(request({ withCount: 'yes' }))).toEqual({
+      withCount: ['must be true or false'],
+    });
+  });
+});
+
 describe('BlogFields', () => {
   it('holds usernames to the accounts’ rule wherever the blog reads one', () => {
     const pattern = 'may only contain letters, digits, _, - and .';

@@ -45,12 +45,32 @@ export type Viewer = z.infer<z.ZodObject<typeof viewer>>;
 const actor = { viewerId: field.uuid(), username: BlogFields.username };
 export type Actor = z.infer<z.ZodObject<typeof actor>>;
 
+/**
+ * Whether a list's reply counts every match too. A caller that holds the count already (the
+ * gateway caches it beside the pages) leaves it out and saves the count query.
+ */
+const withCount = { withCount: field.flag().default(true) };
+
 export const ArticleQuery = strictObject({
   ...viewer,
   ...articleFilterShape,
   ...pageShape({ coerce: false }),
+  ...withCount,
 });
 export type ArticleFilter = Omit<z.input<typeof ArticleQuery>, 'viewerId'>;
+
+/** A page of articles, with `articlesCount` unless the request left the count out. */
+export const ArticlePage = ArticleList.extend({
+  articlesCount: ArticleList.shape.articlesCount.optional(),
+});
+export type ArticlePage = z.infer<typeof ArticlePage>;
+
+/** A page of an article's comments, newest first, with how many it has unless left out. */
+export const CommentPage = z.object({
+  comments: z.array(CommentView),
+  commentsCount: z.number().int().min(0).optional(),
+});
+export type CommentPage = z.infer<typeof CommentPage>;
 
 const Deleted = z.object({ deleted: z.literal(true) });
 const bySlug = { slug: BlogFields.slug };
@@ -71,7 +91,7 @@ export const BlogRpc = {
     strictObject({ ...actor, target: BlogFields.username }),
     ProfileView,
   ),
-  listArticles: defineRpc('blog.article.list', ArticleQuery, ArticleList),
+  listArticles: defineRpc('blog.article.list', ArticleQuery, ArticlePage),
   feed: defineRpc(
     'blog.article.feed',
     strictObject({ viewerId: field.uuid(), ...pageShape({ coerce: false }) }),
@@ -97,8 +117,13 @@ export const BlogRpc = {
   ),
   listComments: defineRpc(
     'blog.comment.list',
-    strictObject({ ...viewer, ...bySlug }),
-    z.array(CommentView),
+    strictObject({
+      ...viewer,
+      ...bySlug,
+      ...pageShape({ coerce: false, of: 'comments' }),
+      ...withCount,
+    }),
+    CommentPage,
   ),
   addComment: defineRpc(
     'blog.comment.add',

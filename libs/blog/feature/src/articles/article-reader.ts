@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { ArticleList, ArticleView, BlogRpc, RpcPayload } from '@capstone/contracts';
+import type {
+  ArticleList,
+  ArticleListItem,
+  ArticlePage,
+  ArticleView,
+  BlogRpc,
+  RpcPayload,
+} from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -32,28 +39,40 @@ export class ArticleReader {
     return toArticleView(row);
   }
 
-  async list(request: RpcPayload<typeof BlogRpc.listArticles>): Promise<ArticleList> {
-    const { viewerId, limit, offset, ...criteria } = request;
-    return this.page(criteria, { limit, offset }, viewerId);
+  /** A page of the articles that match, and how many match in all unless left out. */
+  async list(request: RpcPayload<typeof BlogRpc.listArticles>): Promise<ArticlePage> {
+    const { viewerId, limit, offset, withCount, ...criteria } = request;
+    const [articles, articlesCount] = await Promise.all([
+      this.rows(criteria, { limit, offset }, viewerId),
+      withCount ? this.count(criteria) : undefined,
+    ]);
+    return articlesCount === undefined ? { articles } : { articles, articlesCount };
   }
 
   /** Articles by the authors the viewer follows, newest first. */
   async feed(request: RpcPayload<typeof BlogRpc.feed>): Promise<ArticleList> {
     const { viewerId, limit, offset } = request;
-    return this.page({ followedBy: viewerId }, { limit, offset }, viewerId);
+    const criteria = { followedBy: viewerId };
+    const [articles, articlesCount] = await Promise.all([
+      this.rows(criteria, { limit, offset }, viewerId),
+      this.count(criteria),
+    ]);
+    return { articles, articlesCount };
   }
 
-  private async page(
+  private async rows(
     criteria: ArticleCriteria,
     page: Page,
     viewerId: string | null,
-  ): Promise<ArticleList> {
-    const pageQuery = articlePageQuery(criteria, page, viewerId);
-    const countQuery = articleCountQuery(criteria);
-    const [rows, [counted]] = await Promise.all([
-      this.dataSource.query<ArticleRow[]>(pageQuery.text, pageQuery.values),
-      this.dataSource.query<{ count: number }[]>(countQuery.text, countQuery.values),
-    ]);
-    return { articles: rows.map(toArticleListItem), articlesCount: counted?.count ?? 0 };
+  ): Promise<ArticleListItem[]> {
+    const query = articlePageQuery(criteria, page, viewerId);
+    const rows = await this.dataSource.query<ArticleRow[]>(query.text, query.values);
+    return rows.map(toArticleListItem);
+  }
+
+  private async count(criteria: ArticleCriteria): Promise<number> {
+    const query = articleCountQuery(criteria);
+    const [counted] = await this.dataSource.query<{ count: number }[]>(query.text, query.values);
+    return counted?.count ?? 0;
   }
 }

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { BlogEvents, BlogRpc, type CommentView, type RpcPayload } from '@capstone/contracts';
+import {
+  BlogEvents,
+  BlogRpc,
+  type CommentPage,
+  type CommentView,
+  type RpcPayload,
+} from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { recordEvent } from '@capstone/outbox';
 import { DataSource } from 'typeorm';
@@ -18,18 +24,25 @@ export class CommentsService {
     private readonly authors: AuthorDirectory,
   ) {}
 
-  async list(request: RpcPayload<typeof BlogRpc.listComments>): Promise<CommentView[]> {
+  /** A page of the article's comments, newest first, and how many it has unless left out. */
+  async list(request: RpcPayload<typeof BlogRpc.listComments>): Promise<CommentPage> {
+    const { viewerId, limit, offset, withCount } = request;
     const article = await findArticle(this.dataSource.manager, request.slug);
-    const rows = await this.dataSource.query<CommentRow[]>(
-      `SELECT c.id, c.body, c.created_at AS "createdAt", c.updated_at AS "updatedAt", au.username, au.bio, au.image,
-         EXISTS (SELECT 1 FROM follows fo
-                 WHERE fo.follower_id = $2::uuid AND fo.followed_id = c.author_id) AS following
-       FROM comments c JOIN authors au ON au.user_id = c.author_id
-       WHERE c.article_id = $1
-       ORDER BY c.id DESC`,
-      [article.id, request.viewerId],
-    );
-    return rows.map((row) => toCommentView(row, row, row.following));
+    const [rows, commentsCount] = await Promise.all([
+      this.dataSource.query<CommentRow[]>(
+        `SELECT c.id, c.body, c.created_at AS "createdAt", c.updated_at AS "updatedAt", au.username, au.bio, au.image,
+           EXISTS (SELECT 1 FROM follows fo
+                   WHERE fo.follower_id = $2::uuid AND fo.followed_id = c.author_id) AS following
+         FROM comments c JOIN authors au ON au.user_id = c.author_id
+         WHERE c.article_id = $1
+         ORDER BY c.id DESC
+         LIMIT $3 OFFSET $4`,
+        [article.id, viewerId, limit, offset],
+      ),
+      withCount ? this.count(article.id) : undefined,
+    ]);
+    const comments = rows.map((row) => toCommentView(row, row, row.following));
+    return commentsCount === undefined ? { comments } : { comments, commentsCount };
   }
 
   async add(command: RpcPayload<typeof BlogRpc.addComment>): Promise<CommentView> {
@@ -70,5 +83,14 @@ export class CommentsService {
       });
     });
     return { deleted: true };
+  }
+
+  /** Read from `comments_article_idx` alone (an index-only scan). */
+  private async count(articleId: string): Promise<number> {
+    const [counted] = await this.dataSource.query<{ count: number }[]>(
+      'SELECT count(*)::int AS count FROM comments WHERE article_id = $1',
+      [articleId],
+    );
+    return counted?.count ?? 0;
   }
 }

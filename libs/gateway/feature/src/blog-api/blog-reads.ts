@@ -4,14 +4,15 @@ import {
   type ArticleFilter,
   type ArticleList,
   type ArticleView,
-  type CommentView,
   type ProfileView,
   type ViewerFlags,
 } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
-import { BlogCacheKeys } from '../cache/blog-cache-keys.js';
+import { BlogCacheKeys, type Page } from '../cache/blog-cache-keys.js';
+import { loadCountedPage } from '../cache/counted-page.js';
 import { ResponseCache, type Cached } from '../cache/response-cache.js';
+import type { CommentsPage } from './blog.schemas.js';
 
 interface WithAuthor {
   readonly author: ProfileView;
@@ -20,7 +21,8 @@ interface WithAuthor {
 /**
  * The blog's public reads, cached. The cache only ever holds the anonymous answer; a signed-in
  * reader's own `favorited` and `following` flags are fetched for that reader and laid over it, so
- * no reader can see another's flags however the cache is shared.
+ * no reader can see another's flags however the cache is shared. A list's count is cached apart
+ * from its pages (`loadCountedPage`), so paging through a list counts it once.
  */
 @Injectable()
 export class BlogReads {
@@ -31,7 +33,7 @@ export class BlogReads {
 
   async articles(filter: ArticleFilter, viewerId: string | null): Promise<Cached<ArticleList>> {
     const cached = await this.cache.getOrLoad(BlogCacheKeys.articles(filter), 'list', () =>
-      this.blog.send(BlogRpc.listArticles, { ...filter, viewerId: null }),
+      this.loadArticles(filter),
     );
     const flags = await this.flagsFor(viewerId, cached.value.articles);
     return {
@@ -51,12 +53,20 @@ export class BlogReads {
     return { ...cached, value: withArticleFlags(cached.value, flags) };
   }
 
-  async comments(slug: string, viewerId: string | null): Promise<Cached<CommentView[]>> {
-    const cached = await this.cache.getOrLoad(BlogCacheKeys.comments(slug), 'entry', () =>
-      this.blog.send(BlogRpc.listComments, { slug, viewerId: null }),
+  async comments(slug: string, page: Page, viewerId: string | null): Promise<Cached<CommentsPage>> {
+    const cached = await this.cache.getOrLoad(
+      BlogCacheKeys.commentPage(slug, page),
+      BlogCacheKeys.commentThread(slug),
+      () => this.loadComments(slug, page),
     );
-    const flags = await this.flagsFor(viewerId, cached.value);
-    return { ...cached, value: cached.value.map((comment) => withAuthorFlag(comment, flags)) };
+    const flags = await this.flagsFor(viewerId, cached.value.comments);
+    return {
+      ...cached,
+      value: {
+        ...cached.value,
+        comments: cached.value.comments.map((comment) => withAuthorFlag(comment, flags)),
+      },
+    };
   }
 
   async profile(username: string, viewerId: string | null): Promise<Cached<ProfileView>> {
@@ -74,6 +84,41 @@ export class BlogReads {
     return this.cache.getOrLoad(BlogCacheKeys.tags(), 'entry', () =>
       this.blog.send(BlogRpc.listTags, {}),
     );
+  }
+
+  private async loadArticles(filter: ArticleFilter): Promise<ArticleList> {
+    const { items, count } = await loadCountedPage(
+      this.cache,
+      BlogCacheKeys.articlesCount(filter),
+      'list',
+      async (withCount) => {
+        const reply = await this.blog.send(BlogRpc.listArticles, {
+          ...filter,
+          viewerId: null,
+          withCount,
+        });
+        return { items: reply.articles, count: reply.articlesCount };
+      },
+    );
+    return { articles: items, articlesCount: count };
+  }
+
+  private async loadComments(slug: string, page: Page): Promise<CommentsPage> {
+    const { items, count } = await loadCountedPage(
+      this.cache,
+      BlogCacheKeys.commentsCount(slug),
+      BlogCacheKeys.commentThread(slug),
+      async (withCount) => {
+        const reply = await this.blog.send(BlogRpc.listComments, {
+          slug,
+          viewerId: null,
+          ...page,
+          withCount,
+        });
+        return { items: reply.comments, count: reply.commentsCount };
+      },
+    );
+    return { comments: items, commentsCount: count };
   }
 
   private async flagsFor(

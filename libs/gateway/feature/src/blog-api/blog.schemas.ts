@@ -24,9 +24,15 @@ export const ListArticlesQuery = strictObject({
   ...articleFilterShape,
   ...pageShape({ coerce: true }),
 });
+export const CommentsQuery = strictObject(pageShape({ coerce: true, of: 'comments' }));
 
 export const ArticleResponse = z.object({ article: ArticleView });
 export const CommentResponse = z.object({ comment: CommentView });
-export const CommentsResponse = z.object({ comments: z.array(CommentView) });
+/** RealWorld's body, and how many comments the article has in all, for paging through them. */
+export const CommentsResponse = z.object({
+  comments: z.array(CommentView),
+  commentsCount: z.number().int(),
+});
+export type CommentsPage = z.infer<typeof CommentsResponse>;
 export const ProfileResponse = z.object({ profile: ProfileView });
 export const TagsResponse = z.object({ tags: z.array(z.string()) });

@@ -5,11 +5,17 @@ import { OptionalAuth } from '@capstone/security';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { served } from '../cache/cache-header.js';
-import { BodyOf, Returns, StrictQueries } from '../http/contract-params.js';
+import { BodyOf, QueryOf, Returns, StrictQueries } from '../http/contract-params.js';
 import { CommentIdParam, CurrentActor, CurrentViewerId, SlugParam } from './blog-params.js';
 import { BlogReads } from './blog-reads.js';
 import { BlogWrites } from './blog-writes.js';
-import { CommentResponse, CommentsResponse, NewCommentBody } from './blog.schemas.js';
+import {
+  CommentResponse,
+  CommentsQuery,
+  CommentsResponse,
+  NewCommentBody,
+  type CommentsPage,
+} from './blog.schemas.js';
 import { RateLimited } from '../http/rate-limits.js';
 
 @ApiTags('comments')
@@ -23,14 +29,15 @@ export class CommentsController {
 
   @OptionalAuth()
   @Get()
-  @ApiOperation({ summary: 'Comments of an article, newest first' })
+  @ApiOperation({ summary: 'Comments of an article, newest first, a page at a time' })
   @Returns(200, CommentsResponse)
   async list(
     @SlugParam() slug: string,
+    @QueryOf(CommentsQuery) page: z.output<typeof CommentsQuery>,
     @CurrentViewerId() viewerId: string | null,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<{ comments: CommentView[] }> {
-    return { comments: served(response, await this.reads.comments(slug, viewerId)) };
+  ): Promise<CommentsPage> {
+    return served(response, await this.reads.comments(slug, page, viewerId));
   }
 
   @RateLimited('write')

@@ -4,7 +4,8 @@ import { ResponseCache } from './response-cache.js';
 
 /**
  * What each kind of change makes stale. Article lists cannot know which of them contain an article,
- * so any change to what lists show bumps the lists generation; single entries are evicted by key.
+ * so any change to what lists show bumps the lists generation; single entries are evicted by key;
+ * the pages of an article's comments, which a new comment all shifts, are dropped as a group.
  * Called by the gateway right after its own writes (so the next read is fresh) and again when the
  * blog's events arrive (for changes that did not pass through this gateway).
  */
@@ -14,11 +15,8 @@ export class BlogCacheInvalidation {
 
   async articleChanged(slug: string, previousSlug?: string): Promise<void> {
     const slugs = previousSlug && previousSlug !== slug ? [slug, previousSlug] : [slug];
-    await this.cache.evict(
-      ...slugs.map(BlogCacheKeys.article),
-      ...slugs.map(BlogCacheKeys.comments),
-      BlogCacheKeys.tags(),
-    );
+    await this.cache.evict(...slugs.map(BlogCacheKeys.article), BlogCacheKeys.tags());
+    await Promise.all(slugs.map((each) => this.cache.dropGroup(BlogCacheKeys.commentThread(each))));
     await this.cache.bump('lists');
   }
 
@@ -32,7 +30,7 @@ export class BlogCacheInvalidation {
   }
 
   async commentsChanged(slug: string): Promise<void> {
-    await this.cache.evict(BlogCacheKeys.comments(slug));
+    await this.cache.dropGroup(BlogCacheKeys.commentThread(slug));
   }
 
   /** A profile shows on every article and comment of its author: start over. */

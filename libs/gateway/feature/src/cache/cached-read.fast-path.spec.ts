@@ -4,7 +4,11 @@ import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
 import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlogCacheKeys } from './blog-cache-keys.js';
-import { cachedReadFastPath, listFilterFromQuery } from './cached-read.fast-path.js';
+import {
+  cachedReadFastPath,
+  commentPageFromQuery,
+  listFilterFromQuery,
+} from './cached-read.fast-path.js';
 
 function fastPathKey(query: Record<string, string | string[]>): string | undefined {
   const filter = listFilterFromQuery(query);
@@ -49,6 +53,27 @@ describe('listFilterFromQuery', () => {
   it('leaves repeated parameters to the validated path', () => {
     expect(listFilterFromQuery({ tag: ['a', 'b'] })).toBeUndefined();
   });
+});
+
+describe('commentPageFromQuery', () => {
+  const pageKey = (query: Record<string, string>) => {
+    const page = commentPageFromQuery(query);
+    return page && BlogCacheKeys.commentPage('a-slug', page);
+  };
+
+  it('keys each page of comments apart, the default being the first 100', () => {
+    expect(pageKey({})).toBe(pageKey({ limit: '100', offset: '0' }));
+    expect(pageKey({ limit: '10', offset: '20' })).toBe(pageKey({ offset: '20', limit: '10' }));
+    expect(pageKey({ limit: '10', offset: '20' })).not.toBe(pageKey({ limit: '10', offset: '30' }));
+    expect(pageKey({ limit: '10' })).not.toBe(pageKey({}));
+  });
+
+  it.each([{ limit: '101' }, { offset: '10001' }, { offset: '-1' }, { tag: 'x' }])(
+    'leaves %j to the validated path',
+    (query) => {
+      expect(commentPageFromQuery(query)).toBeUndefined();
+    },
+  );
 });
 
 describe('cachedReadFastPath', () => {

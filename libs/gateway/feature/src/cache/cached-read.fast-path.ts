@@ -2,16 +2,16 @@ import type { ArticleFilter } from '@capstone/contracts';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ListArticlesQuery } from '../blog-api/blog.schemas.js';
+import { CommentsQuery, ListArticlesQuery } from '../blog-api/blog.schemas.js';
 import { CACHE_HEADER } from './cache-header.js';
-import { BlogCacheKeys } from './blog-cache-keys.js';
-import { ResponseCache, type EntryKind } from './response-cache.js';
+import { BlogCacheKeys, type Page } from './blog-cache-keys.js';
+import { ResponseCache, type EntryScope } from './response-cache.js';
 
 interface CachedRoute {
   /** The route as the controller that fills the entry declares it, e.g. `/api/articles/:slug`. */
   readonly httpRoute: string;
   readonly key: string;
-  readonly kind: EntryKind;
+  readonly scope: EntryScope;
   /** The response body around the cached JSON, e.g. `{"article":` and `}`. */
   readonly wrap?: string;
 }
@@ -22,6 +22,12 @@ interface CachedRoute {
  */
 export function listFilterFromQuery(query: Request['query']): ArticleFilter | undefined {
   const result = ListArticlesQuery.safeParse(query);
+  return result.success ? result.data : undefined;
+}
+
+/** The page of comments a query string asks for, read like `listFilterFromQuery`. */
+export function commentPageFromQuery(query: Request['query']): Page | undefined {
+  const result = CommentsQuery.safeParse(query);
   return result.success ? result.data : undefined;
 }
 
@@ -38,11 +44,11 @@ function routeOf(request: Request): CachedRoute | undefined {
   if (path === '/api/articles') {
     const filter = listFilterFromQuery(request.query);
     return (
-      filter && { httpRoute: '/api/articles', key: BlogCacheKeys.articles(filter), kind: 'list' }
+      filter && { httpRoute: '/api/articles', key: BlogCacheKeys.articles(filter), scope: 'list' }
     );
   }
   if (path === '/api/tags')
-    return { httpRoute: '/api/tags', key: BlogCacheKeys.tags(), kind: 'entry', wrap: 'tags' };
+    return { httpRoute: '/api/tags', key: BlogCacheKeys.tags(), scope: 'entry', wrap: 'tags' };
   const match = /^\/api\/(articles|profiles)\/([^/]+)(\/comments)?$/.exec(path);
   const name = match?.[2] && segment(match[2]);
   if (!match || !name) return undefined;
@@ -52,22 +58,25 @@ function routeOf(request: Request): CachedRoute | undefined {
       : {
           httpRoute: '/api/profiles/:username',
           key: BlogCacheKeys.profile(name),
-          kind: 'entry',
+          scope: 'entry',
           wrap: 'profile',
         };
-  if (match[3])
-    return {
-      httpRoute: '/api/articles/:slug/comments',
-      key: BlogCacheKeys.comments(name),
-      kind: 'entry',
-      wrap: 'comments',
-    };
+  if (match[3]) {
+    const page = commentPageFromQuery(request.query);
+    return (
+      page && {
+        httpRoute: '/api/articles/:slug/comments',
+        key: BlogCacheKeys.commentPage(name, page),
+        scope: BlogCacheKeys.commentThread(name),
+      }
+    );
+  }
   return name === 'feed'
     ? undefined
     : {
         httpRoute: '/api/articles/:slug',
         key: BlogCacheKeys.article(name),
-        kind: 'entry',
+        scope: 'entry',
         wrap: 'article',
       };
 }
@@ -93,7 +102,7 @@ export function cachedReadFastPath(cache: Pick<ResponseCache, 'peek'>): RequestH
     if (request.method !== 'GET' || request.headers.authorization !== undefined) return next();
     const route = routeOf(request);
     if (!route) return next();
-    cache.peek(route.key, route.kind).then(
+    cache.peek(route.key, route.scope).then(
       (json) => {
         if (json === undefined) return next();
         labelWithRoute(route.httpRoute);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Result } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
@@ -19,17 +20,34 @@ export interface Cached<T> {
  */
 export type Generation = 'content' | 'lists';
 
-export type EntryKind = 'entry' | 'list';
+export type EntryKind = 'entry' | 'list' | 'page';
+
+/** Entries that are made stale together, e.g. the pages of one article's comments. */
+export interface EntryGroup {
+  readonly group: string;
+}
+
+/**
+ * What an entry depends on besides `content`: nothing more (`'entry'`), the `lists` generation
+ * (`'list'`), or a group of its own (a `'page'` of it), which `dropGroup` makes stale at once.
+ */
+export type EntryScope = 'entry' | 'list' | EntryGroup;
 
 /**
  * Reads the generations and the entry in one round trip. Returns the versioned key (without the
- * connection's key prefix, which ioredis adds itself) and the cached JSON, or nil.
+ * connection's key prefix, which ioredis adds itself) and the cached JSON, or nil. A group's
+ * generation is random, not a counter: a group key that was dropped, expired or evicted is
+ * replaced by one that cannot meet the old entries.
  */
 const LOOKUP_SCRIPT = `
-local prefix, kind, key = ARGV[1], ARGV[2], ARGV[3]
+local prefix, kind, key, group, fresh, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local versioned = 'cache:' .. (redis.call('GET', prefix .. 'cache-generation:content') or '0')
 if kind == 'list' then
   versioned = versioned .. ':' .. (redis.call('GET', prefix .. 'cache-generation:lists') or '0')
+elseif kind == 'page' then
+  local groupKey = prefix .. 'cache-group:' .. group
+  redis.call('SET', groupKey, fresh, 'NX', 'EX', ttl)
+  versioned = versioned .. ':' .. redis.call('GET', groupKey)
 end
 versioned = versioned .. ':' .. key
 return {versioned, redis.call('GET', prefix .. versioned)}`;
@@ -40,8 +58,15 @@ declare module 'ioredis' {
       prefix: string,
       kind: EntryKind,
       key: string,
+      group: string,
+      fresh: string,
+      ttl: number,
     ): Result<[string, string | null], Context>;
   }
+}
+
+function kindOf(scope: EntryScope): EntryKind {
+  return typeof scope === 'string' ? scope : 'page';
 }
 
 interface Lookup {
@@ -68,15 +93,16 @@ export class ResponseCache {
   }
 
   /** The cached JSON text of an entry, untouched: for serving hits without parsing them. */
-  async peek(key: string, kind: EntryKind): Promise<string | undefined> {
-    const { json } = await this.lookup(key, kind);
+  async peek(key: string, scope: EntryScope): Promise<string | undefined> {
+    const { json } = await this.lookup(key, scope);
     // Only hits are counted here: a miss goes on to `getOrLoad`, which counts it.
-    if (json !== undefined) countCacheRead('hit', kind);
+    if (json !== undefined) countCacheRead('hit', kindOf(scope));
     return json;
   }
 
-  async getOrLoad<T>(key: string, kind: EntryKind, load: () => Promise<T>): Promise<Cached<T>> {
-    const { versionedKey: fullKey, json } = await this.lookup(key, kind);
+  async getOrLoad<T>(key: string, scope: EntryScope, load: () => Promise<T>): Promise<Cached<T>> {
+    const kind = kindOf(scope);
+    const { versionedKey: fullKey, json } = await this.lookup(key, scope);
     if (json !== undefined) {
       countCacheRead('hit', kind);
       return { value: JSON.parse(json) as T, cache: 'HIT' };
@@ -115,12 +141,21 @@ export class ResponseCache {
     await this.bestEffort(() => this.redis.incr(`cache-generation:${generation}`));
   }
 
-  private async lookup(key: string, kind: EntryKind): Promise<Lookup> {
+  /** Makes every entry of the group unreachable at once: its next lookup starts a new one. */
+  async dropGroup({ group }: EntryGroup): Promise<void> {
+    await this.bestEffort(() => this.redis.del(`cache-group:${group}`));
+  }
+
+  private async lookup(key: string, scope: EntryScope): Promise<Lookup> {
+    const group = typeof scope === 'string' ? '' : scope.group;
     try {
       const [versionedKey, json] = await this.redis.cacheLookup(
         this.redis.options.keyPrefix ?? '',
-        kind,
+        kindOf(scope),
         key,
+        group,
+        group && randomBytes(9).toString('base64url'),
+        this.config.CACHE_TTL_SECONDS,
       );
       return json === null ? { versionedKey } : { versionedKey, json };
     } catch (error) {
