@@ -17,7 +17,28 @@ describe('loadChatConfig', () => {
       JWT_ISSUER: 'capstone-auth',
       ACCESS_TOKEN_TTL_SECONDS: 900,
       JWT_AUDIENCE: 'capstone',
+      RATE_LIMIT_SENDS_PER_USER: { points: 10, windowSeconds: 5 },
+      RATE_LIMIT_TYPING_PER_USER: { points: 20, windowSeconds: 10 },
+      RATE_LIMIT_EDITS_PER_USER: { points: 20, windowSeconds: 60 },
+      RATE_LIMIT_DELETES_PER_USER: { points: 20, windowSeconds: 60 },
+      RATE_LIMIT_READS_PER_USER: { points: 120, windowSeconds: 60 },
+      RATE_LIMIT_JOINS_PER_USER: { points: 30, windowSeconds: 60 },
+      RATE_LIMIT_DIRECT_OPENS_PER_USER: { points: 20, windowSeconds: 600 },
+      SOCKETS_PER_USER_MAX: 10,
     });
+  });
+
+  it('reads limits as events per seconds and a connection cap as a positive number', () => {
+    const config = loadChatConfig({ RATE_LIMIT_TYPING_PER_USER: '3/1', SOCKETS_PER_USER_MAX: '2' });
+    expect(config.RATE_LIMIT_TYPING_PER_USER).toEqual({ points: 3, windowSeconds: 1 });
+    expect(config.SOCKETS_PER_USER_MAX).toBe(2);
+    const { problems } = thrownBy(ConfigError, () =>
+      loadChatConfig({ RATE_LIMIT_JOINS_PER_USER: '30 a minute', SOCKETS_PER_USER_MAX: '0' }),
+    );
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual([
+      'RATE_LIMIT_JOINS_PER_USER',
+      'SOCKETS_PER_USER_MAX',
+    ]);
   });
 
   it('names each wrong variable', () => {

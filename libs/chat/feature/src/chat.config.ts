@@ -17,6 +17,17 @@ export const chatConfigSchema = z.object({
   /** How long to wait for the auth service's public keys before refusing a connection. */
   ...brokerRequestSettings,
   ...accessTokenSettings,
+  /** Per user, across all their connections and every instance: `<events>/<seconds>`. */
+  RATE_LIMIT_SENDS_PER_USER: env.rate('10/5'),
+  RATE_LIMIT_TYPING_PER_USER: env.rate('20/10'),
+  RATE_LIMIT_EDITS_PER_USER: env.rate('20/60'),
+  RATE_LIMIT_DELETES_PER_USER: env.rate('20/60'),
+  RATE_LIMIT_READS_PER_USER: env.rate('120/60'),
+  RATE_LIMIT_JOINS_PER_USER: env.rate('30/60'),
+  /** Each `direct:open` looks a username up: a tight limit keeps it from listing who has an account. */
+  RATE_LIMIT_DIRECT_OPENS_PER_USER: env.rate('20/600'),
+  /** Connections one user may hold at once, on all instances together. */
+  SOCKETS_PER_USER_MAX: env.positiveInt(10),
 });
 
 export type ChatConfig = z.infer<typeof chatConfigSchema>;

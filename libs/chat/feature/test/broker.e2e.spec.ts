@@ -11,6 +11,7 @@ import {
   EVENTS_EXCHANGE,
   type ChatMessageView,
   type ChatUser,
+  type RoomPage,
   type RoomView,
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
@@ -26,6 +27,9 @@ import {
   TestEventsExchange,
   waitFor,
 } from '@capstone/testing';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { ObjectId } from 'mongodb';
+import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesService } from '../src/messages/messages.service.js';
 import { nextEvent } from './support/chat-client.js';
@@ -121,7 +125,7 @@ describe('the chat service over RabbitMQ', () => {
     exchange.publish(BlogEvents.articleCreated.name, first);
     const room = await waitFor(
       async () =>
-        (await chat.send(ChatRpc.listRooms, { viewerId: reader.userId })).find(
+        (await chat.send(ChatRpc.listRooms, { viewerId: reader.userId })).rooms.find(
           (candidate) => candidate.name === ARTICLES_ROOM_NAME,
         ),
       { what: 'the articles room' },
@@ -194,6 +198,21 @@ describe('the chat service over RabbitMQ', () => {
     expect(await exchange.waiting(CHAT_EVENTS_QUEUE)).toBe(0);
   });
 
+  /** The chat's MongoDB calls while `work` runs, as `collection.method` (Mongoose's debug hook). */
+  async function databaseCalls(work: () => Promise<unknown>): Promise<string[]> {
+    const connection = app.get<Connection>(getConnectionToken());
+    const calls: string[] = [];
+    connection.set('debug', (collection: string, method: string) => {
+      calls.push(`${collection}.${method}`);
+    });
+    try {
+      await work();
+    } finally {
+      connection.set('debug', false);
+    }
+    return calls;
+  }
+
   it('lists the rooms a viewer belongs to and the public ones, with unread counts', async () => {
     const [ada, bob, eve] = [newUser('ada'), newUser('bob'), newUser('eve')];
     const [adaSocket, bobSocket] = await Promise.all([client(ada), client(bob), client(eve)]);
@@ -207,7 +226,7 @@ describe('the chat service over RabbitMQ', () => {
       sent.push(await sendMessage(adaSocket, secret.id, text));
     }
     const unreadOf = async (viewer: ChatUser) =>
-      (await chat.send(ChatRpc.listRooms, { viewerId: viewer.userId })).find(
+      (await chat.send(ChatRpc.listRooms, { viewerId: viewer.userId })).rooms.find(
         (room) => room.id === secret.id,
       )?.unread;
 
@@ -218,6 +237,91 @@ describe('the chat service over RabbitMQ', () => {
     await expectOk(bobSocket, ChatSocket.markRead, { roomId: secret.id, messageId: sent[1]?.id });
     await expectOk(bobSocket, ChatSocket.markRead, { roomId: secret.id, messageId: sent[0]?.id });
     expect(await unreadOf(bob)).toBe(1); // a marker never moves back
+  });
+
+  it("counts every listed room's unread messages in one aggregation, not one count per room", async () => {
+    const [ada, bob] = [newUser('ada'), newUser('bob')];
+    const [adaSocket, bobSocket] = await Promise.all([client(ada), client(bob)]);
+    const privateRoom = (name: string) =>
+      expectOk<RoomView>(adaSocket, ChatSocket.createRoom, {
+        name,
+        kind: 'private',
+        members: [bob.username],
+      });
+    const [plans, quiet, lobby] = [
+      await privateRoom('plans'),
+      await privateRoom('quiet'),
+      await publicRoom(adaSocket, `lobby-${randomUUID().slice(0, 6)}`),
+    ];
+    await expectOk(bobSocket, ChatSocket.joinRoom, { roomId: lobby.id });
+    const say = (socket: typeof adaSocket, room: RoomView, count: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, index) => sendMessage(socket, room.id, `${index}`)),
+      );
+    const planned = await say(adaSocket, plans, 4);
+    const [regretted] = await say(adaSocket, quiet, 2);
+    await say(adaSocket, lobby, 3);
+    await say(bobSocket, lobby, 2); // bob's own: never unread for him
+    await expectOk(adaSocket, ChatSocket.deleteMessage, { messageId: regretted?.id });
+    const newestRead = planned.map((message) => message.id).sort()[1];
+    await expectOk(bobSocket, ChatSocket.markRead, { roomId: plans.id, messageId: newestRead });
+
+    let page: RoomPage | undefined;
+    const calls = await databaseCalls(async () => {
+      page = await chat.send(ChatRpc.listRooms, { viewerId: bob.userId });
+    });
+    const listed = new Map(page?.rooms.map((room) => [room.id, room]));
+    expect(listed.get(plans.id)).toMatchObject({ unread: 2, memberCount: 2 });
+    expect(listed.get(quiet.id)).toMatchObject({ unread: 1, memberCount: 2 });
+    expect(listed.get(lobby.id)).toMatchObject({ unread: 3, memberCount: 2 });
+    expect(calls.filter((call) => call.startsWith('messages.'))).toEqual(['messages.aggregate']);
+    // No collection is asked more than once, however many rooms the page holds.
+    expect(calls).toEqual([...new Set(calls)]);
+  });
+
+  it('lists rooms a page at a time: 50 by default, at most 100, each room once', async () => {
+    const viewer = newUser('member');
+    // 150 private rooms of the viewer, each last active a minute after the one before.
+    const since = Date.parse('2020-01-01T00:00:00Z');
+    const rooms = Array.from({ length: 150 }, (_, index) => {
+      const _id = new ObjectId();
+      return {
+        _id,
+        key: `private:${_id.toHexString()}`,
+        name: `room ${index}`,
+        kind: 'private',
+        members: [viewer.userId],
+        createdBy: viewer.userId,
+        createdAt: new Date(since),
+        lastMessageAt: new Date(since + index * 60_000),
+      };
+    });
+    await stack.db().collection('rooms').insertMany(rooms);
+    const newestFirst = rooms.map((room) => room._id.toHexString()).reverse();
+
+    const first = await chat.send(ChatRpc.listRooms, { viewerId: viewer.userId });
+    expect(first.rooms).toHaveLength(50);
+    expect(first.hasMore).toBe(true);
+    const listed: string[] = [];
+    let offset = 0;
+    for (;;) {
+      const page = await chat.send(ChatRpc.listRooms, { viewerId: viewer.userId, offset });
+      expect(page.rooms.length).toBeLessThanOrEqual(50);
+      listed.push(...page.rooms.map((room) => room.id));
+      offset += page.rooms.length;
+      if (!page.hasMore) break;
+    }
+    expect(listed.filter((id) => newestFirst.includes(id))).toEqual(newestFirst);
+    expect(new Set(listed).size).toBe(listed.length);
+
+    const widest = await chat.send(ChatRpc.listRooms, { viewerId: viewer.userId, limit: 100 });
+    expect(widest.rooms).toHaveLength(100);
+    const beyond = { viewerId: viewer.userId, limit: 101, offset: 10_001 };
+    const refused = await raw.request(CHAT_QUEUE, ChatRpc.listRooms.pattern, beyond);
+    expect(refused.err).toEqual({
+      status: 422,
+      errors: { limit: ['must be at most 100'], offset: ['must be at most 10000'] },
+    });
   });
 
   it('pages through the history newest first, without gaps or repeats', async () => {
@@ -305,7 +409,7 @@ describe('the chat service over RabbitMQ', () => {
       const rooms = await raw.request(CHAT_QUEUE, ChatRpc.listRooms.pattern, {
         viewerId: randomUUID(),
       });
-      expect(rooms.response).toEqual(expect.any(Array));
+      expect(rooms.response).toEqual({ rooms: expect.any(Array), hasMore: expect.any(Boolean) });
     },
   );
 

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ChatRules, ChatSocket } from '@capstone/contracts';
-import { ask, expectOk, freshRateWindow, publicRoom, sendMessage } from '@capstone/testing';
+import { ChatSocket } from '@capstone/contracts';
+import {
+  ask,
+  connect,
+  expectOk,
+  publicRoom,
+  refusal,
+  sendMessage,
+  waitFor,
+} from '@capstone/testing';
+import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nextEvent } from './support/chat-client.js';
 import { newUser, portOf, useChatStack } from './support/chat-stack.js';
@@ -54,9 +63,9 @@ describe('two chat instances', () => {
       await stack.client(ports[1], user),
     ];
     const room = await publicRoom(first, `busy-${randomUUID().slice(0, 6)}`);
-    await freshRateWindow(ChatRules.rateWindowMs);
+    const { points } = stack.config.RATE_LIMIT_SENDS_PER_USER;
     const acks = await Promise.all(
-      Array.from({ length: ChatRules.messagesPerWindow + 4 }, (_, index) =>
+      Array.from({ length: points + 4 }, (_, index) =>
         ask(index % 2 ? second : first, ChatSocket.sendMessage, {
           roomId: room.id,
           text: `message ${index}`,
@@ -64,6 +73,60 @@ describe('two chat instances', () => {
         }),
       ),
     );
-    expect(acks.filter((ack) => ack.ok)).toHaveLength(ChatRules.messagesPerWindow);
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(points);
+  });
+
+  it('hold a user to their connection cap on both together, refusing the one too many', async () => {
+    const user = newUser('tabs');
+    const token = await stack.token(user);
+    const max = stack.config.SOCKETS_PER_USER_MAX;
+    const attempts = await Promise.allSettled(
+      Array.from({ length: max + 2 }, (_, index) => connect(ports[index % 2], token)),
+    );
+    const accepted = attempts.flatMap((attempt) =>
+      attempt.status === 'fulfilled' ? [stack.track(attempt.value)] : [],
+    );
+    expect(accepted).toHaveLength(max);
+    expect(attempts.filter((attempt) => attempt.status === 'rejected')).toEqual([
+      {
+        status: 'rejected',
+        reason: new Error(`too many connections (at most ${max} per user); close one first`),
+      },
+      {
+        status: 'rejected',
+        reason: new Error(`too many connections (at most ${max} per user); close one first`),
+      },
+    ]);
+    // Another user is not held to this one's count.
+    await stack.client(ports[0]);
+
+    // A closed connection, on whichever instance, makes room for a new one on the other.
+    const closing = accepted[0];
+    closing?.close();
+    await waitFor(async () => await connect(ports[1], token).then(stack.track, () => undefined), {
+      what: 'a connection in place of the closed one',
+    });
+    expect(await refusal(ports[0], token)).toBe(
+      `too many connections (at most ${max} per user); close one first`,
+    );
+  });
+
+  it('forget the connections of an instance that stopped without closing them, once they expire', async () => {
+    const user = newUser('crashed');
+    const redis = new Redis(stack.config.REDIS_URL, { keyPrefix: stack.config.REDIS_KEY_PREFIX });
+    try {
+      // What a crashed instance leaves: entries nobody refreshes, whose time is up.
+      const expiredAt = Date.now() - 1;
+      const ghosts = Array.from({ length: stack.config.SOCKETS_PER_USER_MAX }, (_, index) => [
+        expiredAt,
+        `ghost-${index}`,
+      ]);
+      await redis.zadd(`sockets:${user.userId}`, ...ghosts.flat());
+      const socket = await stack.client(ports[0], user);
+      expect(socket.connected).toBe(true);
+      expect(await redis.zrange(`sockets:${user.userId}`, 0, -1)).toEqual([socket.id]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { ChatRules, ChatSocket, type ChatMessageView, type RoomView } from '@capstone/contracts';
 import { ObjectId } from 'mongodb';
+import type { RateLimit } from '@capstone/redis';
 import {
   ask,
   expectError,
   expectOk,
-  freshRateWindow,
   next,
   publicRoom,
   refusal,
   sendMessage,
 } from '@capstone/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ChatConfig } from '../src/chat.config.js';
 import type { MissedMessages } from '../src/messages/messages.service.js';
 import { nextEvent, recordEvents, type ChatClient } from './support/chat-client.js';
 import { newUser, portOf, useChatStack } from './support/chat-stack.js';
@@ -204,33 +205,145 @@ describe('the chat over Socket.IO', () => {
         await expectError(ada, ChatSocket.editMessage, { messageId: sent.id, text: 'back' }),
       ).toBe('message: has been deleted');
     });
+  });
 
-    it('limits how many messages a user sends, across all their connections', async () => {
-      const user = newUser('chatty');
-      const [first, second] = [await client(user), await client(user)];
-      const room = await publicRoom(first);
-      await freshRateWindow(ChatRules.rateWindowMs);
-      const results = await Promise.all(
-        Array.from({ length: ChatRules.messagesPerWindow + 2 }, (_, index) =>
-          ask<ChatMessageView>(index % 2 ? second : first, ChatSocket.sendMessage, {
+  describe('limits per user', () => {
+    /** The settings that are rate limits. */
+    type RateSetting = {
+      [K in keyof ChatConfig]: ChatConfig[K] extends RateLimit ? K : never;
+    }[keyof ChatConfig];
+
+    /** One user's two connections and a public room they made. */
+    interface Chatty {
+      readonly sockets: readonly [ChatClient, ChatClient];
+      readonly room: RoomView;
+    }
+
+    interface LimitedEvent {
+      readonly event: string;
+      readonly setting: RateSetting;
+      /** What the refusal says is counted. */
+      readonly counted: string;
+      /** Sets the scene (with other events than this one); gives the payload of each attempt. */
+      readonly prepare: (chatty: Chatty) => Promise<(attempt: number) => unknown>;
+    }
+
+    const limitedEvents: LimitedEvent[] = [
+      {
+        event: ChatSocket.sendMessage,
+        setting: 'RATE_LIMIT_SENDS_PER_USER',
+        counted: 'messages',
+        prepare:
+          async ({ room }) =>
+          (attempt) => ({
             roomId: room.id,
-            text: `message ${index}`,
+            text: `message ${attempt}`,
+            clientMessageId: randomUUID(),
+          }),
+      },
+      {
+        event: ChatSocket.typing,
+        setting: 'RATE_LIMIT_TYPING_PER_USER',
+        counted: 'typing signals',
+        prepare: async ({ sockets, room }) => {
+          for (const socket of sockets) {
+            await expectOk(socket, ChatSocket.joinRoom, { roomId: room.id });
+          }
+          return (attempt) => ({ roomId: room.id, typing: attempt % 2 === 0 });
+        },
+      },
+      {
+        event: ChatSocket.editMessage,
+        setting: 'RATE_LIMIT_EDITS_PER_USER',
+        counted: 'edits',
+        prepare: async ({ sockets, room }) => {
+          const { id } = await sendMessage(sockets[0], room.id, 'first version');
+          return (attempt) => ({ messageId: id, text: `version ${attempt}` });
+        },
+      },
+      {
+        event: ChatSocket.deleteMessage,
+        setting: 'RATE_LIMIT_DELETES_PER_USER',
+        counted: 'deletions',
+        prepare: async ({ sockets, room }) => {
+          const { id } = await sendMessage(sockets[0], room.id, 'regrettable');
+          return () => ({ messageId: id });
+        },
+      },
+      {
+        event: ChatSocket.markRead,
+        setting: 'RATE_LIMIT_READS_PER_USER',
+        counted: 'read markers',
+        prepare: async ({ sockets, room }) => {
+          const { id } = await sendMessage(sockets[0], room.id, 'read me');
+          return () => ({ roomId: room.id, messageId: id });
+        },
+      },
+      {
+        event: ChatSocket.joinRoom,
+        setting: 'RATE_LIMIT_JOINS_PER_USER',
+        counted: 'joins',
+        prepare:
+          async ({ room }) =>
+          () => ({ roomId: room.id }),
+      },
+      {
+        event: ChatSocket.openDirect,
+        setting: 'RATE_LIMIT_DIRECT_OPENS_PER_USER',
+        counted: 'direct conversations opened',
+        prepare: async () => {
+          const peer = await client();
+          return () => ({ username: peer.user.username });
+        },
+      },
+    ];
+
+    it.each(limitedEvents)(
+      'refuses $event past its limit, counted across all connections of the user',
+      async ({ event, setting, counted, prepare }) => {
+        const user = newUser('chatty');
+        const sockets = [await client(user), await client(user)] as const;
+        const payload = await prepare({ sockets, room: await publicRoom(sockets[0]) });
+        const { points, windowSeconds } = stack.config[setting];
+
+        const acks = await Promise.all(
+          Array.from({ length: points + 2 }, (_, attempt) =>
+            ask(sockets[attempt % 2] ?? sockets[0], event, payload(attempt)),
+          ),
+        );
+        expect(acks.filter((ack) => ack.ok)).toHaveLength(points);
+        const refusal = new RegExp(
+          `^rate limit: at most ${points} ${counted} every ${windowSeconds} seconds; try again in \\d+ s$`,
+        );
+        expect(acks.filter((ack) => !ack.ok)).toEqual([
+          { ok: false, error: expect.stringMatching(refusal) },
+          { ok: false, error: expect.stringMatching(refusal) },
+        ]);
+        expect(sockets.every((socket) => socket.connected)).toBe(true);
+      },
+    );
+
+    it('answers a refused send as before: how many, how often, how long to wait', async () => {
+      expect(stack.config.RATE_LIMIT_SENDS_PER_USER).toEqual({ points: 10, windowSeconds: 5 });
+      const ada = await client();
+      const room = await publicRoom(ada);
+      const acks = await Promise.all(
+        Array.from({ length: 11 }, (_, attempt) =>
+          ask(ada, ChatSocket.sendMessage, {
+            roomId: room.id,
+            text: `message ${attempt}`,
             clientMessageId: randomUUID(),
           }),
         ),
       );
-      expect(results.filter((ack) => ack.ok)).toHaveLength(ChatRules.messagesPerWindow);
-      const refused = results.filter((ack) => !ack.ok);
-      expect(refused).toHaveLength(2);
-      for (const ack of refused) {
-        expect(ack).toMatchObject({
+      expect(acks.filter((ack) => !ack.ok)).toEqual([
+        {
           ok: false,
           error: expect.stringMatching(
-            /^rate limit: at most 10 messages every 5 seconds; try again in \d s$/,
+            /^rate limit: at most 10 messages every 5 seconds; try again in [1-5] s$/,
           ),
-        });
-      }
-      expect(first.connected && second.connected).toBe(true);
+        },
+      ]);
     });
   });
 

@@ -16,6 +16,7 @@ import { loadChatConfig } from '../src/chat.config.js';
 import { chatService } from '../src/bootstrap.js';
 import { MessagesService } from '../src/messages/messages.service.js';
 import { ReadMarkers } from '../src/messages/read-markers.js';
+import { RoomListing } from '../src/messages/room-listing.js';
 import { Message } from '../src/persistence/message.schema.js';
 import { RoomMember } from '../src/persistence/room-member.schema.js';
 import { RoomsService } from '../src/rooms/rooms.service.js';
@@ -257,9 +258,12 @@ describe('the chat stores', () => {
         404,
         { message: ['not found'] },
       ]);
-      expect((await rooms.listFor(outsider.userId)).map((listed) => listed._id)).not.toContainEqual(
-        room._id,
-      );
+      const listed = await context.get(RoomListing).forViewer({
+        viewerId: outsider.userId,
+        limit: ChatRules.roomListLimitMax,
+        offset: 0,
+      });
+      expect(listed.rooms.map((view) => view.id)).not.toContain(room._id.toHexString());
     });
   });
 

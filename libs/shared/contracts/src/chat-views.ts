@@ -6,11 +6,12 @@ export const ChatRules = {
   roomNameMaxLength: 60,
   historyLimitDefault: 50,
   historyLimitMax: 100,
+  roomListLimitDefault: 50,
+  roomListLimitMax: 100,
+  /** How deep the room list can be read: skipping costs the database the rooms it skips. */
+  roomListOffsetMax: 10_000,
   roomsPerUserMax: 50,
   membersPerRoomMax: 500,
-  /** At most this many messages per user within `rateWindowMs`. */
-  messagesPerWindow: 10,
-  rateWindowMs: 5_000,
   /** Socket.IO frames larger than this are refused. */
   payloadMaxBytes: 16_384,
   /** A client's own id for a message it sends; long enough for a UUID and then some. */
@@ -37,6 +38,10 @@ export const RoomView = z.object({
   unread: z.number().int(),
 });
 export type RoomView = z.infer<typeof RoomView>;
+
+/** A page of the room list, most recently active first; `hasMore` says a next page has rooms. */
+export const RoomPage = z.object({ rooms: z.array(RoomView), hasMore: z.boolean() });
+export type RoomPage = z.infer<typeof RoomPage>;
 
 export const ChatMessageView = z.object({
   id: z.string(),

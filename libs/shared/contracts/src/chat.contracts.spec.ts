@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   ChatPayloads,
+  ChatRpc,
   ChatRules,
   HistoryQuery,
   MessageBroadcast,
   PresenceView,
   ReadReceiptView,
+  roomPageShape,
   SocketAck,
   TypingView,
 } from './chat.contracts.js';
+import { strictObject } from './schema/fields.js';
 import { validate } from './schema/validate.js';
 import { errorsOf } from '../test/support/errors-of.js';
 
@@ -89,6 +92,26 @@ describe('socket and RPC payloads of the chat', () => {
         }),
       ),
     ).toEqual({ members: [`has too many members (maximum is ${ChatRules.membersPerRoomMax})`] });
+  });
+
+  it('pages the room list: 50 rooms by default, at most 100, skipping at most 10,000', () => {
+    const viewerId = '0b7c1ad6-3c1f-4bd4-9d75-0a0a7f1b5e2a';
+    const list = (page: object) => validate(ChatRpc.listRooms.request, { viewerId, ...page });
+    expect(list({})).toEqual({ ok: true, value: { viewerId, limit: 50, offset: 0 } });
+    expect(list({ limit: 100, offset: 10_000 })).toMatchObject({ ok: true });
+    expect(errorsOf(list({ limit: 101, offset: 10_001 }))).toEqual({
+      limit: ['must be at most 100'],
+      offset: ['must be at most 10000'],
+    });
+    expect(errorsOf(list({ limit: 0, offset: -1 }))).toEqual({
+      limit: ['must be at least 1'],
+      offset: ['must not be negative'],
+    });
+    const query = strictObject(roomPageShape({ coerce: true }));
+    expect(validate(query, { limit: '20', offset: '40' })).toEqual({
+      ok: true,
+      value: { limit: 20, offset: 40 },
+    });
   });
 
   it('reads usernames with the one username rule of the accounts', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccountFields } from './account-rules.js';
-import { ChatMessageView, ChatRules, MessagePage, RoomView } from './chat-views.js';
+import { ChatMessageView, ChatRules, MessagePage, RoomPage } from './chat-views.js';
 import { defineEvent } from './events.js';
 import { defineRpc } from './rpc.js';
 import { field, strictObject } from './schema/fields.js';
@@ -96,11 +96,28 @@ export const HistoryQuery = strictObject({
   limit: field.count(1, ChatRules.historyLimitMax).default(ChatRules.historyLimitDefault),
 });
 
+/**
+ * `limit` and `offset` of the room list, for the RPC and the REST query alike; from a query string
+ * they arrive as text (`coerce`).
+ */
+export function roomPageShape({ coerce }: { coerce: boolean }) {
+  return {
+    limit: field
+      .count(1, ChatRules.roomListLimitMax, { coerce })
+      .default(ChatRules.roomListLimitDefault)
+      .meta({ description: 'How many rooms at most' }),
+    offset: field
+      .count(0, ChatRules.roomListOffsetMax, { coerce })
+      .default(0)
+      .meta({ description: 'How many rooms to skip: the page after is at offset + limit' }),
+  };
+}
+
 export const ChatRpc = {
   listRooms: defineRpc(
     'chat.room.list',
-    strictObject({ viewerId: field.uuid() }),
-    z.array(RoomView),
+    strictObject({ viewerId: field.uuid(), ...roomPageShape({ coerce: false }) }),
+    RoomPage,
   ),
   history: defineRpc('chat.message.history', HistoryQuery, MessagePage),
 } as const;

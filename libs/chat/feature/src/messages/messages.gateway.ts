@@ -12,18 +12,18 @@ import {
   type ReadReceiptView,
 } from '@capstone/contracts';
 import { parseInput } from '@capstone/messaging';
-import { MessageRateLimiter } from '../realtime/message-rate-limiter.js';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
 import { SocketTraceInterceptor } from '../realtime/socket-trace.js';
 import { CHAT_SOCKET_OPTIONS, type ChatConnection } from '../realtime/socket-types.js';
+import { UserRateLimits } from '../realtime/user-rate-limits.js';
 import { MessagesService, type MissedMessages } from './messages.service.js';
 import { ReadMarkers } from './read-markers.js';
 
 /**
  * Socket events about messages. The sender learns the outcome from the acknowledgement, which
  * comes only after MongoDB stored the change; everyone else in the room gets an event, in the
- * trace of the change.
+ * trace of the change. Every change counts against the user's rate limit for its kind.
  */
 @WebSocketGateway(CHAT_SOCKET_OPTIONS)
 @UseInterceptors(SocketTraceInterceptor, SocketAckInterceptor)
@@ -31,7 +31,7 @@ export class MessagesGateway {
   constructor(
     private readonly messages: MessagesService,
     private readonly markers: ReadMarkers,
-    private readonly rateLimiter: MessageRateLimiter,
+    private readonly limits: UserRateLimits,
     private readonly broadcaster: RoomBroadcaster,
   ) {}
 
@@ -45,7 +45,7 @@ export class MessagesGateway {
     @MessageBody() body: unknown,
   ): Promise<ChatMessageView> {
     const request = parseInput(ChatPayloads.send, body);
-    await this.rateLimiter.consume(socket.data.user.userId);
+    await this.limits.consume('send', socket.data.user.userId);
     const message = await this.messages.send(socket.data.user, request);
     this.broadcaster.message(ChatSocket.messageCreated, message, socket);
     return message;
@@ -57,6 +57,7 @@ export class MessagesGateway {
     @MessageBody() body: unknown,
   ): Promise<ChatMessageView> {
     const { messageId, text } = parseInput(ChatPayloads.edit, body);
+    await this.limits.consume('edit', socket.data.user.userId);
     const message = await this.messages.edit(socket.data.user, messageId, text);
     this.broadcaster.message(ChatSocket.messageEdited, message, socket);
     return message;
@@ -68,6 +69,7 @@ export class MessagesGateway {
     @MessageBody() body: unknown,
   ): Promise<ChatMessageView> {
     const { messageId } = parseInput(ChatPayloads.message, body);
+    await this.limits.consume('delete', socket.data.user.userId);
     const message = await this.messages.delete(socket.data.user, messageId);
     this.broadcaster.message(ChatSocket.messageDeleted, message, socket);
     return message;
@@ -79,6 +81,7 @@ export class MessagesGateway {
     @MessageBody() body: unknown,
   ): Promise<ReadReceiptView> {
     const { roomId, messageId } = parseInput(ChatPayloads.markRead, body);
+    await this.limits.consume('read', socket.data.user.userId);
     const receipt = await this.markers.markRead(socket.data.user, roomId, messageId);
     this.broadcaster.to(roomId, socket).emit(ChatSocket.readReceipt, receipt);
     return receipt;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ChatUser, ReadReceiptView } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import type { Model } from 'mongoose';
+import type { Model, Types } from 'mongoose';
 import { isDuplicateKey } from '../persistence/duplicate-key.js';
 import { Message } from '../persistence/message.schema.js';
 import { ReadMarker } from '../persistence/read-marker.schema.js';
@@ -36,35 +36,36 @@ export class ReadMarkers {
 
   /**
    * For each room, how many messages by others came after the user's marker (all of them if
-   * the user has read nothing there yet); deleted messages do not count.
+   * the user has read nothing there yet); deleted messages do not count. Two queries whatever
+   * the number of rooms: the markers, then one aggregation that counts every room's unread
+   * messages, each room's clause a range on the (roomId, _id) index.
    */
   async unread(userId: string, rooms: readonly RoomRecord[]): Promise<Map<string, number>> {
+    if (rooms.length === 0) return new Map();
     const markers = await this.markers
       .find({ userId, roomId: { $in: rooms.map((room) => room._id) } })
       .lean();
     // The newest marker of each room counts (a concurrent mark may have left an older one).
-    const readUpTo = new Map<string, string>();
+    const readUpTo = new Map<string, Types.ObjectId>();
     for (const marker of markers) {
       const roomId = marker.roomId.toHexString();
-      const messageId = marker.lastReadMessageId.toHexString();
+      const newest = readUpTo.get(roomId);
       // Same-length hexadecimal ids compare as their ObjectIds do.
-      if (messageId > (readUpTo.get(roomId) ?? '')) readUpTo.set(roomId, messageId);
+      if (!newest || marker.lastReadMessageId.toHexString() > newest.toHexString()) {
+        readUpTo.set(roomId, marker.lastReadMessageId);
+      }
     }
-    // One count per room, each a range on the (roomId, _id) index. FerretDB has no $lookup, and
-    // a single $group over an $or of ranges would not be cheaper on MongoDB either.
-    const counts = await Promise.all(
-      rooms.map(async (room) => {
-        const id = room._id.toHexString();
-        const after = readUpTo.get(id);
-        const count = await this.messages.countDocuments({
-          roomId: room._id,
-          ...(after ? { _id: { $gt: after } } : {}),
-          senderId: { $ne: userId },
-          deletedAt: null,
-        });
-        return [id, count] as const;
-      }),
+    const unreadAfterMarkers = rooms.map((room) => {
+      const after = readUpTo.get(room._id.toHexString());
+      return { roomId: room._id, ...(after ? { _id: { $gt: after } } : {}) };
+    });
+    const counts = await this.messages.aggregate<{ _id: Types.ObjectId; unread: number }>([
+      { $match: { $or: unreadAfterMarkers, senderId: { $ne: userId }, deletedAt: null } },
+      { $group: { _id: '$roomId', unread: { $sum: 1 } } },
+    ]);
+    const byRoom = new Map(counts.map(({ _id, unread }) => [_id.toHexString(), unread]));
+    return new Map(
+      rooms.map((room) => [room._id.toHexString(), byRoom.get(room._id.toHexString()) ?? 0]),
     );
-    return new Map(counts);
   }
 }

@@ -8,6 +8,7 @@ import {
 import { ChatSocket } from '@capstone/contracts';
 import { SocketIoRedis } from '../redis/socket-io-redis.js';
 import { UserDirectory } from '../users/user-directory.js';
+import { ConnectionQuota } from './connection-quota.js';
 import { Presence } from './presence.js';
 import { RoomBroadcaster } from './room-broadcaster.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
@@ -23,7 +24,8 @@ import { countConnection } from './socket-metrics.js';
 /**
  * The life of a connection: the server is set up to share rooms across instances (Redis adapter)
  * and to authenticate every handshake, whose user is recorded in the users projection if new; a
- * connection ends when its token expires, and closing takes it out of every room's presence.
+ * user's connections are counted against a cap; a connection ends when its token expires, and
+ * closing takes it out of every room's presence.
  */
 @WebSocketGateway(CHAT_SOCKET_OPTIONS)
 export class ConnectionGateway
@@ -37,6 +39,7 @@ export class ConnectionGateway
   constructor(
     private readonly redis: SocketIoRedis,
     private readonly authenticator: SocketAuthenticator,
+    private readonly quota: ConnectionQuota,
     private readonly broadcaster: RoomBroadcaster,
     private readonly presence: Presence,
     private readonly users: UserDirectory,
@@ -45,6 +48,7 @@ export class ConnectionGateway
   afterInit(server: ChatServer): void {
     server.adapter(this.redis.adapter());
     server.use(this.authenticator.middleware);
+    server.use(this.quota.middleware);
     // Before the client hears it is connected, so others can find it by name right away.
     server.use((socket, next) => {
       void this.bestEffort('user not recorded', () =>
@@ -56,6 +60,7 @@ export class ConnectionGateway
 
   async handleConnection(socket: ChatConnection): Promise<void> {
     countConnection(1);
+    this.quota.track(socket);
     this.authenticator.disconnectAtExpiry(socket);
     // So that revoking the session can end this connection, on whichever instance it is.
     await socket.join(sessionChannel(socket.data.sessionId));

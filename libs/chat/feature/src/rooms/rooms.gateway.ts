@@ -19,10 +19,14 @@ import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
 import { SocketTraceInterceptor } from '../realtime/socket-trace.js';
 import { CHAT_SOCKET_OPTIONS, roomChannel, type ChatConnection } from '../realtime/socket-types.js';
+import { UserRateLimits } from '../realtime/user-rate-limits.js';
 import { RoomViews } from './room-views.js';
 import { RoomsService } from './rooms.service.js';
 
-/** Socket events about rooms: creating, opening, joining and leaving them, and who is typing. */
+/**
+ * Socket events about rooms: creating, opening, joining and leaving them, and who is typing.
+ * Opening, joining and typing count against the user's rate limit for each.
+ */
 @WebSocketGateway(CHAT_SOCKET_OPTIONS)
 @UseInterceptors(SocketTraceInterceptor, SocketAckInterceptor)
 export class RoomsGateway {
@@ -31,6 +35,7 @@ export class RoomsGateway {
     private readonly views: RoomViews,
     private readonly presence: Presence,
     private readonly broadcaster: RoomBroadcaster,
+    private readonly limits: UserRateLimits,
   ) {}
 
   @SubscribeMessage(ChatSocket.createRoom)
@@ -50,6 +55,7 @@ export class RoomsGateway {
   ): Promise<RoomView> {
     const { user } = socket.data;
     const { username } = parseInput(ChatPayloads.openDirect, body);
+    await this.limits.consume('openDirect', user.userId);
     return this.views.renderOne(await this.rooms.openDirect(user, username), user.userId);
   }
 
@@ -60,7 +66,9 @@ export class RoomsGateway {
     @MessageBody() body: unknown,
   ): Promise<RoomView> {
     const { user } = socket.data;
-    const room = await this.rooms.join(user, parseInput(ChatPayloads.room, body).roomId);
+    const { roomId: requested } = parseInput(ChatPayloads.room, body);
+    await this.limits.consume('join', user.userId);
+    const room = await this.rooms.join(user, requested);
     const roomId = room._id.toHexString();
     await socket.join(roomChannel(roomId));
     this.announce(await this.presence.enter(roomId, socket.id, user));
@@ -81,10 +89,14 @@ export class RoomsGateway {
 
   /** Tells the others in a room (not the typist) that someone started or stopped typing. */
   @SubscribeMessage(ChatSocket.typing)
-  typing(@ConnectedSocket() socket: ChatConnection, @MessageBody() body: unknown): TypingView {
+  async typing(
+    @ConnectedSocket() socket: ChatConnection,
+    @MessageBody() body: unknown,
+  ): Promise<TypingView> {
     const { roomId, typing } = parseInput(ChatPayloads.typing, body);
     // Only from a room the socket joined, which it could only do if it may: no database needed.
     if (!socket.rooms.has(roomChannel(roomId))) throw ServiceError.invalid('room', 'join it first');
+    await this.limits.consume('typing', socket.data.user.userId);
     const view = { roomId, user: socket.data.user, typing };
     this.broadcaster.to(roomId, socket).emit(ChatSocket.typingChanged, view);
     return view;

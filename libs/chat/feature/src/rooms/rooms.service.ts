@@ -126,26 +126,27 @@ export class RoomsService {
     return room;
   }
 
-  /** How many people each room has: its member list, or those who joined a public one. */
+  /**
+   * How many people each room has: its member list, or those who joined a public one, counted
+   * for every public room of the list in one aggregation.
+   */
   async memberCounts(rooms: readonly RoomRecord[]): Promise<Map<string, number>> {
-    const counts = await Promise.all(
-      rooms.map(async (room) => {
-        const count =
-          room.kind === 'public'
-            ? await this.publicMembers.countDocuments({ roomId: room._id })
-            : room.members.length;
-        return [room._id.toHexString(), count] as const;
+    const publicIds = rooms.filter((room) => room.kind === 'public').map((room) => room._id);
+    const joined =
+      publicIds.length === 0
+        ? []
+        : await this.publicMembers.aggregate<{ _id: Types.ObjectId; count: number }>([
+            { $match: { roomId: { $in: publicIds } } },
+            { $group: { _id: '$roomId', count: { $sum: 1 } } },
+          ]);
+    const publicCounts = new Map(joined.map(({ _id, count }) => [_id.toHexString(), count]));
+    return new Map(
+      rooms.map((room) => {
+        const id = room._id.toHexString();
+        const count = room.kind === 'public' ? (publicCounts.get(id) ?? 0) : room.members.length;
+        return [id, count];
       }),
     );
-    return new Map(counts);
-  }
-
-  /** The rooms a user belongs to and every public room, most recently active first. */
-  listFor(userId: string): Promise<RoomRecord[]> {
-    return this.rooms
-      .find({ $or: [{ members: userId }, { kind: 'public' }] })
-      .sort({ lastMessageAt: -1, _id: -1 })
-      .lean<RoomRecord[]>();
   }
 
   /** Moves the room's last activity forward (never back, whatever order writes finish in). */

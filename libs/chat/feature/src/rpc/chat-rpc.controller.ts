@@ -18,7 +18,7 @@ export class ChatRpcController {
   listRooms(
     request: RpcPayload<typeof ChatRpc.listRooms>,
   ): Promise<RpcReply<typeof ChatRpc.listRooms>> {
-    return this.listing.forViewer(request.viewerId);
+    return this.listing.forViewer(request);
   }
 
   @Rpc(ChatRpc.history)

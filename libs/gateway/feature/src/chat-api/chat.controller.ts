@@ -1,12 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ChatRpc, MessagePage, type AccessTokenClaims, type RoomView } from '@capstone/contracts';
+import { ChatRpc, MessagePage, RoomPage, type AccessTokenClaims } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser } from '@capstone/security';
 import { CHAT_SERVICE } from '../broker/broker.module.js';
 import type { z } from 'zod';
 import { ParamOf, QueryOf, Returns, StrictQueries } from '../http/contract-params.js';
-import { HistoryPageQuery, RoomId, RoomsResponse } from './chat.schemas.js';
+import { HistoryPageQuery, RoomId, RoomListQuery } from './chat.schemas.js';
 
 /** Chat rooms and history over REST, for pages that load before their socket connects. */
 @ApiTags('chat')
@@ -17,10 +17,16 @@ export class ChatController {
   constructor(@Inject(CHAT_SERVICE) private readonly chat: BrokerClient) {}
 
   @Get()
-  @ApiOperation({ summary: 'Public rooms and the rooms the caller belongs to, with unread counts' })
-  @Returns(200, RoomsResponse)
-  async rooms(@CurrentUser() caller: AccessTokenClaims): Promise<{ rooms: RoomView[] }> {
-    return { rooms: await this.chat.send(ChatRpc.listRooms, { viewerId: caller.sub }) };
+  @ApiOperation({
+    summary:
+      'Public rooms and the rooms the caller belongs to, most recently active first, with unread counts; `hasMore` if the page at offset + limit has rooms',
+  })
+  @Returns(200, RoomPage)
+  rooms(
+    @QueryOf(RoomListQuery) page: z.output<typeof RoomListQuery>,
+    @CurrentUser() caller: AccessTokenClaims,
+  ): Promise<RoomPage> {
+    return this.chat.send(ChatRpc.listRooms, { viewerId: caller.sub, ...page });
   }
 
   @Get(':id/messages')

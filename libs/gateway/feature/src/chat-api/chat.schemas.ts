@@ -1,5 +1,4 @@
-import { ChatRules, field, RoomView, strictObject } from '@capstone/contracts';
-import { z } from 'zod';
+import { ChatRules, field, roomPageShape, strictObject } from '@capstone/contracts';
 
 /** A page of a room's history over REST; the query string is text, so `limit` is read as a number. */
 export const HistoryPageQuery = strictObject({
@@ -15,4 +14,5 @@ export const HistoryPageQuery = strictObject({
 /** A room of the path; an id that fits no room is no room (404). */
 export const RoomId = field.objectId().meta({ description: "The room's id" });
 
-export const RoomsResponse = z.object({ rooms: z.array(RoomView) });
+/** A page of the room list over REST: the RPC's own `limit` and `offset`, read from text. */
+export const RoomListQuery = strictObject(roomPageShape({ coerce: true }));
