@@ -1,5 +1,5 @@
-// The rooms list, with unread counts; opening a room (and joining it again after a reconnection);
-// creating a public room and opening a direct conversation.
+// The rooms list, with unread counts, a page at a time; opening a room (and joining it again after
+// a reconnection); creating a public room and opening a direct conversation.
 import { ChatSocket } from './contracts.js';
 import { $, roomLabel, showChatError } from './dom.js';
 import { loadOlder, renderMessage, setComposer } from './messages.js';
@@ -21,12 +21,25 @@ export function listenForRooms(socket) {
   });
 }
 
+/** The first page of the list, most recently active first. */
 export async function loadRooms() {
-  state.rooms = (await api('GET', '/api/chat/rooms')).rooms;
+  const page = await api('GET', '/api/chat/rooms');
+  state.rooms = page.rooms;
+  state.moreRooms = page.hasMore;
+  renderRooms();
+}
+
+/** The next page, after the rooms shown; a room that moved up meanwhile is shown once. */
+async function loadMoreRooms() {
+  const page = await api('GET', `/api/chat/rooms?offset=${state.rooms.length}`);
+  const shown = new Set(state.rooms.map((room) => room.id));
+  state.rooms.push(...page.rooms.filter((room) => !shown.has(room.id)));
+  state.moreRooms = page.hasMore;
   renderRooms();
 }
 
 function renderRooms() {
+  $('#more-rooms').hidden = !state.moreRooms;
   $('#rooms').replaceChildren(
     ...state.rooms.map((room) => {
       const item = document.createElement('li');
@@ -73,8 +86,9 @@ async function rejoin() {
   } while (page.hasMore);
 }
 
-/** The forms that create a public room or open a direct one, then show it. */
+/** The forms that create a public room or open a direct one, then show it; the next page. */
 export function bindRoomForms() {
+  $('#more-rooms').addEventListener('click', () => loadMoreRooms().catch(showChatError));
   for (const [id, field, open] of [
     ['#new-room-form', 'name', (name) => emit(ChatSocket.createRoom, { name, kind: 'public' })],
     ['#direct-form', 'username', (username) => emit(ChatSocket.openDirect, { username })],

@@ -4,6 +4,8 @@ export const state = {
   session: null,
   socket: null,
   rooms: [],
+  /** Whether the room list has a page after the ones shown. */
+  moreRooms: false,
   room: null,
   oldestId: null,
   newestId: null,

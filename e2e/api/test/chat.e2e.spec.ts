@@ -2,6 +2,7 @@ import {
   ARTICLES_ROOM_NAME,
   type ChatMessageView,
   type MessagePage,
+  type RoomPage,
   type RoomView,
   type SocketAck,
 } from '@capstone/contracts';
@@ -69,11 +70,12 @@ describe('chat through the gateway: one origin for REST, Socket.IO and events', 
       );
     }
 
-    const rooms = await stack.api.request<{ rooms: RoomView[] }>('GET', '/api/chat/rooms', {
+    const rooms = await stack.api.request<RoomPage>('GET', '/api/chat/rooms', {
       token: account.token,
     });
     expect(rooms.status).toBe(200);
     expect(rooms.body.rooms.map((candidate) => candidate.id)).toContain(room.id);
+    expect(rooms.body.hasMore).toEqual(expect.any(Boolean));
 
     const seen: string[] = [];
     let before: string | undefined;
@@ -97,6 +99,71 @@ describe('chat through the gateway: one origin for REST, Socket.IO and events', 
     );
     expect(invalid.status).toBe(422);
     expect(invalid.body).toEqual({ errors: { limit: ['must be at most 100'] } });
+  });
+
+  it('lists rooms a page at a time over REST, with limit and offset bounded', async () => {
+    const account = await signUp(stack.api);
+    const socket = await connect(account.token);
+    const made: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const room = await emit<RoomView>(socket, 'room:create', {
+        name: `page-${index}-${Date.now().toString(36)}`,
+        kind: 'private',
+      });
+      made.push(room.id);
+    }
+    const page = (query: string) =>
+      stack.api.request<RoomPage>('GET', `/api/chat/rooms?${query}`, { token: account.token });
+
+    const listed: string[] = [];
+    for (let offset = 0; ; offset += 2) {
+      const response = await page(`limit=2&offset=${offset}`);
+      expect(response.status).toBe(200);
+      expect(response.body.rooms.length).toBeLessThanOrEqual(2);
+      listed.push(...response.body.rooms.map((room) => room.id));
+      if (!response.body.hasMore) break;
+    }
+    expect(listed).toEqual(expect.arrayContaining(made));
+    expect(new Set(listed).size).toBe(listed.length);
+
+    const tooMuch = await page('limit=101&offset=10001');
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body).toEqual({
+      errors: { limit: ['must be at most 100'], offset: ['must be at most 10000'] },
+    });
+  });
+
+  it('refuses a connection past the cap of one user, and typing past its rate limit', async () => {
+    const account = await signUp(stack.api);
+    const tabs = await Promise.all(Array.from({ length: 10 }, () => connect(account.token)));
+    await expect(connect(account.token)).rejects.toThrow(
+      'too many connections (at most 10 per user); close one first',
+    );
+
+    const [tab] = tabs;
+    if (!tab) throw new Error('no connection');
+    const room = await emit<RoomView>(tab, 'room:create', {
+      name: `typing-${Date.now().toString(36)}`,
+      kind: 'public',
+    });
+    await emit(tab, 'room:join', { roomId: room.id });
+    const acks = await Promise.all(
+      Array.from(
+        { length: 21 },
+        () =>
+          tab.timeout(5_000).emitWithAck('typing', { roomId: room.id, typing: true }) as Promise<
+            SocketAck<unknown>
+          >,
+      ),
+    );
+    expect(acks.filter((ack) => !ack.ok)).toEqual([
+      {
+        ok: false,
+        error: expect.stringMatching(
+          /^rate limit: at most 20 typing signals every 10 seconds; try again in \d+ s$/,
+        ),
+      },
+    ]);
   });
 
   it('keeps a private room closed to non-members over REST', async () => {
@@ -127,7 +194,7 @@ describe('chat through the gateway: one origin for REST, Socket.IO and events', 
     });
     const announcement = await waitFor(
       async () => {
-        const rooms = await stack.api.request<{ rooms: RoomView[] }>('GET', '/api/chat/rooms', {
+        const rooms = await stack.api.request<RoomPage>('GET', '/api/chat/rooms', {
           token: writer.token,
         });
         const articles = rooms.body.rooms.find((room) => room.name === ARTICLES_ROOM_NAME);

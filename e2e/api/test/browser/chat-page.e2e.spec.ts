@@ -1,8 +1,9 @@
-import { AccountRules, ChatRules } from '@capstone/contracts';
+import { AccountRules, ChatRules, ChatSocket } from '@capstone/contracts';
+import { connect, expectOk } from '@capstone/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { newAccount, startStack, type Stack } from '../support/stack.js';
+import { newAccount, signUp, startStack, type Stack } from '../support/stack.js';
 
 describe('the chat web page in headless Chromium', () => {
   let stack: Stack;
@@ -74,6 +75,35 @@ describe('the chat web page in headless Chromium', () => {
       alice.username,
       bob.username,
     ]);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('shows the rooms a page at a time, the next one when asked', async () => {
+    const page = await browser.newContext().then((context) => context.newPage());
+    await signUpIn(page, newAccount('reader'));
+    // More public rooms than a page holds (two owners: a user may create 50).
+    const owners = await Promise.all([signUp(stack.api), signUp(stack.api)]);
+    const marker = Date.now().toString(36);
+    for (const [index, owner] of owners.entries()) {
+      const socket = await connect(stack.api.baseUrl, owner.token);
+      await Promise.all(
+        Array.from({ length: 26 }, (_, room) =>
+          expectOk(socket, ChatSocket.createRoom, {
+            name: `p${marker}-${index}-${room}`,
+            kind: 'public',
+          }),
+        ),
+      );
+      socket.close();
+    }
+    await page.reload();
+    const shown = page.locator('#rooms button');
+    await page.locator('#more-rooms').waitFor();
+    expect(await shown.count()).toBe(ChatRules.roomListLimitDefault);
+    await page.locator('#more-rooms').click();
+    await page.locator('#more-rooms').waitFor({ state: 'hidden' });
+    expect(await shown.count()).toBeGreaterThan(ChatRules.roomListLimitDefault);
+    expect(await page.locator('#rooms button', { hasText: `#p${marker}-` }).count()).toBe(52);
     expect(problems).toEqual([]);
   }, 60_000);
 
