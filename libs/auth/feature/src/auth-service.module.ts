@@ -9,11 +9,7 @@ import { AuthRpcController } from './rpc/auth-rpc.controller.js';
 import { SessionRefresh } from './sessions/session-refresh.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
-import {
-  configuredKeyPem,
-  PUBLISHED_DEVELOPMENT_KEY_IDS,
-  SigningKey,
-} from './tokens/signing-key.js';
+import { configuredSigningKey, SigningKey } from './tokens/signing-key.js';
 
 /** Accounts, sessions and tokens, answering `auth.rpc`. */
 @Module({
@@ -29,11 +25,7 @@ import {
     {
       provide: SigningKey,
       inject: [AUTH_CONFIG],
-      useFactory: async (config: AuthConfig) =>
-        SigningKey.load(
-          await configuredKeyPem(config),
-          config.NODE_ENV === 'production' ? PUBLISHED_DEVELOPMENT_KEY_IDS : undefined,
-        ),
+      useFactory: configuredSigningKey,
     },
     AccessTokenIssuer,
     PasswordHasher,
