@@ -369,7 +369,43 @@ describe('the gateway with Redis unreachable', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({
       status: 'degraded',
-      checks: { redis: { state: 'down' }, rabbitmq: { state: 'up' } },
+      checks: {
+        redis: { state: 'down' },
+        'redis-cache': { state: 'down' },
+        rabbitmq: { state: 'up' },
+      },
     });
+  });
+});
+
+describe('the gateway with only its cache’s Redis unreachable', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack('no-cache-redis', {
+      gateway: { CACHE_REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
+    });
+  });
+
+  afterAll(() => stack?.stop());
+
+  it('answers uncached, and keeps its security state in the other Redis: a logout still ends the token', async () => {
+    const account = await signUp(stack.api);
+    const article = await writeArticle(stack.api, account.token);
+    const read = () => stack.api.request<ArticleBody>('GET', `/api/articles/${article.slug}`);
+    expect([cacheOf(await read()), cacheOf(await read())]).toEqual(['MISS', 'MISS']);
+
+    const ready = await stack.api.request('GET', '/health/ready');
+    expect(ready.body).toMatchObject({
+      status: 'degraded',
+      checks: { redis: { state: 'up' }, 'redis-cache': { state: 'down' } },
+    });
+
+    expect(
+      (await stack.api.request('POST', '/api/auth/logout', { token: account.token })).status,
+    ).toBe(204);
+    expect((await stack.api.request('GET', '/api/user', { token: account.token })).status).toBe(
+      401,
+    );
   });
 });

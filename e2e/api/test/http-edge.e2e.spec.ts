@@ -255,7 +255,11 @@ describe('the gateway edge', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       status: 'ok',
-      checks: { rabbitmq: { state: 'up' }, redis: { state: 'up' } },
+      checks: {
+        rabbitmq: { state: 'up' },
+        redis: { state: 'up' },
+        'redis-cache': { state: 'up' },
+      },
     });
   });
 

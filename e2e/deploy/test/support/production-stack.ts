@@ -52,7 +52,7 @@ const readyChecks: Record<AppName, string[]> = {
   auth: ['postgres', 'rabbitmq'],
   blog: ['postgres', 'rabbitmq'],
   chat: ['mongodb', 'redis', 'rabbitmq'],
-  gateway: ['rabbitmq', 'redis'],
+  gateway: ['rabbitmq', 'redis', 'redis-cache'],
 };
 
 export const allUp = (app: AppName) =>
@@ -160,6 +160,8 @@ export class ProductionStack {
       mongo: mongo.url,
       rabbitmq: vhost.url,
       redis: keyspaces.gateway.url,
+      // The cache's own Redis in compose; here the same local server, under the gateway's prefix.
+      'redis-cache': keyspaces.gateway.url,
       // An app another one calls by its compose service name: the gateway's CHAT_URL names `chat`.
       ...Object.fromEntries(
         apps.map((app) => [app.name, `http://127.0.0.1:${ports.get(app.name)}`]),

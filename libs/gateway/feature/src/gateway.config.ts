@@ -12,7 +12,10 @@ export const gatewayConfigSchema = z.object({
   ...serviceSettings(3000),
   /** Prometheus's `/metrics`, on a port of its own that the public one does not serve. */
   METRICS_PORT: env.port(9464),
+  /** The Redis of security state (revoked sessions, rate limits), which must never evict. */
   ...redisSettings('capstone:gateway:'),
+  /** The response cache's Redis, which may evict; unset, the cache shares `REDIS_URL`. */
+  CACHE_REDIS_URL: env.url(['redis', 'rediss']).optional(),
   /** Where Socket.IO connections to `/socket.io` are forwarded: the chat service (or its Service). */
   CHAT_URL: env.url(['http', 'https'], 'http://127.0.0.1:3003'),
   /** The demo web page's files, served at `/`; relative paths start at the working directory. */

@@ -7,18 +7,18 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseCache } from '../src/cache/response-cache.js';
 import { loadGatewayConfig } from '../src/gateway.config.js';
-import { GatewayRedis } from '../src/redis/gateway-redis.js';
+import { CacheRedis } from '../src/redis/gateway-redis.js';
 
 const config = loadGatewayConfig({ NODE_ENV: 'test' });
 
 describe('ResponseCache on a real Redis', () => {
   let keyspace: TestKeyspace;
-  let redis: GatewayRedis;
+  let redis: CacheRedis;
   let cache: ResponseCache;
 
   beforeAll(async () => {
     keyspace = createTestKeyspace('response-cache');
-    redis = new GatewayRedis(testInfrastructure.redisUrl, keyspace.prefix);
+    redis = new CacheRedis(testInfrastructure.redisUrl, keyspace.prefix);
     await redis.onModuleInit();
     cache = new ResponseCache(redis, config);
   });
@@ -88,7 +88,7 @@ describe('ResponseCache on a real Redis', () => {
   });
 
   it('answers from the loader, correctly, when Redis cannot be reached', async () => {
-    const unreachable = new GatewayRedis(`redis://127.0.0.1:${await freePort()}`, keyspace.prefix);
+    const unreachable = new CacheRedis(`redis://127.0.0.1:${await freePort()}`, keyspace.prefix);
     unreachable.on('error', () => undefined);
     const offline = new ResponseCache(unreachable, config);
     const loader = counting({ tags: ['a'] });

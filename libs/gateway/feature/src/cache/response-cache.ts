@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Result } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
-import { GatewayRedis } from '../redis/gateway-redis.js';
+import { CacheRedis } from '../redis/gateway-redis.js';
 import { errorMessage } from '@capstone/errors';
 import { countCacheRead } from './cache-metrics.js';
 
@@ -86,7 +86,7 @@ export class ResponseCache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly redis: GatewayRedis,
+    private readonly redis: CacheRedis,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     redis.defineCommand('cacheLookup', { numberOfKeys: 0, lua: LOOKUP_SCRIPT });

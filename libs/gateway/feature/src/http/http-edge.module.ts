@@ -5,7 +5,7 @@ import { BrokerClient } from '@capstone/messaging';
 import { AccessTokenGuard, accessTokenVerifierProvider } from '@capstone/security';
 import { AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE } from '../broker/broker.module.js';
 import { GATEWAY_CONFIG } from '../gateway.config.js';
-import { GatewayRedis } from '../redis/gateway-redis.js';
+import { CacheRedis, GatewayRedis } from '../redis/gateway-redis.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { RateLimitGuard } from './rate-limits.js';
 
@@ -23,12 +23,13 @@ import { RateLimitGuard } from './rate-limits.js';
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     healthIndicators({
-      inject: [AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE, GatewayRedis],
+      inject: [AUTH_SERVICE, BLOG_SERVICE, CHAT_SERVICE, GatewayRedis, CacheRedis],
       useFactory: (
         auth: BrokerClient,
         blog: BrokerClient,
         chat: BrokerClient,
         redis: GatewayRedis,
+        cache: CacheRedis,
       ): HealthIndicator[] => [
         // Each client reconnects on its own after a broker outage: ready once all of them have.
         {
@@ -37,8 +38,10 @@ import { RateLimitGuard } from './rate-limits.js';
           check: async () =>
             void (await Promise.all([auth, blog, chat].map((client) => client.ensureConnected()))),
         },
-        // Without Redis the gateway still answers, only slower (no cache) and without login limits.
+        // Without Redis the gateway still answers: its limits count per process, revocations
+        // wait in the broker, and without the cache it is only slower.
         { name: 'redis', critical: false, check: async () => void (await redis.ping()) },
+        { name: 'redis-cache', critical: false, check: async () => void (await cache.ping()) },
       ],
     }),
   ],

@@ -1,9 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { SESSION_REVOCATIONS, sessionRevocationsProvider } from '@capstone/security';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
-import { GatewayRedis } from './gateway-redis.js';
+import { CacheRedis, GatewayRedis } from './gateway-redis.js';
 
-/** The gateway's one Redis: the response cache, the login limits and the revoked sessions. */
+/**
+ * The gateway's two Redis roles: security state (revoked sessions, rate limits), never evicted,
+ * and the response cache, evicted at will. Apart in production; one server on a laptop.
+ */
 @Global()
 @Module({
   providers: [
@@ -13,8 +16,14 @@ import { GatewayRedis } from './gateway-redis.js';
       useFactory: (config: GatewayConfig) =>
         new GatewayRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX),
     },
+    {
+      provide: CacheRedis,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        new CacheRedis(config.CACHE_REDIS_URL ?? config.REDIS_URL, config.REDIS_KEY_PREFIX),
+    },
     sessionRevocationsProvider(GatewayRedis, GATEWAY_CONFIG),
   ],
-  exports: [GatewayRedis, SESSION_REVOCATIONS],
+  exports: [GatewayRedis, CacheRedis, SESSION_REVOCATIONS],
 })
 export class GatewayRedisModule {}
