@@ -125,12 +125,3 @@ export function next<T>(
     socket.on(event, listener);
   });
 }
-
-/**
- * Waits, if need be, until a rate-limit window has at least a second left, so a burst of sends
- * falls into one window and the test can count exactly.
- */
-export async function freshRateWindow(windowMs: number): Promise<void> {
-  const left = windowMs - (Date.now() % windowMs);
-  if (left < 1_000) await new Promise((resolve) => setTimeout(resolve, left + 10));
-}
