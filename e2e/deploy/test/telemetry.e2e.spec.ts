@@ -120,6 +120,9 @@ describe('telemetry of the production builds: traces over OTLP, logs, and metric
       'http.request.method': 'POST',
       'http.route': '/api/users',
     });
+    // Nest's controller method, as a span of its own inside the request's.
+    const handler = trace.found.find((span) => span.name === 'UsersController.register');
+    expect(handler).toMatchObject({ service: 'gateway', parentSpanId: trace.root.spanId });
     // The insert descends from the gateway's request: gateway → RabbitMQ → auth → PostgreSQL.
     const services = ancestry(trace.insert, trace.found).map((span) => span.service);
     expect(services.at(-1)).toBe('gateway');

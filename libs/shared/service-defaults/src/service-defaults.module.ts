@@ -5,12 +5,14 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { HealthController } from '@capstone/health';
 import { createLogger } from '@capstone/logging';
 import { stopTelemetry } from '@capstone/telemetry';
 import { LoggerModule } from 'nestjs-pino';
 import { MetricsController } from './metrics.controller.js';
 import { messageLogging, requestLogging } from './request-logging.js';
+import { RouteTelemetryInterceptor } from './route-telemetry.interceptor.js';
 import type { ServiceDefinition } from './service-definition.js';
 
 /** Sends the telemetry still buffered once the application has closed. */
@@ -41,7 +43,11 @@ export class ServiceDefaultsModule {
         service.metricsPort === undefined
           ? [HealthController, MetricsController]
           : [HealthController],
-      providers: [{ provide: service.configToken, useValue: service.config }, TelemetryShutdown],
+      providers: [
+        { provide: service.configToken, useValue: service.config },
+        { provide: APP_INTERCEPTOR, useClass: RouteTelemetryInterceptor },
+        TelemetryShutdown,
+      ],
       exports: [service.configToken],
     };
   }

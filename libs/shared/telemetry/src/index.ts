@@ -1,1 +1,2 @@
 export * from './start-telemetry.js';
+export * from './request-routes.js';

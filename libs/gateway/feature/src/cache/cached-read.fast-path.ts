@@ -1,6 +1,5 @@
 import type { ArticleFilter } from '@capstone/contracts';
-import { context } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { labelHttpRoute } from '@capstone/telemetry';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { CommentsQuery, ListArticlesQuery } from '../blog-api/blog.schemas.js';
 import { CACHE_HEADER } from './cache-header.js';
@@ -82,16 +81,6 @@ function routeOf(request: Request): CachedRoute | undefined {
 }
 
 /**
- * Gives the request's HTTP span, and so the `http.server.request.duration` metric, the route of
- * the answer, as the Express instrumentation does when a controller answers. No route matches
- * the requests answered here, and their series would otherwise lack `http_route`.
- */
-function labelWithRoute(route: string): void {
-  const request = getRPCMetadata(context.active());
-  if (request?.type === RPCType.HTTP) request.route = route;
-}
-
-/**
  * Serves cache hits for anonymous readers before the request enters Nest: one Redis round trip,
  * and the cached bytes go out as they are. A reader with a token, a miss or an unusual request
  * continues down the normal path (guards, validation, controllers), which fills the cache.
@@ -105,7 +94,7 @@ export function cachedReadFastPath(cache: Pick<ResponseCache, 'peek'>): RequestH
     cache.peek(route.key, route.scope).then(
       (json) => {
         if (json === undefined) return next();
-        labelWithRoute(route.httpRoute);
+        labelHttpRoute(route.httpRoute);
         const body = route.wrap ? `{"${route.wrap}":${json}}` : json;
         // Straight to Node's response: Express's send() would hash the body for an ETag first.
         response.writeHead(200, {
