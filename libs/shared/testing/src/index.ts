@@ -16,3 +16,4 @@ export * from './service-stores.js';
 export * from './socket-client.js';
 export * from './thrown.js';
 export * from './wait-for.js';
+export * from './cache-reads.js';
