@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, TimestampColumn } from '@capstone/persistence';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A signed-in device. Only a hash of its current refresh token is stored; every refresh replaces
@@ -15,27 +16,27 @@ export class SessionEntity {
   @Column({ name: 'refresh_token_hash', type: 'text' })
   refreshTokenHash!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 
-  @Column({ name: 'last_used_at', type: 'timestamptz' })
+  @TimestampColumn('last_used_at')
   lastUsedAt!: Date;
 
-  @Column({ name: 'expires_at', type: 'timestamptz' })
+  @TimestampColumn('expires_at')
   expiresAt!: Date;
 
   /** When the holder last gave the password (sign-up, login, or `currentPassword`); a refresh keeps it. */
-  @Column({ name: 'authenticated_at', type: 'timestamptz' })
+  @TimestampColumn('authenticated_at')
   authenticatedAt!: Date;
 
   /** The refresh token this one replaced, honoured once more for a short grace after `rotatedAt`. */
   @Column({ name: 'previous_refresh_token_hash', type: 'text', nullable: true })
   previousRefreshTokenHash!: string | null;
 
-  @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('rotated_at', { nullable: true })
   rotatedAt!: Date | null;
 
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('revoked_at', { nullable: true })
   revokedAt!: Date | null;
 
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })

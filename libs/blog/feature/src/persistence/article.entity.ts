@@ -1,10 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { CreatedAtColumn, UpdatedAtColumn } from '@capstone/persistence';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * An article. The table also has `search`, a tsvector PostgreSQL generates from title,
@@ -37,9 +32,9 @@ export class ArticleEntity {
   @Column({ name: 'favorites_count', type: 'integer', default: 0 })
   favoritesCount!: number;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt!: Date;
 }

@@ -1,4 +1,5 @@
-import { CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from '@capstone/persistence';
+import { Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'favorites' })
 export class FavoriteEntity {
@@ -8,6 +9,6 @@ export class FavoriteEntity {
   @PrimaryColumn({ name: 'article_id', type: 'uuid' })
   articleId!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

@@ -1,4 +1,5 @@
-import { CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from '@capstone/persistence';
+import { Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'follows' })
 export class FollowEntity {
@@ -8,6 +9,6 @@ export class FollowEntity {
   @PrimaryColumn({ name: 'followed_id', type: 'uuid' })
   followedId!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }
