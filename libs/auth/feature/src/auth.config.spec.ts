@@ -1,32 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@capstone/config';
+import { laptopDefaults, thrownBy } from '@capstone/testing';
 import { loadAuthConfig } from './auth.config.js';
 
-function problemsOf(environment: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadAuthConfig(environment);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (environment: NodeJS.ProcessEnv) =>
+  thrownBy(ConfigError, () => loadAuthConfig(environment)).problems;
 
 describe('loadAuthConfig', () => {
   it('runs on a laptop with no variables set', () => {
     expect(loadAuthConfig({})).toEqual({
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      PORT: 3001,
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/auth',
-      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
-      MIGRATIONS_RUN: true,
+      ...laptopDefaults.service(3001),
+      ...laptopDefaults.postgres('auth'),
       JWT_PRIVATE_KEY: undefined,
       JWT_PRIVATE_KEY_FILE: undefined,
       JWT_EXTRA_PUBLIC_KEYS: undefined,
-      JWT_ISSUER: 'capstone-auth',
-      JWT_AUDIENCE: 'capstone',
-      ACCESS_TOKEN_TTL_SECONDS: 900,
+      ...laptopDefaults.accessTokens,
       REFRESH_TOKEN_TTL_DAYS: 30,
       REFRESH_REUSE_GRACE_SECONDS: 30,
       SUDO_MODE_MINUTES: 10,

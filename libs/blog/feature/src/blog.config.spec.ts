@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@capstone/config';
-import { thrownBy } from '@capstone/testing';
+import { laptopDefaults, thrownBy } from '@capstone/testing';
 import { loadBlogConfig } from './blog.config.js';
 
 describe('loadBlogConfig', () => {
   it('runs on a laptop with no variables set', () => {
     expect(loadBlogConfig({})).toEqual({
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      PORT: 3002,
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/blog',
-      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
-      MIGRATIONS_RUN: true,
+      ...laptopDefaults.service(3002),
+      ...laptopDefaults.postgres('blog'),
     });
   });
 

@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@capstone/config';
-import { thrownBy } from '@capstone/testing';
+import { laptopDefaults, thrownBy } from '@capstone/testing';
 import { loadChatConfig } from './chat.config.js';
 
 describe('loadChatConfig', () => {
   it('runs on a laptop with no variables set', () => {
     expect(loadChatConfig({})).toEqual({
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      PORT: 3003,
+      ...laptopDefaults.service(3003),
       MONGO_URL: 'mongodb://127.0.0.1:27017/chat',
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: 'capstone:chat:',
-      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
-      BROKER_TIMEOUT_MS: 5_000,
-      JWT_ISSUER: 'capstone-auth',
-      ACCESS_TOKEN_TTL_SECONDS: 900,
-      JWT_AUDIENCE: 'capstone',
+      ...laptopDefaults.redis('capstone:chat:'),
+      ...laptopDefaults.brokerRequests,
+      ...laptopDefaults.accessTokens,
       RATE_LIMIT_SENDS_PER_USER: { points: 10, windowSeconds: 5 },
       RATE_LIMIT_TYPING_PER_USER: { points: 20, windowSeconds: 10 },
       RATE_LIMIT_EDITS_PER_USER: { points: 20, windowSeconds: 60 },

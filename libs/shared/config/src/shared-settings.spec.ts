@@ -1,4 +1,4 @@
-import { thrownBy } from '@capstone/testing';
+import { laptopDefaults, thrownBy } from '@capstone/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './load-config.js';
@@ -27,18 +27,11 @@ const problemsOf = (environment: NodeJS.ProcessEnv) =>
 describe('the shared settings', () => {
   it('give an app that spreads them the local defaults, with its own port, database and key prefix', () => {
     expect(loadConfig(schema, {})).toEqual({
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      PORT: 3100,
-      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/things',
-      MIGRATIONS_RUN: true,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: 'capstone:things:',
-      BROKER_TIMEOUT_MS: 5_000,
-      JWT_ISSUER: 'capstone-auth',
-      JWT_AUDIENCE: 'capstone',
-      ACCESS_TOKEN_TTL_SECONDS: 900,
+      ...laptopDefaults.service(3100),
+      ...laptopDefaults.postgres('things'),
+      ...laptopDefaults.redis('capstone:things:'),
+      ...laptopDefaults.brokerRequests,
+      ...laptopDefaults.accessTokens,
     });
   });
 

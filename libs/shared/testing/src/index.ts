@@ -17,3 +17,4 @@ export * from './socket-client.js';
 export * from './thrown.js';
 export * from './wait-for.js';
 export * from './cache-reads.js';
+export * from './config-defaults.js';
