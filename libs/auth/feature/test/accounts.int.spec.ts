@@ -1,19 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { ClientInfo } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { OutboxMessage } from '@capstone/outbox';
-import {
-  createTestServiceStores,
-  migrateUpAndDown,
-  type TestServiceStores,
-} from '@capstone/testing';
-import { createServiceContext } from '@capstone/service-defaults';
+import { migrateUpAndDown } from '@capstone/testing';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccountsService } from '../src/accounts/accounts.service.js';
-import { authService } from '../src/bootstrap.js';
-import { loadAuthConfig } from '../src/auth.config.js';
 import { authDataSourceOptions } from '../src/persistence/auth-data-source.js';
+import { useAuthContext } from './support/auth-context.js';
 
 const client: ClientInfo = { ip: '203.0.113.7', userAgent: 'integration test' };
 let sequence = 0;
@@ -39,21 +32,9 @@ async function settle<T>(
 }
 
 describe('auth service on a real PostgreSQL database', () => {
-  let stores: TestServiceStores;
-  let context: INestApplicationContext;
+  const context = useAuthContext('auth-int');
   const accounts = () => context.get(AccountsService);
   const dataSource = () => context.get(DataSource);
-
-  beforeAll(async () => {
-    stores = await createTestServiceStores('auth-int');
-    const config = loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...stores.env });
-    context = await createServiceContext(authService(config));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await stores?.drop();
-  });
 
   it('writes the user and its user.registered event in one transaction', async () => {
     const result = await accounts().register(account());

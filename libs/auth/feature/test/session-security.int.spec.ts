@@ -1,16 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { AuthResult, ClientInfo } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { OutboxMessage } from '@capstone/outbox';
-import { createServiceContext } from '@capstone/service-defaults';
-import { createTestServiceStores, type TestServiceStores } from '@capstone/testing';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccountsService } from '../src/accounts/accounts.service.js';
-import { loadAuthConfig } from '../src/auth.config.js';
-import { authService } from '../src/bootstrap.js';
 import { SessionRefresh } from '../src/sessions/session-refresh.js';
 import { SessionsService } from '../src/sessions/sessions.service.js';
+import { useAuthContext } from './support/auth-context.js';
 
 const client: ClientInfo = { ip: '203.0.113.9', userAgent: 'session security test' };
 const password = 'the original passphrase';
@@ -27,8 +23,7 @@ async function outcome<T>(work: Promise<T>): Promise<T | ServiceError> {
 }
 
 describe('session security on a real PostgreSQL database', () => {
-  let stores: TestServiceStores;
-  let context: INestApplicationContext;
+  const context = useAuthContext('auth-sessions');
   const accounts = () => context.get(AccountsService);
   const refresh = (token: string) => context.get(SessionRefresh).refresh(token, client);
   const sql = <T>(query: string, parameters: unknown[]) =>
@@ -62,17 +57,6 @@ describe('session security on a real PostgreSQL database', () => {
         [sessionId],
       )
     )[0]?.revoked_reason;
-
-  beforeAll(async () => {
-    stores = await createTestServiceStores('auth-sessions');
-    const config = loadAuthConfig({ NODE_ENV: 'test', LOG_LEVEL: 'error', ...stores.env });
-    context = await createServiceContext(authService(config));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await stores?.drop();
-  });
 
   describe('a password or email change', () => {
     it.each([
