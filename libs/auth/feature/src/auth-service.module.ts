@@ -3,7 +3,7 @@ import { ServiceDatabaseModule } from '@capstone/persistence';
 import { AccountsService } from './accounts/accounts.service.js';
 import { PasswordHasher } from './accounts/password-hasher.js';
 import { Reauthentication } from './accounts/reauthentication.js';
-import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
+import { AUTH_CONFIG } from './auth.config.js';
 import { authDataSourceOptions } from './persistence/auth-data-source.js';
 import { AuthRpcController } from './rpc/auth-rpc.controller.js';
 import { SessionRefresh } from './sessions/session-refresh.js';
@@ -14,11 +14,7 @@ import { configuredSigningKey, SigningKey } from './tokens/signing-key.js';
 /** Accounts, sessions and tokens, answering `auth.rpc`. */
 @Module({
   imports: [
-    ServiceDatabaseModule.forRoot({
-      configToken: AUTH_CONFIG,
-      dataSource: (config: AuthConfig) =>
-        authDataSourceOptions(config.DATABASE_URL, config.MIGRATIONS_RUN),
-    }),
+    ServiceDatabaseModule.forRoot({ configToken: AUTH_CONFIG, dataSource: authDataSourceOptions }),
   ],
   controllers: [AuthRpcController],
   providers: [

@@ -4,11 +4,18 @@ import { HEALTH_INDICATORS, healthIndicators, type HealthIndicator } from '@caps
 import { OutboxMetrics, OutboxRelay, OutboxTransactions } from '@capstone/outbox';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
-export interface ServiceDatabaseOptions<TConfig extends { readonly AMQP_URL: string }> {
+/** What the module reads from the service's configuration. */
+interface DatabaseConfig {
+  readonly DATABASE_URL: string;
+  readonly MIGRATIONS_RUN: boolean;
+  readonly AMQP_URL: string;
+}
+
+export interface ServiceDatabaseOptions {
   /** The token the service's configuration is provided under. */
   readonly configToken: InjectionToken;
-  /** The service's TypeORM options (its own database, entities and migrations) from its configuration. */
-  readonly dataSource: (config: TConfig) => DataSourceOptions;
+  /** The service's TypeORM options (its own entities and migrations) for its database. */
+  readonly dataSource: (databaseUrl: string, migrationsRun: boolean) => DataSourceOptions;
 }
 
 /**
@@ -20,22 +27,21 @@ export interface ServiceDatabaseOptions<TConfig extends { readonly AMQP_URL: str
 @Global()
 @Module({})
 export class ServiceDatabaseModule {
-  static forRoot<TConfig extends { readonly AMQP_URL: string }>(
-    options: ServiceDatabaseOptions<TConfig>,
-  ): DynamicModule {
+  static forRoot(options: ServiceDatabaseOptions): DynamicModule {
     return {
       module: ServiceDatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [options.configToken],
-          useFactory: options.dataSource,
+          useFactory: (config: DatabaseConfig) =>
+            options.dataSource(config.DATABASE_URL, config.MIGRATIONS_RUN),
         }),
       ],
       providers: [
         {
           provide: OutboxRelay,
           inject: [DataSource, options.configToken],
-          useFactory: (dataSource: DataSource, config: TConfig) =>
+          useFactory: (dataSource: DataSource, config: DatabaseConfig) =>
             new OutboxRelay(dataSource, { amqpUrl: config.AMQP_URL }),
         },
         OutboxTransactions,
