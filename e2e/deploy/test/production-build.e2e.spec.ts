@@ -250,37 +250,19 @@ describe('the production builds, run as their containers run them', () => {
       expect(output).toContain('JWT_PRIVATE_KEY');
     });
 
-    it('the blog with DATABASE_URL=mysql://x', async () => {
-      const blog = stack.startAsContainer('blog with a bad DATABASE_URL', 'blog', {
-        ...stack.hostEnvironment('blog', 'blog'),
-        DATABASE_URL: 'mysql://x',
+    it.each([
+      ['blog', 'DATABASE_URL', 'mysql://x'],
+      ['chat', 'MONGO_URL', 'postgres://x'],
+      ['gateway', 'AMQP_URL', 'http://x'],
+    ] as const)('the %s with %s=%s', async (app, variable, value) => {
+      const started = stack.startAsContainer(`${app} with a bad ${variable}`, app, {
+        ...stack.hostEnvironment(app, app),
+        [variable]: value,
         PORT: String(await freePort()),
       });
-      const { code, output } = await blog.finished(20_000);
+      const { code, output } = await started.finished(20_000);
       expect(code).not.toBe(0);
-      expect(output).toContain('DATABASE_URL');
-    });
-
-    it('the chat with MONGO_URL=postgres://x', async () => {
-      const chat = stack.startAsContainer('chat with a bad MONGO_URL', 'chat', {
-        ...stack.hostEnvironment('chat', 'chat'),
-        MONGO_URL: 'postgres://x',
-        PORT: String(await freePort()),
-      });
-      const { code, output } = await chat.finished(20_000);
-      expect(code).not.toBe(0);
-      expect(output).toContain('MONGO_URL');
-    });
-
-    it('the gateway with AMQP_URL=http://x', async () => {
-      const gateway = stack.startAsContainer('gateway with a bad AMQP_URL', 'gateway', {
-        ...stack.hostEnvironment('gateway', 'gateway'),
-        AMQP_URL: 'http://x',
-        PORT: String(await freePort()),
-      });
-      const { code, output } = await gateway.finished(20_000);
-      expect(code).not.toBe(0);
-      expect(output).toContain('AMQP_URL');
+      expect(output).toContain(variable);
     });
   });
 });
