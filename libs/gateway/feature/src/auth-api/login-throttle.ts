@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '@capstone/errors';
 import { RateLimiter } from '@capstone/redis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
-import { ErrorWithHeaders } from '../http/http-error.filter.js';
+import { consumeEach } from '../http/rate-limits.js';
 import { GatewayRedis } from '../redis/gateway-redis.js';
 
 /** A login let through the throttle: tell it how the password check went. */
@@ -61,17 +61,7 @@ export class LoginThrottle {
     const counted: [RateLimiter, string][] = [[this.perAccountAndAddress, `${account}:${address}`]];
     if (address) counted.push([this.perAddress, address]);
     if (!(await this.knownAddress(account, address))) counted.push([this.perAccount, account]);
-
-    for (const [limiter, key] of counted) {
-      const outcome = await limiter.consume(key);
-      if (!outcome.allowed) {
-        throw new ErrorWithHeaders(
-          429,
-          { login: ['too many failed attempts; try again later'] },
-          { 'Retry-After': String(outcome.retryAfterSeconds) },
-        );
-      }
-    }
+    await consumeEach(counted, { login: ['too many failed attempts; try again later'] });
     return {
       succeeded: () =>
         this.bestEffort(async () => {

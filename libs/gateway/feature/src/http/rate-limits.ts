@@ -6,7 +6,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AccessTokenClaims } from '@capstone/contracts';
+import type { AccessTokenClaims, ErrorDetails } from '@capstone/contracts';
 import { RateLimiter, type RateLimit } from '@capstone/redis';
 import type { Request } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
@@ -20,6 +20,24 @@ const LIMITED_ACTION = Symbol('limited-action');
 
 /** Counts each request to the route against its action's limits (`RateLimitGuard`). */
 export const RateLimited = (action: LimitedAction) => SetMetadata(LIMITED_ACTION, action);
+
+/**
+ * Counts one request against each limiter under its key, in order: 429 with Retry-After and the
+ * `refusal` at the first that is over its limit, leaving the later ones uncounted.
+ */
+export async function consumeEach(
+  counts: readonly (readonly [RateLimiter, string])[],
+  refusal: ErrorDetails,
+): Promise<void> {
+  for (const [limiter, key] of counts) {
+    const outcome = await limiter.consume(key);
+    if (!outcome.allowed) {
+      throw new ErrorWithHeaders(429, refusal, {
+        'Retry-After': String(outcome.retryAfterSeconds),
+      });
+    }
+  }
+}
 
 interface Limits {
   readonly perAddress?: RateLimiter;
@@ -69,21 +87,11 @@ export class RateLimitGuard implements CanActivate {
     if (!action) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: AccessTokenClaims }>();
     const { perAddress, perAccount } = this.limits[action];
-    const counts: [RateLimiter | undefined, string | undefined][] = [
-      [perAccount, request.user?.sub],
-      [perAddress, request.ip],
-    ];
-    for (const [limiter, key] of counts) {
-      if (!limiter || !key) continue;
-      const outcome = await limiter.consume(key);
-      if (!outcome.allowed) {
-        throw new ErrorWithHeaders(
-          429,
-          { requests: ['are too many; try again later'] },
-          { 'Retry-After': String(outcome.retryAfterSeconds) },
-        );
-      }
-    }
+    const counts: [RateLimiter, string][] = [];
+    const account = request.user?.sub;
+    if (perAccount && account) counts.push([perAccount, account]);
+    if (perAddress && request.ip) counts.push([perAddress, request.ip]);
+    await consumeEach(counts, { requests: ['are too many; try again later'] });
     return true;
   }
 }
