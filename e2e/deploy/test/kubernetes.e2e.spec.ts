@@ -7,6 +7,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -34,6 +35,7 @@ import {
   named,
   podOrContainer,
   resolvePort,
+  secretValues,
   validateManifest,
   type Manifest,
 } from './support/kubernetes.js';
@@ -297,9 +299,20 @@ describe.each([
   });
 
   it('connects every app to the same RabbitMQ virtual host, where they find each other', () => {
-    const brokers = new Set(apps.map((app) => appEnvironment(manifests, app)['AMQP_URL']));
+    const brokers = new Set(
+      apps.map((app) => {
+        const url = new URL(appEnvironment(manifests, app)['AMQP_URL'] ?? '');
+        return `${url.host}${url.pathname}`;
+      }),
+    );
     expect([...brokers]).toHaveLength(1);
-    expect([...brokers][0]).toBeDefined();
+  });
+
+  it('connects each app to RabbitMQ as a user of its own, as in compose', () => {
+    for (const app of apps) {
+      const url = new URL(appEnvironment(manifests, app)['AMQP_URL'] ?? '');
+      expect(decodeURIComponent(url.username), app.name).toBe(app.name);
+    }
   });
 
   it.each(['gateway', 'chat'])(
@@ -378,6 +391,20 @@ describe.each([
       expect(new URL(chat['MONGO_URL'] ?? '').host).toBe('mongodb:27017');
       expect(new URL(chat['REDIS_URL'] ?? '').host).toBe('redis-master:6379');
       expect(chat['REDIS_URL']).toBe(gateway['REDIS_URL']);
+    });
+
+    it('gives the broker the users the apps log in as, with their passwords, in a Secret it loads', () => {
+      const secret = named(manifests, Secret.is, 'rabbitmq-definitions');
+      const files = secretValues(secret);
+      expect(files['rabbitmq.conf']).toMatch(/^load_definitions = /m);
+      const { users } = z
+        .object({ users: z.array(z.object({ name: z.string(), password: z.string() })) })
+        .parse(JSON.parse(files['definitions.json'] ?? '{}'));
+      for (const app of apps) {
+        const url = new URL(appEnvironment(manifests, app)['AMQP_URL'] ?? '');
+        const user = users.find((candidate) => candidate.name === app.name);
+        expect(user?.password, app.name).toBe(decodeURIComponent(url.password));
+      }
     });
 
     it('gives auth a signing key it can load', async () => {

@@ -115,7 +115,7 @@ function configMapValues(configMap: IConfigMap): Record<string, string> {
   return { ...configMap.data };
 }
 
-function secretValues(secret: ISecret): Record<string, string> {
+export function secretValues(secret: ISecret): Record<string, string> {
   const decoded = Object.entries(secret.data ?? {}).map(([key, value]) => [
     key,
     Buffer.from(value, 'base64').toString('utf8'),
