@@ -10,12 +10,14 @@ import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { ServiceError } from '@capstone/errors';
 import { BrokerUnavailableError } from './broker-unavailable.error.js';
 import { measureRpc } from './messaging-metrics.js';
+import { withDeadline } from './request-deadline.js';
 
 /**
  * Sends typed requests to one service over RabbitMQ. Every request carries the current trace
  * context (OpenTelemetry's amqplib instrumentation puts it in the message headers) and ends within
  * `timeoutMs`: with the reply, with the service's own `ServiceError`, or with
- * a `BrokerUnavailableError`. It never hangs.
+ * a `BrokerUnavailableError`. It never hangs. A request expires with it (`withDeadline`): one that
+ * timed out is not run later, when no one waits for it.
  */
 export class BrokerClient implements OnApplicationShutdown {
   constructor(
@@ -34,7 +36,9 @@ export class BrokerClient implements OnApplicationShutdown {
   ): Promise<RpcReply<T>> {
     try {
       return await firstValueFrom(
-        this.proxy.send<RpcReply<T>>(rpc.pattern, payload).pipe(timeout(this.timeoutMs)),
+        this.proxy
+          .send<RpcReply<T>>(rpc.pattern, withDeadline(payload, this.timeoutMs))
+          .pipe(timeout(this.timeoutMs)),
       );
     } catch (error) {
       if (isRpcFailure(error)) throw new ServiceError(error.status, error.errors);

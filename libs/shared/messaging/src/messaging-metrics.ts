@@ -95,3 +95,16 @@ export function recordConsumedEvent(consumed: ConsumedEvent): void {
   consumedMessages.add(1, attributes);
   processDuration.record(consumed.seconds, attributes);
 }
+
+const expiredRequests = meter.createCounter('rpc.server.expired.requests', {
+  unit: '{request}',
+  description: 'Requests dropped unrun because their caller had stopped waiting, by pattern',
+});
+
+/** Counts a request dropped past its deadline (`x-deadline`), which its caller answered 504. */
+export function recordExpiredRequest(pattern: string | undefined): void {
+  expiredRequests.add(1, {
+    'rpc.system.name': 'rabbitmq',
+    'rpc.method': pattern ?? 'unknown',
+  });
+}

@@ -112,11 +112,11 @@ describe('RmqServer', () => {
 });
 
 /** A message as the broker delivers it: a body, and where to reply if it is a request. */
-function delivery(body: string, replyTo?: string): ConsumeMessage {
+function delivery(body: string, replyTo?: string, headers?: object): ConsumeMessage {
   return {
     content: Buffer.from(body),
     fields: { redelivered: false },
-    properties: replyTo ? { replyTo, correlationId: 'c-9' } : {},
+    properties: { ...(replyTo ? { replyTo, correlationId: 'c-9' } : {}), headers },
   } as unknown as ConsumeMessage;
 }
 
@@ -217,5 +217,40 @@ describe('RmqServer, given messages no handler can take', () => {
     expect(warn).toHaveBeenCalledExactlyOnceWith(
       expect.objectContaining({ pattern: 'test.greet', problems: { id: ["can't be blank"] } }),
     );
+  });
+
+  it('drops, unrun and unanswered, a request delivered after its caller stopped waiting', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { handle, channel, sendToQueue } = greeter({ noAck: false, answersRequests: true });
+    greet.mockClear();
+    const deadline = String(Date.now() - 1_500);
+    await handle(
+      delivery('{"pattern":"test.greet","data":"ada","id":"1"}', 'reply-queue', {
+        'x-deadline': deadline,
+      }),
+    );
+    expect(greet).not.toHaveBeenCalled();
+    expect(sendToQueue).not.toHaveBeenCalled();
+    expect(channel.ack).toHaveBeenCalledOnce();
+    expect(warn).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({
+        msg: 'request past its deadline dropped',
+        pattern: 'test.greet',
+        lateByMs: expect.toSatisfy((late: number) => late >= 1_500 && late < 5_000),
+      }),
+    );
+  });
+
+  it('runs a request delivered before its deadline', async () => {
+    const { handle, channel, replies } = greeter({ noAck: false, answersRequests: true });
+    const deadline = String(Date.now() + 5_000);
+    await handle(
+      delivery('{"pattern":"test.greet","data":"ada","id":"1"}', 'reply-queue', {
+        'x-deadline': deadline,
+      }),
+    );
+    await vi.waitFor(() => expect(replies()).toHaveLength(1));
+    expect(replies()[0]).toMatchObject({ response: { greeting: 'hello ada' } });
+    expect(channel.ack).toHaveBeenCalledOnce();
   });
 });

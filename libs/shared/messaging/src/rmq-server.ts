@@ -7,6 +7,9 @@ import {
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { RpcFailure } from '@capstone/contracts';
 import { errorMessage } from '@capstone/errors';
+import { recordExpiredRequest } from './messaging-metrics.js';
+import { QueueConsumer, type ConsumeArguments } from './queue-consumer.js';
+import { expiredRequest, type ExpiredRequest } from './request-deadline.js';
 import { rpcServerOptions } from './rmq-options.js';
 import { unroutable, type Unroutable } from './unroutable-message.js';
 
@@ -21,6 +24,8 @@ interface SerializedReply {
  * the workspace's own terms.
  */
 export class RmqServer extends ServerRMQ {
+  private readonly consumer = new QueueConsumer();
+
   constructor(
     options: ConstructorParameters<typeof ServerRMQ>[0],
     /** A service's RPC queue, whose every message is a request to answer (not an events queue). */
@@ -31,29 +36,49 @@ export class RmqServer extends ServerRMQ {
 
   /**
    * Nest sends `basic.consume` and reports the server listening without waiting for the
-   * broker's consume-ok. Here the server is listening once the broker has confirmed it; a channel
-   * that closes first is logged, and amqp-connection-manager runs this setup again on the next
-   * channel.
+   * broker's consume-ok. Here the consumer is started by `QueueConsumer` (unless paused), and the
+   * server is listening once the broker has confirmed it; a channel that closes first is logged,
+   * and amqp-connection-manager runs this setup again on the next channel.
    */
   override async setupChannel(channel: Channel, listening: () => void): Promise<void> {
-    let consumeOk: Promise<unknown> = Promise.resolve();
-    const consume = channel.consume.bind(channel);
+    let consume: ConsumeArguments | undefined;
     // An own property for the length of Nest's setup only; deleting it uncovers amqplib's method.
     Object.assign(channel, {
-      consume: (...args: Parameters<Channel['consume']>) => (consumeOk = consume(...args)),
+      consume: (...args: ConsumeArguments) => {
+        consume = args;
+        return Promise.resolve();
+      },
     });
     try {
       await super.setupChannel(channel, () => undefined);
     } finally {
       delete (channel as Partial<Channel>).consume;
     }
+    if (!consume) return;
     try {
-      await consumeOk;
+      await this.consumer.start(channel, consume);
     } catch (error) {
       this.logger.warn(`not consuming ${this.queue} yet: ${errorMessage(error)}`);
       return;
     }
     listening();
+  }
+
+  /**
+   * Stops taking messages from the queue, so that they go to the other replicas, and finishes the
+   * ones in hand; stays paused across reconnections until `resume`.
+   */
+  async pause(): Promise<void> {
+    await this.consumer.pause().catch((error: unknown) => {
+      this.logger.warn(`${this.queue} not paused (${errorMessage(error)}): its channel is closing`);
+    });
+  }
+
+  /** Takes messages from the queue again. */
+  async resume(): Promise<void> {
+    await this.consumer.resume().catch((error: unknown) => {
+      this.logger.warn(`${this.queue} not resumed (${errorMessage(error)}): the next channel will`);
+    });
   }
 
   /**
@@ -70,7 +95,22 @@ export class RmqServer extends ServerRMQ {
       requestsOnly: this.answersRequests,
     });
     if (refusal) return this.refuse(message, channel, refusal);
+    const expired = expiredRequest(message);
+    if (expired) return this.drop(message, channel, expired);
     return super.handleMessage(message, channel);
+  }
+
+  /** Acknowledges, unrun and unanswered, a request whose caller has stopped waiting (a 504). */
+  private drop(message: ConsumeMessage, channel: Channel, expired: ExpiredRequest): void {
+    const known = expired.pattern && this.getHandlerByPattern(expired.pattern);
+    recordExpiredRequest(known ? expired.pattern : undefined);
+    this.logger.warn({
+      msg: 'request past its deadline dropped',
+      queue: this.queue,
+      pattern: expired.pattern,
+      lateByMs: expired.lateByMs,
+    });
+    if (!this.noAck) this.acknowledge(channel, message, 'expired request');
   }
 
   private refuse(message: ConsumeMessage, channel: Channel, { pattern, errors }: Unroutable): void {
@@ -84,13 +124,7 @@ export class RmqServer extends ServerRMQ {
       messageId: properties.messageId,
       problems: errors,
     });
-    if (!this.noAck) {
-      try {
-        channel.ack(message);
-      } catch (error) {
-        this.logger.warn(`unroutable message not acknowledged: ${errorMessage(error)}`);
-      }
-    }
+    if (!this.noAck) this.acknowledge(channel, message, 'unroutable message');
     const { replyTo, correlationId } = properties;
     if (typeof replyTo !== 'string' || typeof correlationId !== 'string') return;
     const failure: RpcFailure = { status: 400, errors };
@@ -121,20 +155,26 @@ export class RmqServer extends ServerRMQ {
     this.channel
       .sendToQueue(replyTo, Buffer.from(JSON.stringify(reply)), { correlationId, ...options })
       .catch(lost);
-    if (packet.isDisposed && context && !this.noAck) this.acknowledge(context);
+    if (packet.isDisposed && context && !this.noAck) {
+      const channel = context.getChannelRef() as Channel;
+      this.acknowledge(channel, context.getMessage() as ConsumeMessage, 'request');
+    }
   }
 
-  private acknowledge(context: RmqContext): void {
+  private acknowledge(channel: Channel, message: ConsumeMessage, what: string): void {
     try {
-      (context.getChannelRef() as Channel).ack(context.getMessage() as ConsumeMessage);
+      channel.ack(message);
     } catch (error) {
-      // The channel closed since: the broker has put the request back for another consumer.
-      this.logger.warn(`request not acknowledged: ${errorMessage(error)}`);
+      // The channel closed since: the broker has put the message back for another consumer.
+      this.logger.warn(`${what} not acknowledged: ${errorMessage(error)}`);
     }
   }
 }
 
 /** The server for a service's RPC queue (`@Rpc` handlers): it answers each request on its reply queue. */
-export function rpcServer(amqpUrl: string, queue: string): CustomStrategy {
+export function rpcServer(
+  amqpUrl: string,
+  queue: string,
+): CustomStrategy & { strategy: RmqServer } {
   return { strategy: new RmqServer(rpcServerOptions(amqpUrl, queue).options ?? {}, true) };
 }
