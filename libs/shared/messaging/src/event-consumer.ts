@@ -11,7 +11,10 @@ import { RmqServer } from './rmq-server.js';
 export const EVENT_CONSUMER = Symbol('event-consumer');
 
 /** The server for a service's events queue: bound to `capstone.events` once per `@EventPattern`, acks manually. */
-export function eventConsumer(amqpUrl: string, queue: string): CustomStrategy {
+export function eventConsumer(
+  amqpUrl: string,
+  queue: string,
+): CustomStrategy & { strategy: RmqServer } {
   const { options } = eventConsumerOptions(amqpUrl, queue);
   const server = new RmqServer(options ?? {});
   server.setTransportId(EVENT_CONSUMER);

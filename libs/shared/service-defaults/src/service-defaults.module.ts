@@ -10,6 +10,7 @@ import { HealthController } from '@capstone/health';
 import { createLogger } from '@capstone/logging';
 import { stopTelemetry } from '@capstone/telemetry';
 import { LoggerModule } from 'nestjs-pino';
+import { ConsumerGate } from './consumer-gate.js';
 import { MetricsController } from './metrics.controller.js';
 import { messageLogging, requestLogging } from './request-logging.js';
 import { RouteTelemetryInterceptor } from './route-telemetry.interceptor.js';
@@ -26,7 +27,8 @@ class TelemetryShutdown implements OnApplicationShutdown {
 /**
  * What `startService` puts around a service's own module: its configuration for every module to
  * inject, the logs (pino: an access line per request and per broker message, Nest's own lines),
- * the health probes (the service's modules provide what they check) and the metrics.
+ * the health probes (the service's modules provide what they check), the gate that pauses the
+ * broker consumers while the service is not ready, and the metrics.
  */
 @Global()
 @Module({})
@@ -47,6 +49,7 @@ export class ServiceDefaultsModule {
         { provide: service.configToken, useValue: service.config },
         { provide: APP_INTERCEPTOR, useClass: RouteTelemetryInterceptor },
         TelemetryShutdown,
+        ConsumerGate,
       ],
       exports: [service.configToken],
     };

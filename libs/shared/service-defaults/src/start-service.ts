@@ -6,6 +6,7 @@ import { createLogger } from '@capstone/logging';
 import { eventConsumer, rpcServer } from '@capstone/messaging';
 import { metricsHandler } from '@capstone/telemetry';
 import { Logger, registerMicroserviceLogging } from 'nestjs-pino';
+import { ConsumerGate } from './consumer-gate.js';
 import { ServiceDefaultsModule } from './service-defaults.module.js';
 import type { ServiceConfig, ServiceDefinition } from './service-definition.js';
 
@@ -24,8 +25,9 @@ function serveMetrics(port: number): Promise<Server> {
 /**
  * Starts a service with the defaults every service shares: its configuration provided to its
  * modules, JSON logs, the health probes and metrics, its RPC server and events consumer on the
- * broker, and a graceful shutdown on SIGTERM. Apps and end-to-end tests start services the same
- * way; the app's `telemetry.js`, loaded first, adds traces and metrics.
+ * broker (paused while a critical dependency is down: `ConsumerGate`), and a graceful shutdown on
+ * SIGTERM. Apps and end-to-end tests start services the same way; the app's `telemetry.js`, loaded
+ * first, adds traces and metrics.
  */
 export async function startService<TConfig extends ServiceConfig>(
   service: ServiceDefinition<TConfig>,
@@ -41,16 +43,14 @@ export async function startService<TConfig extends ServiceConfig>(
   // A line per broker message too. Not through `inheritAppConfig`: the servers must not inherit
   // the app's global guards and filters, which are HTTP's.
   const deferred = { deferInitialization: true };
-  if (service.rpcQueue) {
-    registerMicroserviceLogging(
-      app.connectMicroservice(rpcServer(config.AMQP_URL, service.rpcQueue), deferred),
-    );
+  const servers = [
+    ...(service.rpcQueue ? [rpcServer(config.AMQP_URL, service.rpcQueue)] : []),
+    ...(service.eventsQueue ? [eventConsumer(config.AMQP_URL, service.eventsQueue)] : []),
+  ];
+  for (const server of servers) {
+    registerMicroserviceLogging(app.connectMicroservice(server, deferred));
   }
-  if (service.eventsQueue) {
-    registerMicroserviceLogging(
-      app.connectMicroservice(eventConsumer(config.AMQP_URL, service.eventsQueue), deferred),
-    );
-  }
+  app.get(ConsumerGate).watch(servers.map(({ strategy }) => strategy));
   await service.configure?.(app);
   await app.init();
   if (service.metricsPort !== undefined) {
