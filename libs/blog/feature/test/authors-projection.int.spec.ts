@@ -70,6 +70,28 @@ describe('the authors projection', () => {
     expect(await announced()).toEqual([['author.updated', `${v1.username}x`]]);
   });
 
+  it('applies the gateway’s copy of a change (blog.author.apply) by version, like the event', async () => {
+    const v1 = newUser('copied');
+    await projection().apply(v1);
+    const v2 = { ...v1, username: `${v1.username}x`, bio: 'copied', version: 2 };
+    expect(await blog.rpc(BlogRpc.applyAuthor, v2)).toEqual({ applied: true });
+    expect(await profileOf(v2.username)).toMatchObject({ bio: 'copied' });
+    // The user.updated event of the same version comes after it: nothing is left to do.
+    expect(await projection().apply(v2)).toBe(false);
+    expect(await blog.rpc(BlogRpc.applyAuthor, v1)).toEqual({ applied: false });
+    expect(await storedVersion(v1.userId)).toBe(2);
+    const authorEvents = await blog.outboxEvents<{ userId: string }>('author.updated');
+    expect(authorEvents.filter((data) => data.userId === v1.userId)).toHaveLength(1);
+
+    const refused = await failureOf(
+      blog.rpc(BlogRpc.applyAuthor, { ...v2, version: 3_000_000_000, image: 'ftp://x' }),
+    );
+    expect([refused.status, refused.errors]).toEqual([
+      422,
+      { version: ['must be at most 2147483647'], image: ['must be an http(s) URL'] },
+    ]);
+  });
+
   it('shows a new username on the author’s old articles and comments at once', async () => {
     const user = newUser('before');
     await projection().apply(user);

@@ -198,6 +198,44 @@ describe('the chat service over RabbitMQ', () => {
     expect(await exchange.waiting(CHAT_EVENTS_QUEUE)).toBe(0);
   });
 
+  it('applies the gateway’s copy of a profile change (chat.user.apply) at once, by version', async () => {
+    const bo = newUser('bo');
+    registered(bo);
+    await settled();
+    const socket = await client(bo);
+    const room = await publicRoom(socket, `copy-${randomUUID().slice(0, 6)}`);
+    await sendMessage(socket, room.id, 'written before the rename');
+    const profile = {
+      ...bo,
+      username: `${bo.username}-copied`,
+      email: 'bo@example.com',
+      bio: null,
+      image: null,
+      version: 2,
+    };
+
+    expect(await chat.send(ChatRpc.applyUser, profile)).toEqual({ applied: true });
+    const history = await chat.send(ChatRpc.history, {
+      viewerId: bo.userId,
+      roomId: room.id,
+      limit: 10,
+    });
+    expect(history.messages.map((message) => message.author?.username)).toEqual([profile.username]);
+    // The user.updated event of the same version comes after it: nothing is left to do.
+    expect(await chat.send(ChatRpc.applyUser, profile)).toEqual({ applied: false });
+    expect(await chat.send(ChatRpc.applyUser, { ...profile, version: 1 })).toEqual({
+      applied: false,
+    });
+    const refused = await chat
+      .send(ChatRpc.applyUser, { ...profile, username: 'no spaces', version: 0 })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ServiceError);
+    expect((refused as ServiceError).errors).toEqual({
+      username: ['may only contain letters, digits, _, - and .'],
+      version: ['must be at least 1'],
+    });
+  });
+
   /** The chat's MongoDB calls while `work` runs, as `collection.method` (Mongoose's debug hook). */
   async function databaseCalls(work: () => Promise<unknown>): Promise<string[]> {
     const connection = app.get<Connection>(getConnectionToken());

@@ -25,6 +25,8 @@ export const UserView = z.object({
   bio: z.string().nullable(),
   image: z.string().nullable(),
   role: Role,
+  /** The profile's version, as in the user events: what the projections order changes by. */
+  version: z.number().int().min(1),
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -150,6 +152,27 @@ export const UserProfileData = z.object({
   version: z.number().int().min(1),
 });
 export type UserProfileData = z.infer<typeof UserProfileData>;
+
+/** The highest version a projection stores: the blog keeps it in a PostgreSQL `integer`. */
+const PROFILE_VERSION_MAX = 2_147_483_647;
+
+/**
+ * A user's public profile at a version, as the gateway hands it to a projection right after auth
+ * answered the change (`blog.author.apply`, `chat.user.apply`), so that the writer's next read
+ * shows it. The same data as the user events, read as a request: strict, every field bounded.
+ */
+export const ProfileSnapshot = strictObject({
+  userId: field.uuid(),
+  email: AccountFields.email,
+  username: AccountFields.username,
+  bio: AccountFields.bio,
+  image: AccountFields.image,
+  version: field.count(1, PROFILE_VERSION_MAX),
+});
+export type ProfileSnapshot = z.input<typeof ProfileSnapshot>;
+
+/** Whether the projection took the version: false if it held that version or a newer one. */
+export const ProfileApplied = z.object({ applied: z.boolean() });
 
 /** A session ended before its time: its access tokens must be refused from now on. */
 export const SessionRevokedData = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProfileApplied, ProfileSnapshot } from './auth.contracts.js';
 import { defineRpc } from './rpc.js';
 import { ArticleList, ArticleView, CommentView, ProfileView, ViewerFlags } from './blog-views.js';
 import { articleFilterShape, BlogFields, BlogRules, pageShape } from './blog-rules.js';
@@ -136,6 +137,8 @@ export const BlogRpc = {
     Deleted,
   ),
   listTags: defineRpc('blog.tag.list', strictObject({}), z.array(z.string())),
+  /** A user's new profile, applied to the authors projection before its event arrives. */
+  applyAuthor: defineRpc('blog.author.apply', ProfileSnapshot, ProfileApplied),
   viewerFlags: defineRpc(
     'blog.viewer.flags',
     strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccountFields } from './account-rules.js';
+import { ProfileApplied, ProfileSnapshot } from './auth.contracts.js';
 import { ChatMessageView, ChatRules, MessagePage, RoomPage } from './chat-views.js';
 import { defineEvent } from './events.js';
 import { defineRpc } from './rpc.js';
@@ -120,6 +121,8 @@ export const ChatRpc = {
     RoomPage,
   ),
   history: defineRpc('chat.message.history', HistoryQuery, MessagePage),
+  /** A user's new profile, applied to the users projection before its event arrives. */
+  applyUser: defineRpc('chat.user.apply', ProfileSnapshot, ProfileApplied),
 } as const;
 
 /** Socket.IO event names. Client to server events are acknowledged with `SocketAck`. */

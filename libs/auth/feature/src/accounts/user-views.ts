@@ -9,6 +9,7 @@ export function toUserView(user: UserEntity): UserView {
     bio: user.bio,
     image: user.image,
     role: user.role,
+    version: user.version,
   };
 }
 

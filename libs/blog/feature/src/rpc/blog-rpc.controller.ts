@@ -4,6 +4,7 @@ import { ArticleReader } from '../articles/article-reader.js';
 import { ArticlesService } from '../articles/articles.service.js';
 import { FavoritesService } from '../articles/favorites.service.js';
 import { TagsService } from '../articles/tags.service.js';
+import { AuthorProjection } from '../authors/author-projection.js';
 import { ViewerFlagsService } from '../articles/viewer-flags.service.js';
 import { CommentsService } from '../comments/comments.service.js';
 import { ProfilesService } from '../profiles/profiles.service.js';
@@ -23,6 +24,7 @@ export class BlogRpcController implements RpcHandlers<typeof BlogRpc> {
     private readonly comments: CommentsService,
     private readonly tags: TagsService,
     private readonly flags: ViewerFlagsService,
+    private readonly authors: AuthorProjection,
   ) {}
 
   @Rpc(BlogRpc.getProfile)
@@ -103,5 +105,11 @@ export class BlogRpcController implements RpcHandlers<typeof BlogRpc> {
   @Rpc(BlogRpc.viewerFlags)
   viewerFlags(request: RpcPayload<typeof BlogRpc.viewerFlags>) {
     return this.flags.forViewer(request);
+  }
+
+  /** The gateway's copy of a profile change; the user event with the same version then does nothing. */
+  @Rpc(BlogRpc.applyAuthor)
+  async applyAuthor(profile: RpcPayload<typeof BlogRpc.applyAuthor>) {
+    return { applied: await this.authors.apply(profile) };
   }
 }
