@@ -88,6 +88,7 @@ describe('auth migrations', () => {
         'CreateAccounts1764000000001',
         'AddOutboxTraceContext1766000000000',
         'SessionSecurity1766000000001',
+        'OutboxClaimsAndPurge1767000000000',
       ],
       tables: ['outbox', 'sessions', 'users'],
       appliedAgain: 0,

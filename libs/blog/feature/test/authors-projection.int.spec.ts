@@ -161,6 +161,7 @@ describe('blog migrations', () => {
         'CreateOutbox1764000000000',
         'CreateBlog1765000000001',
         'AddOutboxTraceContext1766000000000',
+        'OutboxClaimsAndPurge1767000000000',
       ],
       tables: ['articles', 'authors', 'comments', 'favorites', 'follows', 'outbox'],
       appliedAgain: 0,

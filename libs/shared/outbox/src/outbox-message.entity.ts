@@ -7,6 +7,7 @@ import type { TraceCarrier } from './trace-context.js';
  */
 @Entity({ name: 'outbox' })
 @Index('outbox_unpublished_idx', ['occurredAt'], { where: 'published_at IS NULL' })
+@Index('outbox_published_idx', ['publishedAt'], { where: 'published_at IS NOT NULL' })
 export class OutboxMessage {
   @PrimaryColumn('uuid')
   id!: string;
@@ -22,6 +23,17 @@ export class OutboxMessage {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /**
+   * When a relay may claim it next: at once when written, later while a relay holds it (a lease,
+   * so no transaction stays open during publishing) or after RabbitMQ returned it (a back-off).
+   */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  /** How many times RabbitMQ returned it because no queue was bound for its name. */
+  @Column({ name: 'returned_count', type: 'integer', default: 0 })
+  returnedCount!: number;
 
   /** The trace of the transaction that wrote the event, if it was traced. */
   @Column({ name: 'trace_context', type: 'jsonb', nullable: true })

@@ -14,6 +14,17 @@ const oldestAge = meter.createObservableGauge('capstone.outbox.oldest_age', {
   description: 'How long the oldest unpublished event has waited (0 when none waits)',
 });
 
+const returnedEvents = meter.createCounter('capstone.outbox.returned', {
+  unit: '{event}',
+  description:
+    'Events RabbitMQ returned because no queue was bound for them (each stays in the outbox and is published again), by event',
+});
+
+/** Counts an event RabbitMQ returned to the relay: no queue is bound for its routing key. */
+export function recordReturnedEvent(event: string): void {
+  returnedEvents.add(1, { 'messaging.system': 'rabbitmq', 'messaging.destination.name': event });
+}
+
 interface Waiting {
   readonly count: number;
   readonly oldest_seconds: number | null;

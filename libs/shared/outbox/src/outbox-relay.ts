@@ -1,11 +1,9 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENTS_EXCHANGE, type EventEnvelope } from '@capstone/contracts';
-import { context } from '@opentelemetry/api';
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { In, LessThan, type DataSource } from 'typeorm';
-import { OutboxMessage } from './outbox-message.entity.js';
-import { contextOf } from './trace-context.js';
 import { errorMessage } from '@capstone/errors';
+import type { DataSource } from 'typeorm';
+import { recordReturnedEvent } from './outbox-metrics.js';
+import { OutboxPublisher } from './outbox-publisher.js';
+import { OutboxStore, type ClaimedEvent } from './outbox-store.js';
 
 export interface OutboxRelayOptions {
   readonly amqpUrl: string;
@@ -14,20 +12,48 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Published rows are kept this long for inspection, then deleted. */
   readonly retentionMs?: number;
+  /**
+   * How long RabbitMQ has to confirm a batch (or to open a channel) before the relay gives up,
+   * reconnects and publishes the unconfirmed events again.
+   */
+  readonly confirmTimeoutMs?: number;
+  /**
+   * How long an event RabbitMQ returned (no queue bound for it) waits before it is published
+   * again; the wait doubles with each return, up to `returnedRetryMaxMs`.
+   */
+  readonly returnedRetryMs?: number;
+  readonly returnedRetryMaxMs?: number;
+}
+
+type RelaySettings = Required<Omit<OutboxRelayOptions, 'amqpUrl'>>;
+
+function settingsOf(options: OutboxRelayOptions): RelaySettings {
+  return {
+    pollIntervalMs: options.pollIntervalMs ?? 500,
+    batchSize: options.batchSize ?? 100,
+    retentionMs: options.retentionMs ?? 24 * 60 * 60 * 1000,
+    confirmTimeoutMs: options.confirmTimeoutMs ?? 10_000,
+    returnedRetryMs: options.returnedRetryMs ?? 1_000,
+    returnedRetryMaxMs: options.returnedRetryMaxMs ?? 60_000,
+  };
 }
 
 const MAX_BACKOFF_MS = 5_000;
+const PURGE_INTERVAL_MS = 60_000;
 
 /**
  * Publishes outbox rows to the events exchange and marks them published only after RabbitMQ has
  * confirmed them. While the broker is unreachable rows simply wait; nothing is lost, and a crash
  * between publish and mark means the event goes out again (consumers ignore repeats by `eventId`).
- * Several instances may run: rows are claimed with `FOR UPDATE SKIP LOCKED`.
+ * Several instances may run: each claims its rows for a while (`OutboxStore.claim`), so no
+ * transaction is open while RabbitMQ is waited for. Events go out oldest first, but their order
+ * is not guaranteed (several relays, retries): consumers order by the aggregate's version.
  */
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private connection: ChannelModel | undefined;
-  private channel: ConfirmChannel | undefined;
+  private readonly settings: RelaySettings;
+  private readonly store: OutboxStore;
+  private readonly publisher: OutboxPublisher;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -35,10 +61,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private stopped = true;
   private lastPurge = 0;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly options: OutboxRelayOptions,
-  ) {}
+  constructor(dataSource: DataSource, options: OutboxRelayOptions) {
+    this.settings = settingsOf(options);
+    this.store = new OutboxStore(dataSource);
+    this.publisher = new OutboxPublisher(options.amqpUrl, this.settings.confirmTimeoutMs);
+  }
 
   onApplicationBootstrap(): void {
     this.start();
@@ -57,7 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    await this.disconnect();
+    await this.publisher.disconnect();
   }
 
   /** Asks for a run as soon as possible, e.g. right after a transaction that recorded events. */
@@ -69,7 +96,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** True while the relay holds an open confirm channel to the broker. */
   get connected(): boolean {
-    return this.channel !== undefined;
+    return this.publisher.connected;
   }
 
   private schedule(delayMs: number): void {
@@ -82,8 +109,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.running = undefined;
       if (this.stopped) return;
       const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.failures);
-      const idle = this.options.pollIntervalMs ?? 500;
-      const delay = this.failures > 0 ? backoff : this.again ? 0 : idle;
+      const delay = this.failures > 0 ? backoff : this.again ? 0 : this.settings.pollIntervalMs;
       this.again = false;
       this.schedule(delay);
     });
@@ -92,9 +118,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async drain(): Promise<void> {
     try {
-      const channel = await this.openChannel();
-      const batchSize = this.options.batchSize ?? 100;
-      while (!this.stopped && (await this.publishBatch(channel, batchSize)) === batchSize);
+      await this.publisher.connect();
+      while (!this.stopped && (await this.publishBatch()) === this.settings.batchSize);
       await this.purgeOldRows();
       this.failures = 0;
     } catch (error) {
@@ -102,84 +127,50 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (this.failures === 1 || this.failures % 20 === 0) {
         this.logger.warn(`events wait in the outbox: ${errorMessage(error)}`);
       }
-      await this.disconnect();
+      await this.publisher.disconnect();
     }
   }
 
-  private publishBatch(channel: ConfirmChannel, batchSize: number): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const batch = await manager
-        .createQueryBuilder(OutboxMessage, 'message')
-        .where('message.publishedAt IS NULL')
-        .orderBy('message.occurredAt', 'ASC')
-        .addOrderBy('message.id', 'ASC')
-        .limit(batchSize)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      if (batch.length === 0) return 0;
-      for (const message of batch) {
-        const envelope: EventEnvelope<unknown> = {
-          eventId: message.id,
-          name: message.name,
-          occurredAt: message.occurredAt.toISOString(),
-          data: message.data,
-        };
-        // `{ pattern, data }` is the packet shape Nest's RMQ transport reads on the consumer side.
-        const body = Buffer.from(JSON.stringify({ pattern: message.name, data: envelope }));
-        // Published in the writer's trace: the amqplib instrumentation puts it in the headers.
-        context.with(contextOf(message.traceContext), () =>
-          channel.publish(EVENTS_EXCHANGE, message.name, body, {
-            persistent: true,
-            messageId: message.id,
-            contentType: 'application/json',
-            timestamp: Math.floor(message.occurredAt.getTime() / 1000),
-          }),
-        );
-      }
-      await channel.waitForConfirms();
-      await manager.update(
-        OutboxMessage,
-        { id: In(batch.map((m) => m.id)) },
-        { publishedAt: new Date() },
-      );
-      this.logger.debug({ msg: 'published events', count: batch.length });
-      return batch.length;
+  /** Claims, publishes and settles one batch; answers how many events it claimed. */
+  private async publishBatch(): Promise<number> {
+    const { batchSize, confirmTimeoutMs } = this.settings;
+    // The claim outlasts the longest a batch may wait for its confirms, with room to settle it.
+    const claimed = await this.store.claim(batchSize, 3 * confirmTimeoutMs);
+    if (claimed.length === 0) return 0;
+    const batch = await this.publisher.publish(claimed);
+    await this.store.markPublished(batch.confirmed.map((event) => event.id));
+    await this.postponeReturned(batch.returned);
+    await this.store.release(batch.unconfirmed.map((event) => event.id));
+    if (batch.failure) throw batch.failure;
+    this.logger.debug({ msg: 'published events', count: batch.confirmed.length });
+    return claimed.length;
+  }
+
+  /**
+   * An event no queue is bound for stays in the outbox and is published again after a back-off
+   * of its own, so that it neither spins nor holds up the events behind it.
+   */
+  private async postponeReturned(returned: readonly ClaimedEvent[]): Promise<void> {
+    const { returnedRetryMs, returnedRetryMaxMs } = this.settings;
+    const postponed = returned.map((event) => {
+      const retryInMs = Math.min(returnedRetryMaxMs, returnedRetryMs * 2 ** event.returnedCount);
+      recordReturnedEvent(event.name);
+      this.logger.warn({
+        msg: 'RabbitMQ returned an event: no queue is bound for its routing key; it stays in the outbox',
+        eventId: event.id,
+        event: event.name,
+        routingKey: event.name,
+        returnedCount: event.returnedCount + 1,
+        retryInMs,
+      });
+      return { id: event.id, retryInMs };
     });
+    await this.store.postpone(postponed);
   }
 
   private async purgeOldRows(): Promise<void> {
-    const retentionMs = this.options.retentionMs ?? 24 * 60 * 60 * 1000;
-    if (Date.now() - this.lastPurge < 60_000) return;
+    if (Date.now() - this.lastPurge < PURGE_INTERVAL_MS) return;
     this.lastPurge = Date.now();
-    await this.dataSource
-      .getRepository(OutboxMessage)
-      .delete({ publishedAt: LessThan(new Date(Date.now() - retentionMs)) });
-  }
-
-  private async openChannel(): Promise<ConfirmChannel> {
-    if (this.channel) return this.channel;
-    const connection = await amqp.connect(this.options.amqpUrl, { timeout: 3_000 });
-    connection.on('error', () => undefined);
-    connection.on('close', () => {
-      this.connection = undefined;
-      this.channel = undefined;
-    });
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', () => undefined);
-    channel.on('close', () => {
-      this.channel = undefined;
-    });
-    await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-    this.connection = connection;
-    this.channel = channel;
-    return channel;
-  }
-
-  private async disconnect(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
-    this.channel = undefined;
-    await connection?.close().catch(() => undefined);
+    await this.store.purgePublished(this.settings.retentionMs);
   }
 }

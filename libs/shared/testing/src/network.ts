@@ -11,12 +11,15 @@ export async function freePort(): Promise<number> {
 
 /**
  * A TCP relay in front of a real server. `cut()` drops every connection and refuses new ones,
- * as if the server went away; `restore()` lets traffic through again. Tests use it to take a
- * broker or database "down" for one app without touching the shared server.
+ * as if the server went away; `restore()` lets traffic through again. `pause()` holds traffic in
+ * both directions with every connection left open, as a stalled network or a broker that stopped
+ * reading does; `resume()` lets it flow again. Tests use it to take a broker or database "down"
+ * for one app without touching the shared server.
  */
 export class TcpProxy {
   private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private readonly links = new Set<[client: Socket, upstream: Socket]>();
+  private paused = false;
 
   private constructor(
     readonly port: number,
@@ -41,14 +44,15 @@ export class TcpProxy {
     if (this.server) return;
     const server = createServer((client) => {
       const upstream = connect(this.target.port, this.target.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
+      const link: [Socket, Socket] = [client, upstream];
+      this.links.add(link);
+      for (const socket of link) socket.on('error', () => socket.destroy());
+      client.on('close', () => {
+        upstream.destroy();
+        this.links.delete(link);
+      });
       upstream.on('close', () => client.destroy());
+      if (!this.paused) client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.server = server;
@@ -57,7 +61,25 @@ export class TcpProxy {
   async cut(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
+    for (const [client, upstream] of this.links) {
+      client.destroy();
+      upstream.destroy();
+    }
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  pause(): void {
+    this.paused = true;
+    for (const [client, upstream] of this.links) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const [client, upstream] of this.links) client.pipe(upstream).pipe(client);
   }
 }

@@ -1,0 +1,119 @@
+import { Logger } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { z } from 'zod';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { defineEvent, type EventEnvelope } from '@capstone/contracts';
+import {
+  createTestServiceStores,
+  TestEventsExchange,
+  waitFor,
+  type TestServiceStores,
+} from '@capstone/testing';
+
+/** Collects on demand what the process's instruments counted. */
+class TestMetricReader extends MetricReader {
+  protected onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+// The outbox takes its meter when it loads, as in the services, where telemetry starts first.
+const reader = new TestMetricReader();
+metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+const { OutboxMessage, outboxMigrations, OutboxRelay, recordEvent } =
+  await import('../src/index.js');
+
+const noteTaken = defineEvent('note.taken', z.object({ text: z.string() }));
+const memoFiled = defineEvent('memo.filed', z.object({ text: z.string() }));
+
+/** The returned events counted so far for one event name. */
+async function returnedCount(event: string): Promise<number> {
+  const { resourceMetrics } = await reader.collect();
+  const counter = resourceMetrics.scopeMetrics
+    .flatMap((scope) => scope.metrics)
+    .find((metric) => metric.descriptor.name === 'capstone.outbox.returned');
+  const point = counter?.dataPoints.find(
+    (dataPoint) => dataPoint.attributes['messaging.destination.name'] === event,
+  );
+  return typeof point?.value === 'number' ? point.value : 0;
+}
+
+describe('events no queue is bound for, on real PostgreSQL and RabbitMQ', () => {
+  let stores: TestServiceStores;
+  let dataSource: DataSource;
+  let relay: InstanceType<typeof OutboxRelay>;
+  let exchange: TestEventsExchange;
+
+  beforeAll(async () => {
+    stores = await createTestServiceStores('outbox_returned');
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: stores.database.url,
+      entities: [OutboxMessage],
+      migrations: outboxMigrations,
+    });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    // A fresh virtual host where only the exchange exists, as on a first deploy.
+    exchange = await TestEventsExchange.connect(stores.vhost.url);
+    relay = new OutboxRelay(dataSource, {
+      amqpUrl: stores.vhost.url,
+      pollIntervalMs: 100,
+      returnedRetryMs: 200,
+      returnedRetryMaxMs: 1_000,
+    });
+    relay.start();
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await exchange?.close();
+    await dataSource?.destroy();
+    await stores?.drop();
+    metrics.disable();
+  });
+
+  const row = (id: string) => dataSource.getRepository(OutboxMessage).findOneByOrFail({ id });
+
+  it('keeps a returned event, reports it, retries it with a back-off, and delivers it once a queue is bound', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const memos = await exchange.record<{ text: string }>('memo.*');
+
+    const note = await dataSource.transaction((manager) =>
+      recordEvent(manager, noteTaken, { text: 'nobody listens yet' }),
+    );
+    const memo = await dataSource.transaction((manager) =>
+      recordEvent(manager, memoFiled, { text: 'behind the unroutable one' }),
+    );
+    relay.publishSoon();
+
+    // The event written after it is not held up.
+    await waitFor(() => memos.find((event) => event.eventId === memo.id));
+    await waitFor(async () => ((await row(note.id)).returnedCount > 0 ? true : undefined));
+    expect((await row(note.id)).publishedAt).toBeNull();
+    expect(await returnedCount('note.taken')).toBeGreaterThan(0);
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ eventId: note.id, event: 'note.taken', routingKey: 'note.taken' }),
+    );
+
+    // Retried, but each time after a longer wait: about 4 returns in 2 s, not one every poll.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const returns = (await row(note.id)).returnedCount;
+    expect(returns).toBeGreaterThanOrEqual(2);
+    expect(returns).toBeLessThanOrEqual(5);
+    expect((await row(note.id)).publishedAt).toBeNull();
+
+    const notes: EventEnvelope<{ text: string }>[] = await exchange.record('note.*');
+    const delivered = await waitFor(() => notes.find((event) => event.eventId === note.id), {
+      what: 'the event once a queue is bound',
+    });
+    expect(delivered.data).toEqual({ text: 'nobody listens yet' });
+    await waitFor(async () => ((await row(note.id)).publishedAt ? true : undefined));
+  });
+});
