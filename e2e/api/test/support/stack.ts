@@ -123,6 +123,8 @@ export async function startStack(
     PORT: 0,
     METRICS_PORT: 0,
     CHAT_URL: `http://127.0.0.1:${chatPort}`,
+    // Without a chat nothing answers chat.user.apply: each sign-up would wait out the deadline.
+    ...(overrides.chat ? {} : { PROFILE_SYNC_TIMEOUT_MS: 100 }),
     ...overrides.gateway,
   };
   const auth = await startAuthService(authConfig);

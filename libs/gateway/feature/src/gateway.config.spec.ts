@@ -17,6 +17,7 @@ describe('loadGatewayConfig', () => {
       TRUST_PROXY: 0,
       ...laptopDefaults.accessTokens,
       CACHE_TTL_SECONDS: 60,
+      PROFILE_SYNC_TIMEOUT_MS: 1000,
       LOGIN_WINDOW_SECONDS: 900,
       LOGIN_MAX_FAILURES_PER_ACCOUNT: 5,
       LOGIN_MAX_FAILURES_PER_ADDRESS: 20,

@@ -37,6 +37,11 @@ export const gatewayConfigSchema = z.object({
   ...accessTokenSettings,
   /** How long a cached blog response may be served; writes and events invalidate sooner. */
   CACHE_TTL_SECONDS: env.positiveInt(60),
+  /**
+   * How long a sign-up or profile change waits for the blog and the chat to apply the new profile
+   * before it is answered anyway (their user events apply it a moment later).
+   */
+  PROFILE_SYNC_TIMEOUT_MS: env.positiveInt(1_000),
   LOGIN_WINDOW_SECONDS: env.positiveInt(900),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(20),

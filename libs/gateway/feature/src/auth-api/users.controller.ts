@@ -10,11 +10,15 @@ import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
 import { RateLimited } from '../http/rate-limits.js';
 import { LoginThrottle } from './login-throttle.js';
+import { ProfilePropagation } from './profile-propagation.js';
 import { BodyOf, Returns, StrictQueries } from '../http/contract-params.js';
 import { LoginBody, RegisterBody, UpdateUserBody, UserResponse } from './auth.schemas.js';
 import { signedInResponse, userResponse } from './user-response.js';
 
-/** RealWorld's account endpoints: sign up, log in, read and update the current user. */
+/**
+ * RealWorld's account endpoints: sign up, log in, read and update the current user. A new or
+ * changed profile is applied to the blog and the chat before the answer (`ProfilePropagation`).
+ */
 @ApiTags('users')
 @StrictQueries()
 @Controller()
@@ -22,6 +26,7 @@ export class UsersController {
   constructor(
     @Inject(AUTH_SERVICE) private readonly auth: BrokerClient,
     private readonly throttle: LoginThrottle,
+    private readonly propagation: ProfilePropagation,
   ) {}
 
   @Public()
@@ -38,6 +43,7 @@ export class UsersController {
       ...body.user,
       client: clientInfo(request),
     });
+    await this.propagation.registered(result.user);
     return signedInResponse(result);
   }
 
@@ -99,6 +105,9 @@ export class UsersController {
       ...(currentPassword === undefined ? {} : { currentPassword }),
       changes,
     });
+    // What the blog and the chat show of a user; a new password or email shows nowhere.
+    if (changes.username !== undefined || changes.bio !== undefined || changes.image !== undefined)
+      await this.propagation.changed(user);
     return userResponse(user, this.presentedToken(request));
   }
 
