@@ -6,6 +6,7 @@ import { Reauthentication } from './accounts/reauthentication.js';
 import { AUTH_CONFIG } from './auth.config.js';
 import { authDataSourceOptions } from './persistence/auth-data-source.js';
 import { AuthRpcController } from './rpc/auth-rpc.controller.js';
+import { SessionPurge } from './sessions/session-purge.js';
 import { SessionRefresh } from './sessions/session-refresh.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenIssuer } from './tokens/access-token.issuer.js';
@@ -27,6 +28,7 @@ import { configuredSigningKey, SigningKey } from './tokens/signing-key.js';
     PasswordHasher,
     SessionsService,
     SessionRefresh,
+    SessionPurge,
     Reauthentication,
     AccountsService,
   ],

@@ -17,6 +17,7 @@ describe('loadAuthConfig', () => {
       ...laptopDefaults.accessTokens,
       REFRESH_TOKEN_TTL_DAYS: 30,
       REFRESH_REUSE_GRACE_SECONDS: 30,
+      SESSION_RETENTION_DAYS: 30,
       SUDO_MODE_MINUTES: 10,
       ARGON2_MEMORY_KIB: 19_456,
       ARGON2_TIME_COST: 2,

@@ -26,6 +26,11 @@ export const authConfigSchema = z
     REFRESH_TOKEN_TTL_DAYS: env.positiveInt(30),
     /** How long a refresh token it replaced is honoured again (two tabs, a retried request). */
     REFRESH_REUSE_GRACE_SECONDS: env.positiveInt(30),
+    /**
+     * How long a session is kept after it expired or was revoked, then deleted: for the holder's
+     * and support's record (why a device was signed out), not for security (see apps/auth/README.md).
+     */
+    SESSION_RETENTION_DAYS: env.positiveInt(30),
     /** How long after giving the password a session may change it or the email without it again. */
     SUDO_MODE_MINUTES: env.positiveInt(10),
     /** argon2id cost: OWASP's minimum is 19 MiB and 2 passes. */

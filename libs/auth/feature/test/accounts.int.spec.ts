@@ -89,6 +89,7 @@ describe('auth migrations', () => {
         'AddOutboxTraceContext1766000000000',
         'SessionSecurity1766000000001',
         'OutboxClaimsAndPurge1767000000000',
+        'SessionsEndedIndex1767000000001',
       ],
       tables: ['outbox', 'sessions', 'users'],
       appliedAgain: 0,

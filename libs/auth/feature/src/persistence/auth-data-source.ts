@@ -3,6 +3,7 @@ import { postgresDataSourceOptions } from '@capstone/persistence';
 import type { DataSourceOptions } from 'typeorm';
 import { CreateAccounts1764000000001 } from './migrations/1764000000001-create-accounts.js';
 import { SessionSecurity1766000000001 } from './migrations/1766000000001-session-security.js';
+import { SessionsEndedIndex1767000000001 } from './migrations/1767000000001-sessions-ended-index.js';
 import { SessionEntity } from './session.entity.js';
 import { UserEntity } from './user.entity.js';
 
@@ -15,7 +16,12 @@ export function authDataSourceOptions(
     databaseUrl,
     {
       entities: [UserEntity, SessionEntity, OutboxMessage],
-      migrations: [...outboxMigrations, CreateAccounts1764000000001, SessionSecurity1766000000001],
+      migrations: [
+        ...outboxMigrations,
+        CreateAccounts1764000000001,
+        SessionSecurity1766000000001,
+        SessionsEndedIndex1767000000001,
+      ],
     },
     migrationsRun,
   );
