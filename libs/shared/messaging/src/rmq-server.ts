@@ -54,9 +54,8 @@ export class RmqServer extends ServerRMQ {
     } finally {
       delete (channel as Partial<Channel>).consume;
     }
-    if (!consume) return;
     try {
-      await this.consumer.start(channel, consume);
+      if (consume) await this.consumer.start(channel, consume);
     } catch (error) {
       this.logger.warn(`not consuming ${this.queue} yet: ${errorMessage(error)}`);
       return;
