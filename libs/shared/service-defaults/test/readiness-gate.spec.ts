@@ -72,8 +72,9 @@ describe('a service whose critical dependency is down', () => {
     await consumersBecome(0, 'the consumer to be cancelled');
 
     const [server] = app.getMicroservices();
+    if (!server) throw new Error('the probe has no broker server');
     const status = (state: string) =>
-      firstValueFrom(server!.status.pipe(filter((current) => current === state)));
+      firstValueFrom(server.status.pipe(filter((current) => current === state)));
     const reconnected = status('disconnected').then(() => status('connected'));
     await broker.cut();
     await broker.restore();
