@@ -41,6 +41,10 @@ const featureModels = MongooseModule.forFeature(models);
         autoIndex: false,
         // Fail fast rather than hang when MongoDB is gone; the caller is told to try again.
         serverSelectionTimeoutMS: 5_000,
+        // A write is acknowledged (and so is the sender) once a majority of the replica set has
+        // it: a failover cannot roll back a message the sender was told is stored. A majority
+        // not reached in 5 s fails the write; the sender's retry with the same client id is safe.
+        writeConcern: { w: 'majority', wtimeoutMS: 5_000 },
         retryAttempts: 3,
       }),
     }),
