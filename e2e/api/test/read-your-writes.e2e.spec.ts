@@ -146,3 +146,32 @@ describe('read your own writes: a profile change shows in the very next read', (
     }
   });
 });
+
+describe('a profile change while the chat does not answer', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack('read-writes-no-chat', {
+      gateway: { PROFILE_SYNC_TIMEOUT_MS: 300 },
+    });
+  });
+
+  afterAll(() => stack?.stop());
+
+  it('is answered once the deadline passes, made, and shown by the blog at once', async () => {
+    const writer = await signUp(stack.api);
+    const path = `/api/profiles/${writer.username}`;
+    await stack.api.request('GET', path);
+
+    const started = performance.now();
+    const update = await stack.api.request('PUT', '/api/user', {
+      token: writer.token,
+      body: { user: { bio: 'written while the chat is away' } },
+    });
+    const waited = performance.now() - started;
+    expect(update.status).toBe(200);
+    expect(waited).toBeLessThan(2_000);
+    const shown = await stack.api.request<ProfileBody>('GET', path);
+    expect(shown.body.profile.bio).toBe('written while the chat is away');
+  });
+});
