@@ -34,10 +34,11 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
 }
 
 /**
- * The relay's confirm channel to the events exchange. Every event is published `mandatory`, so
- * that RabbitMQ returns one no queue is bound for instead of confirming and dropping it, and no
- * wait for RabbitMQ (opening a channel, confirms) lasts longer than `confirmTimeoutMs`: a broker
- * that blocks publishers (a memory or disk alarm) or stops answering is given up on.
+ * The relay's confirm channel to the events exchange. An event some queue is meant to receive is
+ * published `mandatory`, so that RabbitMQ returns it if that queue is missing instead of
+ * confirming and dropping it, and no wait for RabbitMQ (opening a channel, confirms) lasts longer
+ * than `confirmTimeoutMs`: a broker that blocks publishers (a memory or disk alarm) or stops
+ * answering is given up on.
  */
 export class OutboxPublisher {
   private readonly logger = new Logger(OutboxPublisher.name);
@@ -49,6 +50,8 @@ export class OutboxPublisher {
   constructor(
     private readonly amqpUrl: string,
     private readonly confirmTimeoutMs: number,
+    /** Whether a queue is meant to receive the event: only those are published `mandatory`. */
+    private readonly expectsQueue: (eventName: string) => boolean,
   ) {}
 
   get connected(): boolean {
@@ -148,7 +151,7 @@ export class OutboxPublisher {
             event.name,
             body,
             {
-              mandatory: true,
+              mandatory: this.expectsQueue(event.name),
               persistent: true,
               messageId: event.id,
               contentType: 'application/json',

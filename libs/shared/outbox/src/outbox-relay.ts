@@ -23,9 +23,15 @@ export interface OutboxRelayOptions {
    */
   readonly returnedRetryMs?: number;
   readonly returnedRetryMaxMs?: number;
+  /**
+   * Whether some queue is meant to receive an event. Such events are published `mandatory`: one
+   * RabbitMQ returns (its queue is missing) stays in the outbox. Others, which nobody consumes,
+   * are confirmed and dropped by the exchange. By default every event expects a queue.
+   */
+  readonly expectsQueue?: (eventName: string) => boolean;
 }
 
-type RelaySettings = Required<Omit<OutboxRelayOptions, 'amqpUrl'>>;
+type RelaySettings = Required<Omit<OutboxRelayOptions, 'amqpUrl' | 'expectsQueue'>>;
 
 function settingsOf(options: OutboxRelayOptions): RelaySettings {
   return {
@@ -64,7 +70,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(dataSource: DataSource, options: OutboxRelayOptions) {
     this.settings = settingsOf(options);
     this.store = new OutboxStore(dataSource);
-    this.publisher = new OutboxPublisher(options.amqpUrl, this.settings.confirmTimeoutMs);
+    this.publisher = new OutboxPublisher(
+      options.amqpUrl,
+      this.settings.confirmTimeoutMs,
+      options.expectsQueue ?? (() => true),
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -31,6 +31,8 @@ const { OutboxMessage, outboxMigrations, OutboxRelay, recordEvent } =
 
 const noteTaken = defineEvent('note.taken', z.object({ text: z.string() }));
 const memoFiled = defineEvent('memo.filed', z.object({ text: z.string() }));
+/** An event no consumer is meant for: published, and dropped by the exchange. */
+const asideNoted = defineEvent('aside.noted', z.object({ text: z.string() }));
 
 /** The returned events counted so far for one event name. */
 async function returnedCount(event: string): Promise<number> {
@@ -67,6 +69,7 @@ describe('events no queue is bound for, on real PostgreSQL and RabbitMQ', () => 
       pollIntervalMs: 100,
       returnedRetryMs: 200,
       returnedRetryMaxMs: 1_000,
+      expectsQueue: (eventName) => eventName !== asideNoted.name,
     });
     relay.start();
   });
@@ -115,5 +118,14 @@ describe('events no queue is bound for, on real PostgreSQL and RabbitMQ', () => 
     });
     expect(delivered.data).toEqual({ text: 'nobody listens yet' });
     await waitFor(async () => ((await row(note.id)).publishedAt ? true : undefined));
+  });
+
+  it('publishes an event no queue is meant for without keeping it', async () => {
+    const aside = await dataSource.transaction((manager) =>
+      recordEvent(manager, asideNoted, { text: 'for nobody' }),
+    );
+    relay.publishSoon();
+    await waitFor(async () => ((await row(aside.id)).publishedAt ? true : undefined));
+    expect((await row(aside.id)).returnedCount).toBe(0);
   });
 });
