@@ -18,6 +18,10 @@ import {
 } from '@capstone/testing';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ComposeStack } from '../drills/compose.ts';
+import { DRILLS } from '../drills/drills.ts';
+import { runDrill } from '../drills/run-drill.ts';
+import { Gateway } from '../drills/traffic.ts';
 import {
   ComposeProject,
   docker,
@@ -323,6 +327,27 @@ describe('docker compose up, as a user runs it', () => {
     figures.push(`restart of the four apps until healthy again: ${seconds(Date.now() - started)}`);
     await expectNothingLost();
   });
+
+  // The drills a learner runs with `npm run drill:<name>`, against this stack: each stops one
+  // service in the middle of traffic and checks what a user would.
+  it.each(DRILLS.map((drill) => [drill.name, drill] as const))(
+    'fault drill %s: the apps that need it report not-ready, no request hangs, nothing acknowledged is lost, every event arrives once',
+    async (_name, drill) => {
+      const report: string[] = [];
+      const result = await runDrill(drill, {
+        stack: new ComposeStack(project.name),
+        gateway: new Gateway(gatewayUrl),
+        outageMs: 8_000,
+        log: (line) => report.push(line),
+      });
+      figures.push(`drill ${drill.name}:\n    ${report.join('\n    ')}`);
+      expect(
+        result.checks.filter((check) => !check.ok),
+        `${report.join('\n')}\n${await logs()}`,
+      ).toEqual([]);
+    },
+    420_000,
+  );
 
   it('keeps every container within its memory limit', async () => {
     const measured = await Promise.all(
