@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './load-config.js';
 import {
   accessTokenSettings,
   brokerRequestSettings,
+  eventConsumerSettings,
   postgresSettings,
   redisSettings,
   serviceSettings,
@@ -17,6 +18,7 @@ const schema = z
     ...postgresSettings('things'),
     ...redisSettings('capstone:things:'),
     ...brokerRequestSettings,
+    ...eventConsumerSettings,
     ...accessTokenSettings,
   })
   .transform(withMigrationsDefault);
@@ -31,6 +33,7 @@ describe('the shared settings', () => {
       ...laptopDefaults.postgres('things'),
       ...laptopDefaults.redis('capstone:things:'),
       ...laptopDefaults.brokerRequests,
+      ...laptopDefaults.eventConsumer,
       ...laptopDefaults.accessTokens,
     });
   });
@@ -51,6 +54,7 @@ describe('the shared settings', () => {
         MIGRATIONS_RUN: 'yes',
         REDIS_URL: 'http://redis',
         BROKER_TIMEOUT_MS: '0',
+        EVENT_MAX_ATTEMPTS: '0',
       }),
     ).toEqual([
       'AMQP_URL: must be a URL with protocol amqp or amqps',
@@ -58,6 +62,7 @@ describe('the shared settings', () => {
       'MIGRATIONS_RUN: Invalid option: expected one of "true"|"false"',
       'REDIS_URL: must be a URL with protocol redis or rediss',
       'BROKER_TIMEOUT_MS: Too small: expected number to be >0',
+      'EVENT_MAX_ATTEMPTS: Too small: expected number to be >0',
     ]);
   });
 });

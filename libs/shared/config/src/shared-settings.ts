@@ -1,3 +1,4 @@
+import { defaultEventRetryPolicy } from '@capstone/contracts';
 import { z } from 'zod';
 import { env } from './env-types.js';
 
@@ -7,17 +8,33 @@ import { env } from './env-types.js';
  * variable has the same rule, default and error message in every app.
  */
 
+/** The RabbitMQ a process connects to, as the user its URL names. */
+export const brokerSettings = {
+  AMQP_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
+};
+
 /** What every service reads: how it runs, how much it logs, its HTTP port and the broker. */
 export const serviceSettings = (port: number) => ({
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
   PORT: env.port(port),
-  AMQP_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
+  ...brokerSettings,
 });
 
 /** For a service that sends requests over the broker: how long it waits for a reply. */
 export const brokerRequestSettings = {
   BROKER_TIMEOUT_MS: env.positiveInt(5_000),
+};
+
+/**
+ * For a service that consumes events: how long a handler may run before it counts as failed, how
+ * many times a failing event is handled in all, and how long it waits between two attempts. An
+ * event that failed every attempt goes to the queue's dead-letter queue (`<queue>.dead`).
+ */
+export const eventConsumerSettings = {
+  EVENT_HANDLER_TIMEOUT_MS: env.positiveInt(defaultEventRetryPolicy.handlerTimeoutMs),
+  EVENT_MAX_ATTEMPTS: env.positiveInt(defaultEventRetryPolicy.maxAttempts),
+  EVENT_RETRY_DELAY_MS: env.positiveInt(defaultEventRetryPolicy.retryDelayMs),
 };
 
 /** The Redis a service shares with others: every key and channel it uses starts with the prefix. */
@@ -54,6 +71,16 @@ export const postgresSettings = (database: string) => ({
  */
 export const migrationConfigSchema = (database: string) =>
   z.object({ NODE_ENV: env.nodeEnv(), LOG_LEVEL: env.logLevel(), ...postgresSettings(database) });
+
+/**
+ * What the broker's one-shots read (`broker-topology`, `dlq-replay`): the broker alone, as a user
+ * allowed to declare queues and bindings (compose: `capstone-admin`).
+ */
+export const brokerAdminConfigSchema = z.object({
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  ...brokerSettings,
+});
 
 interface MigrationChoice {
   readonly NODE_ENV: 'development' | 'test' | 'production';

@@ -3,6 +3,7 @@ export * from './auth.contracts.js';
 export * from './blog-events.js';
 export * from './blog-views.js';
 export * from './blog.contracts.js';
+export * from './broker-topology.js';
 export * from './chat.contracts.js';
 export * from './events.js';
 export * from './rpc.js';

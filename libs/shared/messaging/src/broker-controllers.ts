@@ -1,5 +1,5 @@
-import { applyDecorators, Controller, UseFilters, UseInterceptors } from '@nestjs/common';
-import { EventAckInterceptor } from './event-ack.interceptor.js';
+import { applyDecorators, Controller, UseFilters } from '@nestjs/common';
+import { EventFailureFilter } from './event-failure.filter.js';
 import { RpcFailureFilter } from './rpc-exception.filter.js';
 
 /**
@@ -14,8 +14,9 @@ export function RpcController(): ClassDecorator {
 
 /**
  * A service's consumer of other services' events (`@OnEvent` handlers): each event is acknowledged
- * once it has been handled.
+ * once it has been handled; a failure reaches the events consumer as it was thrown, to be retried
+ * or dead-lettered (`EventConsumerServer`).
  */
 export function EventController(): ClassDecorator {
-  return applyDecorators(Controller(), UseInterceptors(EventAckInterceptor));
+  return applyDecorators(Controller(), UseFilters(EventFailureFilter));
 }

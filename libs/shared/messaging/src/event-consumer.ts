@@ -1,6 +1,7 @@
 import type { CustomStrategy } from '@nestjs/microservices';
+import { defaultEventRetryPolicy } from '@capstone/contracts';
+import { EventConsumerServer } from './event-consumer-server.js';
 import { eventConsumerOptions } from './rmq-options.js';
-import { RmqServer } from './rmq-server.js';
 
 /**
  * Names the broker server that consumes other services' events. Every server in a Nest app
@@ -10,13 +11,31 @@ import { RmqServer } from './rmq-server.js';
  */
 export const EVENT_CONSUMER = Symbol('event-consumer');
 
-/** The server for a service's events queue: bound to `capstone.events` once per `@EventPattern`, acks manually. */
+/** What the events consumer reads from a service's configuration; unset settings take their defaults. */
+export interface EventConsumerConfig {
+  readonly AMQP_URL: string;
+  readonly EVENT_MAX_ATTEMPTS?: number;
+  readonly EVENT_RETRY_DELAY_MS?: number;
+  readonly EVENT_HANDLER_TIMEOUT_MS?: number;
+}
+
+/**
+ * The server for a service's events queue (`EventConsumerServer`): bound to `capstone.events`
+ * once per `@OnEvent` event, as the broker topology binds it, with bounded retries and a
+ * dead-letter queue.
+ */
 export function eventConsumer(
-  amqpUrl: string,
+  config: EventConsumerConfig,
   queue: string,
-): CustomStrategy & { strategy: RmqServer } {
-  const { options } = eventConsumerOptions(amqpUrl, queue);
-  const server = new RmqServer(options ?? {});
+): CustomStrategy & { strategy: EventConsumerServer } {
+  const server = new EventConsumerServer(
+    eventConsumerOptions(config.AMQP_URL, queue).options ?? {},
+    {
+      maxAttempts: config.EVENT_MAX_ATTEMPTS ?? defaultEventRetryPolicy.maxAttempts,
+      retryDelayMs: config.EVENT_RETRY_DELAY_MS ?? defaultEventRetryPolicy.retryDelayMs,
+      handlerTimeoutMs: config.EVENT_HANDLER_TIMEOUT_MS ?? defaultEventRetryPolicy.handlerTimeoutMs,
+    },
+  );
   server.setTransportId(EVENT_CONSUMER);
   return { strategy: server };
 }

@@ -1,10 +1,7 @@
-import { Logger, type CallHandler, type ExecutionContext } from '@nestjs/common';
-import { RmqContext } from '@nestjs/microservices';
 import { AuthEvents, type EventData, type EventEnvelope } from '@capstone/contracts';
-import { defer, lastValueFrom } from 'rxjs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EventAckInterceptor } from './event-ack.interceptor.js';
+import { describe, expect, it } from 'vitest';
 import { OnEvent } from './event-handler.js';
+import { MalformedEventError } from './malformed-event.error.js';
 
 type UserUpdated = EventEnvelope<EventData<typeof AuthEvents.userUpdated>>;
 
@@ -17,27 +14,12 @@ class Profiles {
   }
 }
 
-/**
- * Delivers `payload` to the handler as the events consumer does: through the acknowledging
- * interceptor, on a channel that records how the message was settled.
- */
-async function deliver(payload: unknown, pattern = AuthEvents.userUpdated.name) {
+/** Calls the handler as Nest does, with whatever arrived on the queue. */
+async function deliver(payload: unknown) {
   const profiles = new Profiles();
-  const channel = { ack: vi.fn(), nack: vi.fn() };
-  const message = { fields: { redelivered: false }, properties: { messageId: 'message-7' } };
-  const rmq = new RmqContext([message, channel, pattern]);
-  const context = {
-    switchToRpc: () => ({ getContext: () => rmq, getData: () => payload }),
-  } as unknown as ExecutionContext;
-  // Called as Nest calls it, with whatever arrived on the queue.
   const handler = profiles.updated as (raw: unknown) => Promise<void>;
-  const next: CallHandler = { handle: () => defer(() => handler.call(profiles, payload)) };
-  await lastValueFrom(new EventAckInterceptor().intercept(context, next), {
-    defaultValue: undefined,
-  });
-  // A failed event goes back to the queue after a delay: let any such timer fire.
-  await vi.runAllTimersAsync();
-  return { profiles, channel, message };
+  const failure: unknown = await handler.call(profiles, payload).catch((error: unknown) => error);
+  return { profiles, failure };
 }
 
 const user = {
@@ -55,59 +37,29 @@ const envelope = (data: unknown, name: string = AuthEvents.userUpdated.name) => 
   data,
 });
 
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-
-describe('@OnEvent behind the EventAckInterceptor', () => {
-  it('hands a well-formed event to its handler and acknowledges it once applied', async () => {
-    vi.useFakeTimers();
-    const { profiles, channel, message } = await deliver(envelope(user));
+describe('@OnEvent', () => {
+  it('hands a well-formed event to its handler', async () => {
+    const { profiles, failure } = await deliver(envelope(user));
+    expect(failure).toBeUndefined();
     expect(profiles.applied).toEqual([envelope(user)]);
-    expect(channel.ack).toHaveBeenCalledExactlyOnceWith(message);
-    expect(channel.nack).not.toHaveBeenCalled();
   });
 
-  it('logs a malformed event once, with its pattern and the fields at fault but none of its data, and acknowledges it instead of requeueing it', async () => {
-    vi.useFakeTimers();
-    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  it('refuses a malformed event before the handler runs, naming the fields at fault but holding none of its data', async () => {
     const malformed = { ...user, userId: 'not-a-user', username: '', bio: 42 };
-
-    const { profiles, channel, message } = await deliver(envelope(malformed));
-
+    const { profiles, failure } = await deliver(envelope(malformed));
     expect(profiles.applied).toEqual([]);
-    expect(channel.ack).toHaveBeenCalledExactlyOnceWith(message);
-    expect(channel.nack).not.toHaveBeenCalled();
-    expect(warn).not.toHaveBeenCalled();
-    expect(error).toHaveBeenCalledOnce();
-    const [line] = error.mock.calls[0] ?? [];
-    expect(line).toMatchObject({
-      msg: 'malformed event dropped',
-      pattern: 'user.updated',
-      messageId: 'message-7',
-    });
-    expect(Object.keys((line as { problems: object }).problems).sort()).toEqual([
-      'bio',
-      'userId',
-      'username',
-    ]);
-    const logged = JSON.stringify(error.mock.calls);
+    expect(failure).toBeInstanceOf(MalformedEventError);
+    const { problems } = failure as MalformedEventError;
+    expect(Object.keys(problems).sort()).toEqual(['bio', 'userId', 'username']);
+    const held = JSON.stringify({ problems, message: (failure as Error).message });
     for (const value of ['ada@example.com', 'not-a-user', 'Counts things', 'event-1']) {
-      expect(logged).not.toContain(value);
+      expect(held).not.toContain(value);
     }
   });
 
-  it('drops an envelope that names an event the handler does not consume, the same way', async () => {
-    vi.useFakeTimers();
-    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const { profiles, channel } = await deliver(envelope(user, 'user.deleted'));
+  it('refuses an envelope that names an event the handler does not consume, the same way', async () => {
+    const { profiles, failure } = await deliver(envelope(user, 'user.deleted'));
     expect(profiles.applied).toEqual([]);
-    expect(channel.ack).toHaveBeenCalledOnce();
-    expect(channel.nack).not.toHaveBeenCalled();
-    expect(error).toHaveBeenCalledExactlyOnceWith(
-      expect.objectContaining({ problems: { name: ['is not handled here'] } }),
-    );
+    expect(failure).toMatchObject({ problems: { name: ['is not handled here'] } });
   });
 });

@@ -7,6 +7,7 @@ import {
   type EventEnvelope,
 } from '@capstone/contracts';
 import { EVENT_CONSUMER } from './event-consumer.js';
+import { MalformedEventError } from './malformed-event.error.js';
 
 type Handler<T extends EventDefinition> = (event: EventEnvelope<EventData<T>>) => Promise<void>;
 
@@ -16,18 +17,6 @@ function nameOf(payload: unknown): string | undefined {
       ? (payload as Record<string, unknown>)['name']
       : undefined;
   return typeof name === 'string' ? name : undefined;
-}
-
-/**
- * An event its schema refused. It cannot become well-formed by waiting: the consumer drops it
- * (see `EventAckInterceptor`). It holds what is wrong with each field, never the event's data:
- * whatever is logged about it stays free of personal data.
- */
-export class MalformedEventError extends Error {
-  constructor(readonly problems: Record<string, string[]>) {
-    super('malformed event');
-    this.name = 'MalformedEventError';
-  }
 }
 
 /**

@@ -35,6 +35,26 @@ const processDuration = meter.createHistogram('messaging.process.duration', {
   advice: { explicitBucketBoundaries: durationBuckets },
 });
 
+const failedEvents = {
+  retry: meter.createCounter('messaging.client.retried.messages', {
+    unit: '{message}',
+    description: 'Failed events put in their retry queue for another attempt, by event and error',
+  }),
+  dead: meter.createCounter('messaging.client.dead_lettered.messages', {
+    unit: '{message}',
+    description: 'Events moved to their dead-letter queue (all attempts failed, or malformed)',
+  }),
+};
+
+/** Counts an event sent for another attempt (`retry`) or to the dead-letter queue (`dead`). */
+export function recordFailedEvent(outcome: 'retry' | 'dead', event: string, errorType: string) {
+  failedEvents[outcome].add(1, {
+    'messaging.system': 'rabbitmq',
+    'messaging.destination.name': event,
+    'error.type': errorType,
+  });
+}
+
 /**
  * The status an RPC ended with, as the gateway maps it to HTTP: 200, the service's own refusal
  * (404, 422…), 504 for a timeout, 503 when the broker or service could not be reached, 500 else.
@@ -76,10 +96,10 @@ export async function measureRpc<T>(
 
 export interface ConsumedEvent {
   readonly event: string;
-  /** Whether RabbitMQ had delivered it before (the handler failed, or the consumer died). */
+  /** Whether it was delivered before: a retry, or its consumer died before acknowledging it. */
   readonly redelivered: boolean;
   readonly seconds: number;
-  /** Why handling failed: `malformed` (dropped) or the error's class (retried); none when handled. */
+  /** Why handling failed: `malformed`, or the error's class; none when handled. */
   readonly errorType?: string;
 }
 

@@ -1,5 +1,6 @@
 import { Transport, type RmqOptions } from '@nestjs/microservices';
 import { EVENTS_EXCHANGE } from '@capstone/contracts';
+import { durableQueue } from './broker-topology.js';
 
 /**
  * Options for a service that answers requests on its own durable queue. Each request is
@@ -17,7 +18,7 @@ function consumerOf(amqpUrl: string, queue: string, options: RmqOptions['options
     options: {
       urls: [amqpUrl],
       queue,
-      queueOptions: { durable: true },
+      queueOptions: durableQueue,
       prefetchCount: 20,
       ...options,
     },
@@ -40,6 +41,6 @@ export function eventConsumerOptions(amqpUrl: string, queue: string): RmqOptions
 export function rpcClientOptions(amqpUrl: string, queue: string): RmqOptions {
   return {
     transport: Transport.RMQ,
-    options: { urls: [amqpUrl], queue, queueOptions: { durable: true }, persistent: true },
+    options: { urls: [amqpUrl], queue, queueOptions: durableQueue, persistent: true },
   };
 }

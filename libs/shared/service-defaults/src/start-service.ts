@@ -45,7 +45,7 @@ export async function startService<TConfig extends ServiceConfig>(
   const deferred = { deferInitialization: true };
   const servers = [
     ...(service.rpcQueue ? [rpcServer(config.AMQP_URL, service.rpcQueue)] : []),
-    ...(service.eventsQueue ? [eventConsumer(config.AMQP_URL, service.eventsQueue)] : []),
+    ...(service.eventsQueue ? [eventConsumer(config, service.eventsQueue)] : []),
   ];
   for (const server of servers) {
     registerMicroserviceLogging(app.connectMicroservice(server, deferred));

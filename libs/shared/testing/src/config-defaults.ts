@@ -19,6 +19,11 @@ export const laptopDefaults = {
     REDIS_KEY_PREFIX: keyPrefix,
   }),
   brokerRequests: { BROKER_TIMEOUT_MS: 5_000 },
+  eventConsumer: {
+    EVENT_HANDLER_TIMEOUT_MS: 30_000,
+    EVENT_MAX_ATTEMPTS: 5,
+    EVENT_RETRY_DELAY_MS: 10_000,
+  },
   accessTokens: {
     JWT_ISSUER: 'capstone-auth',
     JWT_AUDIENCE: 'capstone',

@@ -15,14 +15,22 @@ export class TestEventsExchange {
     return new TestEventsExchange(broker);
   }
 
-  /** Publishes an event the way the services' outbox relays do. */
-  publish(name: string, data: unknown, eventId: string = randomUUID()): void {
+  /**
+   * Publishes an event the way the services' outbox relays do: the event id as message id, and
+   * `headers` (a trace context, say) as the amqplib instrumentation adds them.
+   */
+  publish(
+    name: string,
+    data: unknown,
+    eventId: string = randomUUID(),
+    headers: Record<string, string> = {},
+  ): void {
     const envelope = { eventId, name, occurredAt: new Date().toISOString(), data };
     this.broker.channel.publish(
       EVENTS_EXCHANGE,
       name,
       Buffer.from(JSON.stringify({ pattern: name, data: envelope })),
-      { persistent: true, contentType: 'application/json' },
+      { persistent: true, contentType: 'application/json', messageId: eventId, headers },
     );
   }
 

@@ -1,3 +1,5 @@
+import { declareBrokerTopology } from '@capstone/messaging';
+import { TestBrokerChannel } from './broker-channel.js';
 import { testInfrastructure, uniqueSuffix } from './infrastructure.js';
 
 export interface TestVhost {
@@ -33,7 +35,10 @@ async function management(method: string, path: string, body?: unknown): Promise
   return response;
 }
 
-/** Creates a RabbitMQ virtual host for one test file, so its queues and exchanges are its own. */
+/**
+ * Creates a RabbitMQ virtual host for one test file, so its queues and exchanges are its own, with
+ * the broker topology declared as a deployment's `broker-topology` one-shot declares it.
+ */
 export async function createTestVhost(label: string): Promise<TestVhost> {
   const name = `capstone-test-${label}-${uniqueSuffix()}`;
   const user = decodeURIComponent(new URL(testInfrastructure.amqpUrl).username || 'guest');
@@ -49,6 +54,8 @@ export async function createTestVhost(label: string): Promise<TestVhost> {
   );
   const url = new URL(testInfrastructure.amqpUrl);
   url.pathname = `/${encodeURIComponent(name)}`;
+  const broker = await TestBrokerChannel.open(url.toString());
+  await declareBrokerTopology(broker.channel).finally(() => broker.close());
   return {
     name,
     url: url.toString(),

@@ -1,0 +1,110 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import amqp, { type ChannelModel } from 'amqplib';
+import type { Logger } from 'pino';
+import { brokerTopology, deadLetterQueueOf } from '@capstone/contracts';
+import { errorMessage } from '@capstone/errors';
+import { createLogger, type LogLevel } from '@capstone/logging';
+import { declareBrokerTopology } from './broker-topology.js';
+import { replayDeadLetters } from './dead-letters.js';
+
+/** What a broker one-shot reads: the broker, as a user allowed to declare queues, and its log level. */
+export interface BrokerAdminConfig {
+  readonly AMQP_URL: string;
+  readonly LOG_LEVEL: LogLevel;
+}
+
+/** How long a one-shot waits for RabbitMQ, which may still be starting beside it. */
+const BROKER_WAIT_MS = 60_000;
+const RETRY_EVERY_MS = 2_000;
+
+/** `amqp://capstone-admin@rabbitmq:5672/` for a URL: where and as whom, without the password. */
+function describeBroker(url: string): string {
+  const { protocol, username, host, pathname } = new URL(url);
+  return `${protocol}//${username ? `${username}@` : ''}${host}${pathname}`;
+}
+
+async function connectWithin(url: string, logger: Logger): Promise<ChannelModel> {
+  const deadline = Date.now() + BROKER_WAIT_MS;
+  for (;;) {
+    try {
+      return await amqp.connect(url);
+    } catch (error) {
+      // A refused login or a missing vhost will not mend by waiting.
+      if (/ACCESS_REFUSED|NOT_ALLOWED/.test(errorMessage(error)) || Date.now() > deadline) {
+        throw new Error(`${describeBroker(url)}: ${errorMessage(error)}`, { cause: error });
+      }
+      logger.warn(
+        { broker: describeBroker(url), reason: errorMessage(error) },
+        'waiting for RabbitMQ',
+      );
+      await sleep(RETRY_EVERY_MS);
+    }
+  }
+}
+
+/**
+ * Runs a one-shot's work on a connection to the broker of `AMQP_URL`; a failure (its
+ * configuration's too) is logged and ends the process with status 1, so that a deployment stops
+ * there.
+ */
+async function runOnBroker(
+  name: string,
+  loadConfig: () => BrokerAdminConfig,
+  work: (connection: ChannelModel, logger: Logger) => Promise<void>,
+): Promise<void> {
+  let logger = createLogger(name);
+  try {
+    const config = loadConfig();
+    logger = createLogger(name, config.LOG_LEVEL);
+    const connection = await connectWithin(config.AMQP_URL, logger);
+    try {
+      await work(connection, logger);
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    logger.error(errorMessage(error));
+    process.exit(1);
+  }
+}
+
+/**
+ * `broker-topology`: the deploy step that declares the broker topology of the contracts before
+ * the services start (a compose one-shot, a Kubernetes Job), so that no event is published to an
+ * exchange with no queue bound. Idempotent: every deployment runs it.
+ */
+export function declareTopologyCommand(loadConfig: () => BrokerAdminConfig): Promise<void> {
+  return runOnBroker('broker-topology', loadConfig, async (connection, logger) => {
+    await declareBrokerTopology(await connection.createChannel());
+    logger.info(
+      {
+        exchange: brokerTopology.exchange,
+        queues: brokerTopology.eventsQueues.map(({ queue, events }) => ({
+          queue,
+          events: events.map((event) => event.name),
+        })),
+        requestQueues: brokerTopology.requestQueues,
+      },
+      'broker topology declared',
+    );
+  });
+}
+
+/** `dlq-replay <queue>`: puts the events of `<queue>.dead` back in `<queue>` (`replayDeadLetters`). */
+export function replayDeadLettersCommand(
+  args: readonly string[],
+  loadConfig: () => BrokerAdminConfig,
+): Promise<void> {
+  return runOnBroker('dlq-replay', loadConfig, async (connection, logger) => {
+    const queues = brokerTopology.eventsQueues.map(({ queue }) => queue);
+    const [queue = ''] = args;
+    if (!queues.includes(queue)) {
+      throw new Error(`usage: dlq-replay <queue>, one of ${queues.join(', ')} (got "${queue}")`);
+    }
+    const replayed = await replayDeadLetters(await connection.createConfirmChannel(), queue);
+    logger.info(
+      { queue, from: deadLetterQueueOf(queue), replayed },
+      `replayed ${replayed} event(s) from ${deadLetterQueueOf(queue)} to ${queue}`,
+    );
+  });
+}
