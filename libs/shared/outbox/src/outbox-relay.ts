@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { brokerTopology } from '@capstone/contracts';
 import { errorMessage } from '@capstone/errors';
 import type { DataSource } from 'typeorm';
 import { recordReturnedEvent } from './outbox-metrics.js';
@@ -26,7 +27,8 @@ export interface OutboxRelayOptions {
   /**
    * Whether some queue is meant to receive an event. Such events are published `mandatory`: one
    * RabbitMQ returns (its queue is missing) stays in the outbox. Others, which nobody consumes,
-   * are confirmed and dropped by the exchange. By default every event expects a queue.
+   * are confirmed and dropped by the exchange. By default, the events the contracts' broker
+   * topology binds a queue for.
    */
   readonly expectsQueue?: (eventName: string) => boolean;
 }
@@ -43,6 +45,11 @@ function settingsOf(options: OutboxRelayOptions): RelaySettings {
     returnedRetryMaxMs: options.returnedRetryMaxMs ?? 60_000,
   };
 }
+
+/** The events some queue of the contracts' broker topology is bound for. */
+const consumedEvents = new Set(
+  brokerTopology.eventsQueues.flatMap((entry) => entry.events.map((event) => event.name)),
+);
 
 const MAX_BACKOFF_MS = 5_000;
 const PURGE_INTERVAL_MS = 60_000;
@@ -73,7 +80,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.publisher = new OutboxPublisher(
       options.amqpUrl,
       this.settings.confirmTimeoutMs,
-      options.expectsQueue ?? (() => true),
+      options.expectsQueue ?? ((eventName) => consumedEvents.has(eventName)),
     );
   }
 

@@ -4,7 +4,15 @@ import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { z } from 'zod';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defineEvent, type EventEnvelope } from '@capstone/contracts';
+import amqp from 'amqplib';
+import {
+  AuthEvents,
+  BLOG_EVENTS_QUEUE,
+  BlogEvents,
+  CHAT_EVENTS_QUEUE,
+  defineEvent,
+  type EventEnvelope,
+} from '@capstone/contracts';
 import {
   createTestServiceStores,
   TestEventsExchange,
@@ -62,7 +70,7 @@ describe('events no queue is bound for, on real PostgreSQL and RabbitMQ', () => 
     });
     await dataSource.initialize();
     await dataSource.runMigrations();
-    // A fresh virtual host where only the exchange exists, as on a first deploy.
+    // No queue of this fresh virtual host is bound for `note.*`, as before its consumer's deploy.
     exchange = await TestEventsExchange.connect(stores.vhost.url);
     relay = new OutboxRelay(dataSource, {
       amqpUrl: stores.vhost.url,
@@ -127,5 +135,64 @@ describe('events no queue is bound for, on real PostgreSQL and RabbitMQ', () => 
     relay.publishSoon();
     await waitFor(async () => ((await row(aside.id)).publishedAt ? true : undefined));
     expect((await row(aside.id)).returnedCount).toBe(0);
+  });
+});
+
+describe('the events kept when returned, by default', () => {
+  let stores: TestServiceStores;
+  let dataSource: DataSource;
+  let relay: InstanceType<typeof OutboxRelay>;
+
+  beforeAll(async () => {
+    stores = await createTestServiceStores('outbox_topology');
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: stores.database.url,
+      entities: [OutboxMessage],
+      migrations: outboxMigrations,
+    });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    relay = new OutboxRelay(dataSource, { amqpUrl: stores.vhost.url, pollIntervalMs: 100 });
+    relay.start();
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await dataSource?.destroy();
+    await stores?.drop();
+  });
+
+  const row = (id: string) => dataSource.getRepository(OutboxMessage).findOneByOrFail({ id });
+
+  it('keeps an event of the broker topology whose queues were deleted, and lets one nobody consumes go', async () => {
+    // The virtual host has the deployed topology; the queues user.registered goes to are deleted.
+    const connection = await amqp.connect(stores.vhost.url);
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(BLOG_EVENTS_QUEUE);
+    await channel.deleteQueue(CHAT_EVENTS_QUEUE);
+    await connection.close();
+
+    const [registered, followed] = await dataSource.transaction(async (manager) => [
+      await recordEvent(manager, AuthEvents.userRegistered, {
+        userId: '5f0c8a52-8f8e-4d1e-9c55-0b8a3c7e2d11',
+        email: 'kept@example.com',
+        username: 'kept',
+        bio: null,
+        image: null,
+        version: 1,
+      }),
+      await recordEvent(manager, BlogEvents.profileFollowed, {
+        followerId: '5f0c8a52-8f8e-4d1e-9c55-0b8a3c7e2d11',
+        followedId: '0e4b7d3a-1c2f-4a5b-8d6e-7f8091a2b3c4',
+        followedUsername: 'followed',
+      }),
+    ]);
+    relay.publishSoon();
+
+    await waitFor(async () => ((await row(followed.id)).publishedAt ? true : undefined));
+    expect((await row(followed.id)).returnedCount).toBe(0);
+    await waitFor(async () => ((await row(registered.id)).returnedCount > 0 ? true : undefined));
+    expect((await row(registered.id)).publishedAt).toBeNull();
   });
 });
