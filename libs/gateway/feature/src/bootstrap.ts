@@ -10,7 +10,7 @@ import helmet from 'helmet';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
 import { ResponseCache } from './cache/response-cache.js';
-import { socketIoProxy } from './chat-api/socket-proxy.js';
+import { SocketIoProxy } from './chat-api/socket-proxy.js';
 import { GatewayModule } from './gateway.module.js';
 import { jsonBodyMiddleware } from './http/request-context.js';
 import { webPage } from './web/web-page.js';
@@ -25,7 +25,7 @@ function configureEdge(app: NestExpressApplication, config: GatewayConfig): void
     exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'X-Cache'],
     maxAge: 600,
   });
-  app.use(socketIoProxy(config.CHAT_URL, app.getHttpServer()));
+  app.use(app.get(SocketIoProxy).attach(app.getHttpServer()));
   app.use(webPage(config.WEB_ROOT));
   app.use(cachedReadFastPath(app.get(ResponseCache)));
   app.use(jsonBodyMiddleware(config.BODY_LIMIT));
@@ -52,8 +52,8 @@ export const GATEWAY_EVENTS_QUEUE = 'gateway.events';
 
 /**
  * The gateway, the one public HTTP entry. It also consumes events (the blog's, to invalidate its
- * cache; auth's revoked sessions) and does not wait for the broker to listen: with RabbitMQ down
- * it must still answer, with 503s, and report itself not ready.
+ * cache; auth's revoked sessions). With RabbitMQ down it still answers, with 503s, and reports
+ * itself not ready.
  */
 export function gatewayService(config: GatewayConfig): ServiceDefinition<GatewayConfig> {
   return {
@@ -62,7 +62,6 @@ export function gatewayService(config: GatewayConfig): ServiceDefinition<Gateway
     config,
     configToken: GATEWAY_CONFIG,
     eventsQueue: GATEWAY_EVENTS_QUEUE,
-    listenWithoutBroker: true,
     // The public port must not serve them.
     metricsPort: config.METRICS_PORT,
     // Bodies are parsed by jsonBodyMiddleware, after the cache fast path and with its own errors.

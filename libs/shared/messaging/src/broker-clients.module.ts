@@ -1,7 +1,6 @@
 import { Global, Module, type DynamicModule, type InjectionToken } from '@nestjs/common';
-import { ClientProxyFactory } from '@nestjs/microservices';
 import { BrokerClient } from './broker-client.js';
-import { rpcClientOptions } from './rmq-options.js';
+import { rpcClient } from './rmq-client.js';
 
 /** What a service's configuration must say for it to call other services. */
 export interface BrokerClientConfig {
@@ -31,11 +30,7 @@ export class BrokerClientsModule {
         provide: token,
         inject: [options.configToken],
         useFactory: (config: BrokerClientConfig) =>
-          new BrokerClient(
-            name,
-            ClientProxyFactory.create(rpcClientOptions(config.AMQP_URL, queue)),
-            config.BROKER_TIMEOUT_MS,
-          ),
+          new BrokerClient(name, rpcClient(config.AMQP_URL, queue), config.BROKER_TIMEOUT_MS),
       })),
       exports: options.services.map(({ token }) => token),
     };

@@ -7,6 +7,7 @@ import {
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { RpcFailure } from '@capstone/contracts';
 import { errorMessage } from '@capstone/errors';
+import { logChannelErrors } from './channel-errors.js';
 import { recordExpiredRequest } from './messaging-metrics.js';
 import { QueueConsumer, type ConsumeArguments } from './queue-consumer.js';
 import { expiredRequest, type ExpiredRequest } from './request-deadline.js';
@@ -32,6 +33,8 @@ export class RmqServer extends ServerRMQ {
     private readonly answersRequests = false,
   ) {
     super(options);
+    // Registered after Nest's own `connect` listener, which creates the channel on the first one.
+    this.on('connect', () => this.channel && logChannelErrors(this.channel, this.logger));
   }
 
   /**

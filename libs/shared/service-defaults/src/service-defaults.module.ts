@@ -11,6 +11,7 @@ import { createLogger } from '@capstone/logging';
 import { stopTelemetry } from '@capstone/telemetry';
 import { LoggerModule } from 'nestjs-pino';
 import { ConsumerGate } from './consumer-gate.js';
+import { GracefulShutdown } from './graceful-shutdown.js';
 import { MetricsController } from './metrics.controller.js';
 import { messageLogging, requestLogging } from './request-logging.js';
 import { RouteTelemetryInterceptor } from './route-telemetry.interceptor.js';
@@ -28,7 +29,7 @@ class TelemetryShutdown implements OnApplicationShutdown {
  * What `startService` puts around a service's own module: its configuration for every module to
  * inject, the logs (pino: an access line per request and per broker message, Nest's own lines),
  * the health probes (the service's modules provide what they check), the gate that pauses the
- * broker consumers while the service is not ready, and the metrics.
+ * broker consumers while the service is not ready, the graceful shutdown, and the metrics.
  */
 @Global()
 @Module({})
@@ -50,6 +51,7 @@ export class ServiceDefaultsModule {
         { provide: APP_INTERCEPTOR, useClass: RouteTelemetryInterceptor },
         TelemetryShutdown,
         ConsumerGate,
+        GracefulShutdown,
       ],
       exports: [service.configToken],
     };

@@ -31,11 +31,6 @@ export interface ServiceDefinition<TConfig extends ServiceConfig = ServiceConfig
   /** The queue its `@OnEvent` handlers receive other services' events on. */
   readonly eventsQueue?: string;
   /**
-   * Whether to listen only once the broker servers run (the default): a service behind the broker
-   * has nothing to serve without it. The gateway answers anyway, with 503s, and reports not ready.
-   */
-  readonly listenWithoutBroker?: boolean;
-  /**
    * A port of its own for Prometheus's `/metrics`, for a service whose HTTP port is public (the
    * gateway). Without one, `/metrics` is served on the service's HTTP port.
    */

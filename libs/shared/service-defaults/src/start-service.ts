@@ -7,6 +7,7 @@ import { eventConsumer, rpcServer } from '@capstone/messaging';
 import { metricsHandler } from '@capstone/telemetry';
 import { Logger, registerMicroserviceLogging } from 'nestjs-pino';
 import { ConsumerGate } from './consumer-gate.js';
+import { GracefulShutdown } from './graceful-shutdown.js';
 import { ServiceDefaultsModule } from './service-defaults.module.js';
 import type { ServiceConfig, ServiceDefinition } from './service-definition.js';
 
@@ -26,8 +27,13 @@ function serveMetrics(port: number): Promise<Server> {
  * Starts a service with the defaults every service shares: its configuration provided to its
  * modules, JSON logs, the health probes and metrics, its RPC server and events consumer on the
  * broker (paused while a critical dependency is down: `ConsumerGate`), and a graceful shutdown on
- * SIGTERM. Apps and end-to-end tests start services the same way; the app's `telemetry.js`, loaded
- * first, adds traces and metrics.
+ * SIGTERM or SIGINT (`GracefulShutdown`), after which the process exits with status 0. Apps and
+ * end-to-end tests start services the same way; the app's `telemetry.js`, loaded first, adds
+ * traces and metrics.
+ *
+ * The HTTP server listens before the broker servers start: the probes answer while RabbitMQ is
+ * unreachable (live, not ready), so that an orchestrator waits instead of restarting the process.
+ * The promise resolves once the broker servers consume too.
  */
 export async function startService<TConfig extends ServiceConfig>(
   service: ServiceDefinition<TConfig>,
@@ -39,7 +45,7 @@ export async function startService<TConfig extends ServiceConfig>(
     ...service.http,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   // A line per broker message too. Not through `inheritAppConfig`: the servers must not inherit
   // the app's global guards and filters, which are HTTP's.
   const deferred = { deferInitialization: true };
@@ -50,21 +56,19 @@ export async function startService<TConfig extends ServiceConfig>(
   for (const server of servers) {
     registerMicroserviceLogging(app.connectMicroservice(server, deferred));
   }
-  app.get(ConsumerGate).watch(servers.map(({ strategy }) => strategy));
+  const consumers = servers.map(({ strategy }) => strategy);
+  app.get(ConsumerGate).watch(consumers);
+  const shutdown = app.get(GracefulShutdown);
+  shutdown.watch(app.getHttpServer(), consumers);
+  app.use(shutdown.closeConnectionsWhenStopping);
   await service.configure?.(app);
   await app.init();
   if (service.metricsPort !== undefined) {
     const metrics = await serveMetrics(service.metricsPort);
     app.getHttpServer().once('close', () => metrics.close());
   }
-  if (service.listenWithoutBroker) {
-    app.startAllMicroservices().catch((error: unknown) => {
-      app.get(Logger).error(`broker consumers unavailable: ${errorMessage(error)}`, 'Bootstrap');
-    });
-  } else {
-    await app.startAllMicroservices();
-  }
   await app.listen(config.PORT, '0.0.0.0');
+  await app.startAllMicroservices();
   return app;
 }
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { HEALTH_INDICATORS, healthIndicators } from '@capstone/health';
-import { createTestVhost, freePort, type TestVhost } from '@capstone/testing';
+import { createTestVhost, type TestVhost } from '@capstone/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceContext, startService, type ServiceConfig } from '../src/index.js';
 
@@ -52,14 +52,13 @@ describe('startService, the bootstrap every service shares', () => {
     await vhost?.drop();
   });
 
-  const start = async (config: Partial<ProbeConfig> = {}, options = {}) => {
+  const start = async (config: Partial<ProbeConfig> = {}) => {
     const app = await startService({
       name: 'probe',
       module: ProbeModule,
       config: { PORT: 0, LOG_LEVEL: 'error', AMQP_URL: vhost.url, GREETING: 'hello', ...config },
       configToken: PROBE_CONFIG,
       rpcQueue: 'probe.rpc',
-      ...options,
     });
     apps.push(app);
     const { port } = app.getHttpServer().address() as AddressInfo;
@@ -83,12 +82,6 @@ describe('startService, the bootstrap every service shares', () => {
       status: 'unavailable',
       checks: { greeting: { state: 'down', error: 'no greeting' } },
     });
-  });
-
-  it('listens without the broker when told to, so the service can say it is not ready', async () => {
-    const nobody = `amqp://guest:guest@127.0.0.1:${await freePort()}`;
-    const { url } = await start({ AMQP_URL: nobody }, { listenWithoutBroker: true });
-    expect((await fetch(url('/health/live'))).status).toBe(200);
   });
 
   it('builds the providers alone for integration tests, without listening', async () => {
