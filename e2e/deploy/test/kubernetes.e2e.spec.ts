@@ -9,6 +9,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
+import { SHUTDOWN_LIMIT_MS } from '@capstone/service-defaults';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -49,6 +50,12 @@ const metricsPortOf = (app: AppUnderTest, environment: Record<string, string>) =
     : listeningPort(app, environment);
 const imageUid = (app: AppUnderTest) =>
   Number((last(dockerImageOf(app.name).final, 'USER')?.args ?? '').split(':')[0]);
+
+/**
+ * The apps that connections reach through their Service: the Ingress sends requests to the
+ * gateway's, and the gateway forwards Socket.IO to the chat's. Auth and blog get theirs over RabbitMQ.
+ */
+const servedThroughService: readonly AppName[] = ['gateway', 'chat'];
 
 /** Cluster-wide kinds; every other object belongs in the overlay's namespace. */
 const clusterScoped = new Set(['Namespace']);
@@ -205,6 +212,18 @@ describe.each([
         }
       }
     });
+
+    it('leaves the app time to stop: its preStop pause and its own shutdown limit fit in the grace period', () => {
+      const pause = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
+      expect(spec.terminationGracePeriodSeconds).toBeGreaterThan(pause + SHUTDOWN_LIMIT_MS / 1000);
+    });
+
+    if (servedThroughService.includes(app.name)) {
+      it('pauses before SIGTERM, with Kubernetes’ sleep action, until kube-proxy and the Ingress stop sending it connections', () => {
+        expect(container.lifecycle?.preStop).toEqual({ sleep: { seconds: expect.any(Number) } });
+        expect(container.lifecycle?.preStop?.sleep?.seconds).toBeGreaterThanOrEqual(5);
+      });
+    }
 
     it('is scaled by an autoscaling/v2 HPA whose range holds its replicas', () => {
       const hpa = manifests
