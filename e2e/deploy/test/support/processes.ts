@@ -55,6 +55,11 @@ export class AppProcess {
     return app;
   }
 
+  /** Sends the process a signal: SIGSTOP and SIGCONT pause and resume it, as a slow host would. */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   /** Stops every process still running (SIGTERM, then SIGKILL), e.g. in afterAll. */
   static async stopAll(): Promise<void> {
     await Promise.all([...AppProcess.running].map((app) => app.stop()));
@@ -83,6 +88,8 @@ export class AppProcess {
 
   async stop(): Promise<void> {
     if (this.exit) return;
+    // A process paused with SIGSTOP would never see the SIGTERM.
+    this.child.kill('SIGCONT');
     this.child.kill('SIGTERM');
     const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await this.exited;

@@ -273,6 +273,13 @@ export class ProductionStack {
     await this.start('gateway', extra('gateway'));
   }
 
+  /** The process of a running app. */
+  process(app: AppName): AppProcess {
+    const child = this.running.get(app);
+    if (!child) throw new Error(`${app} is not running`);
+    return child;
+  }
+
   /** What a running app has printed so far. */
   output(app: AppName): string {
     return this.running.get(app)?.output ?? '';
