@@ -82,7 +82,19 @@ export class EventConsumerServer extends RmqServer {
     return super.setupChannel(channel, listening);
   }
 
-  override async handleEvent(pattern: string, packet: ReadPacket, context: RmqContext) {
+  /**
+   * Runs the event between Nest's processing hooks, as Nest's own servers do, so that a stopping
+   * service waits for the events in hand (`GracefulShutdown` in @capstone/service-defaults).
+   */
+  override handleEvent(pattern: string, packet: ReadPacket, context: RmqContext): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.runWithProcessingHooks(context, (processed) =>
+        this.consumeEvent(pattern, packet, context).then(resolve, reject).finally(processed),
+      );
+    });
+  }
+
+  private async consumeEvent(pattern: string, packet: ReadPacket, context: RmqContext) {
     const handler = this.getHandlerByPattern(pattern);
     // `RmqServer.handleMessage` has refused a pattern no handler takes already.
     if (!handler) return super.handleEvent(pattern, packet, context);

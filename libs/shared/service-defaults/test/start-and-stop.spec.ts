@@ -1,13 +1,30 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { Controller, Get, Inject, Module, type INestApplication } from '@nestjs/common';
-import { defineRpc, field, strictObject } from '@capstone/contracts';
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
+import {
+  AuthEvents,
+  BLOG_EVENTS_QUEUE,
+  defineRpc,
+  field,
+  strictObject,
+  type EventEnvelope,
+  type UserProfileData,
+} from '@capstone/contracts';
 import { HEALTH_INDICATORS, healthIndicators } from '@capstone/health';
-import { BrokerClient, BrokerClientsModule, Rpc, RpcController } from '@capstone/messaging';
+import {
+  BrokerClient,
+  BrokerClientsModule,
+  EventController,
+  OnEvent,
+  Rpc,
+  RpcController,
+} from '@capstone/messaging';
 import {
   createTestVhost,
   freePort,
   RawRpc,
   TcpProxy,
+  TestEventsExchange,
   waitFor,
   type TestVhost,
 } from '@capstone/testing';
@@ -17,6 +34,12 @@ import { z } from 'zod';
 import { startService, type ServiceConfig } from '../src/index.js';
 
 const PROBE_CONFIG = Symbol('PROBE_CONFIG');
+/** The events consumer's retry settings (EVENT_* in @capstone/config): none comes into play here. */
+const eventSettings = {
+  EVENT_MAX_ATTEMPTS: 3,
+  EVENT_RETRY_DELAY_MS: 1_000,
+  EVENT_HANDLER_TIMEOUT_MS: 10_000,
+};
 const PROBE_CLIENT = Symbol('PROBE_CLIENT');
 const queue = 'probe.rpc';
 
@@ -252,4 +275,88 @@ describe('starting and stopping a service', () => {
       expect(unhandled).toEqual([]);
     },
   );
+});
+
+/** Consumes `blog.events` as the blog does; its handler waits at the gate. */
+@Injectable()
+class Applied {
+  readonly usernames: string[] = [];
+}
+
+@EventController()
+class ProfileEventsController {
+  constructor(private readonly applied: Applied) {}
+
+  @OnEvent(AuthEvents.userRegistered, AuthEvents.userUpdated)
+  async userChanged({ data }: EventEnvelope<UserProfileData>): Promise<void> {
+    gate.entered += 1;
+    await gate.opened;
+    this.applied.usernames.push(data.username);
+  }
+}
+
+@Module({
+  controllers: [ProfileEventsController],
+  providers: [Applied, healthIndicators({ useFactory: () => [] })],
+  exports: [HEALTH_INDICATORS],
+})
+class ProfilesModule {}
+
+describe('stopping a service that consumes events', () => {
+  let vhost: TestVhost;
+  let exchange: TestEventsExchange;
+  const apps: INestApplication[] = [];
+
+  const start = async () => {
+    const app = await startService({
+      name: 'probe',
+      module: ProfilesModule,
+      config: { PORT: 0, LOG_LEVEL: 'error', AMQP_URL: vhost.url, ...eventSettings },
+      configToken: 'CONFIG',
+      eventsQueue: BLOG_EVENTS_QUEUE,
+    });
+    apps.push(app);
+    return app;
+  };
+  const user = (username: string) => ({
+    userId: randomUUID(),
+    email: `${username}@example.com`,
+    username,
+    bio: null,
+    image: null,
+    version: 2,
+  });
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('stop-events');
+    exchange = await TestEventsExchange.connect(vhost.url);
+  });
+
+  afterEach(async () => {
+    gate.open();
+    for (const app of apps.splice(0)) await app.close();
+  });
+
+  afterAll(async () => {
+    await exchange?.close();
+    await vhost?.drop();
+  });
+
+  it('finishes and acknowledges the events in hand: the next instance does not get them again', async () => {
+    const first = await start();
+    closeGate();
+    exchange.publish(AuthEvents.userUpdated.name, user('ada'));
+    exchange.publish(AuthEvents.userUpdated.name, user('grace'));
+    await waitFor(() => (gate.entered === 2 ? true : undefined), { what: 'two events taken' });
+
+    const stopping = first.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    gate.open();
+    await stopping;
+    expect(first.get(Applied).usernames.sort()).toEqual(['ada', 'grace']);
+
+    const second = await start();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(second.get(Applied).usernames).toEqual([]);
+  });
 });
