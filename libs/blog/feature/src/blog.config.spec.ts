@@ -8,6 +8,7 @@ describe('loadBlogConfig', () => {
     expect(loadBlogConfig({})).toEqual({
       ...laptopDefaults.service(3002),
       ...laptopDefaults.postgres('blog'),
+      ...laptopDefaults.eventConsumer,
     });
   });
 

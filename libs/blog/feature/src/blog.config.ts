@@ -1,4 +1,5 @@
 import {
+  eventConsumerSettings,
   loadConfig,
   migrationConfigSchema,
   postgresSettings,
@@ -12,6 +13,8 @@ export const blogConfigSchema = z
     /** The HTTP listener serves health probes only; requests and events arrive over RabbitMQ. */
     ...serviceSettings(3002),
     ...postgresSettings('blog'),
+    /** How the `blog.events` consumer retries a failing event before dead-lettering it. */
+    ...eventConsumerSettings,
   })
   .transform(withMigrationsDefault);
 

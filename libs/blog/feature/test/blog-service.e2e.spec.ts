@@ -1,11 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import pg from 'pg';
 import {
   AuthEvents,
   BLOG_EVENTS_QUEUE,
   BLOG_QUEUE,
   BlogRpc,
+  deadLetterQueueOf,
   EVENTS_EXCHANGE,
   type ArticleEventData,
   type EventEnvelope,
@@ -13,7 +16,7 @@ import {
   type UserProfileData,
 } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
-import type { BrokerClient } from '@capstone/messaging';
+import { replayDeadLetters, type BrokerClient } from '@capstone/messaging';
 import {
   createTestServiceStores,
   RawRpc,
@@ -39,11 +42,19 @@ describe('the blog service over RabbitMQ', () => {
   let exchange: TestEventsExchange;
   let raw: RawRpc;
   let published: EventEnvelope<unknown>[];
+  let broker: ChannelModel;
+  let channel: ConfirmChannel;
 
   beforeAll(async () => {
     stores = await createTestServiceStores('blog-e2e');
     app = await startBlogService({
-      ...loadBlogConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', ...stores.env }),
+      ...loadBlogConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        ...stores.env,
+        EVENT_MAX_ATTEMPTS: '3',
+        EVENT_RETRY_DELAY_MS: '300',
+      }),
       PORT: 0,
     });
     blog = serviceClient('blog', stores.vhost.url, BLOG_QUEUE);
@@ -51,10 +62,17 @@ describe('the blog service over RabbitMQ', () => {
     raw = await RawRpc.connect(stores.vhost.url);
     exchange = await TestEventsExchange.connect(stores.vhost.url);
     published = await exchange.record('article.*');
+    broker = await amqp.connect(stores.vhost.url);
+    channel = await broker.createConfirmChannel();
   });
 
   afterAll(async () => {
-    await Promise.all([raw?.close(), exchange?.close(), blog?.onApplicationShutdown()]);
+    await Promise.all([
+      raw?.close(),
+      exchange?.close(),
+      blog?.onApplicationShutdown(),
+      broker?.close(),
+    ]);
     await app?.close();
     await stores?.drop();
   });
@@ -119,12 +137,64 @@ describe('the blog service over RabbitMQ', () => {
     await profileWhen(a.username, (profile) => profile.bio === "I'm B");
   });
 
-  it('drops a malformed event instead of retrying it forever', async () => {
-    exchange.publish(AuthEvents.userUpdated.name, { userId: 'not-a-user' });
+  /** The message of blog.events.dead whose id is `eventId`, once it is there; it stays there. */
+  const deadLetter = (eventId: string) =>
+    waitFor(
+      async () => {
+        const { messageCount } = await channel.checkQueue(deadLetterQueueOf(BLOG_EVENTS_QUEUE));
+        const messages = [];
+        for (let index = 0; index < messageCount; index += 1) {
+          const message = await channel.get(deadLetterQueueOf(BLOG_EVENTS_QUEUE));
+          if (message) messages.push(message);
+        }
+        for (const message of messages) channel.nack(message, false, true);
+        return messages.find((message) => message.properties.messageId === eventId);
+      },
+      { what: `event ${eventId} in blog.events.dead`, timeoutMs: 15_000 },
+    );
+
+  it('puts a malformed event in blog.events.dead at once instead of retrying it', async () => {
+    const eventId = randomUUID();
+    exchange.publish(AuthEvents.userUpdated.name, { userId: 'not-a-user' }, eventId);
     const after = newUser('after');
     exchange.publish(AuthEvents.userRegistered.name, after);
     await profileWhen(after.username, () => true);
+    expect((await deadLetter(eventId)).properties.headers?.['capstone-attempts']).toBe(1);
     expect(await exchange.waiting(BLOG_EVENTS_QUEUE)).toBe(0);
+  });
+
+  it('dead-letters an event its database refuses after a few attempts, goes on meanwhile, and applies it once replayed after the fix', async () => {
+    const user = newUser('poisoned');
+    exchange.publish(AuthEvents.userRegistered.name, user);
+    await profileWhen(user.username, () => true);
+    // Passes the event's schema, but not the authors table's integer column.
+    const eventId = randomUUID();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    exchange.publish(
+      AuthEvents.userUpdated.name,
+      { ...user, bio: 'From the future', version: 3_000_000_000 },
+      eventId,
+      { traceparent },
+    );
+    const bystander = newUser('bystander');
+    exchange.publish(AuthEvents.userRegistered.name, bystander);
+    await profileWhen(bystander.username, () => true);
+
+    const dead = await deadLetter(eventId);
+    expect(dead.properties.headers).toMatchObject({
+      traceparent,
+      'capstone-attempts': 3,
+      'capstone-error': 'QueryFailedError: value "3000000000" is out of range for type integer',
+    });
+    expect(await exchange.waiting(BLOG_EVENTS_QUEUE)).toBe(0);
+
+    // The fix: a column wide enough. Then the one replay command.
+    const database = new pg.Client({ connectionString: stores.database.url });
+    await database.connect();
+    await database.query('ALTER TABLE authors ALTER COLUMN version TYPE bigint');
+    await database.end();
+    expect(await replayDeadLetters(channel, BLOG_EVENTS_QUEUE)).toBeGreaterThanOrEqual(1);
+    await profileWhen(user.username, (profile) => profile.bio === 'From the future');
   });
 
   it('answers requests and publishes article.created after the article is saved', async () => {

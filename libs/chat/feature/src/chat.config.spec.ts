@@ -10,6 +10,7 @@ describe('loadChatConfig', () => {
       MONGO_URL: 'mongodb://127.0.0.1:27017/chat',
       ...laptopDefaults.redis('capstone:chat:'),
       ...laptopDefaults.brokerRequests,
+      ...laptopDefaults.eventConsumer,
       ...laptopDefaults.accessTokens,
       RATE_LIMIT_SENDS_PER_USER: { points: 10, windowSeconds: 5 },
       RATE_LIMIT_TYPING_PER_USER: { points: 20, windowSeconds: 10 },

@@ -2,6 +2,7 @@ import {
   accessTokenSettings,
   brokerRequestSettings,
   env,
+  eventConsumerSettings,
   loadConfig,
   redisSettings,
   serviceSettings,
@@ -16,6 +17,8 @@ export const chatConfigSchema = z.object({
   ...redisSettings('capstone:chat:'),
   /** How long to wait for the auth service's public keys before refusing a connection. */
   ...brokerRequestSettings,
+  /** How the `chat.events` consumer retries a failing event before dead-lettering it. */
+  ...eventConsumerSettings,
   ...accessTokenSettings,
   /** Per user, across all their connections and every instance: `<events>/<seconds>`. */
   RATE_LIMIT_SENDS_PER_USER: env.rate('10/5'),

@@ -12,6 +12,7 @@ describe('loadGatewayConfig', () => {
       CHAT_URL: 'http://127.0.0.1:3003',
       WEB_ROOT: 'apps/web/public',
       ...laptopDefaults.brokerRequests,
+      ...laptopDefaults.eventConsumer,
       BODY_LIMIT: '100kb',
       CORS_ORIGINS: ['*'],
       TRUST_PROXY: 0,

@@ -2,6 +2,7 @@ import {
   accessTokenSettings,
   brokerRequestSettings,
   env,
+  eventConsumerSettings,
   loadConfig,
   redisSettings,
   serviceSettings,
@@ -22,6 +23,8 @@ export const gatewayConfigSchema = z.object({
   WEB_ROOT: z.string().default('apps/web/public'),
   /** A broker request that takes longer is answered with 504. */
   ...brokerRequestSettings,
+  /** How the `gateway.events` consumer retries a failing event before dead-lettering it. */
+  ...eventConsumerSettings,
   /** Larger request bodies are refused with 413 before they are parsed. */
   BODY_LIMIT: z
     .string()
