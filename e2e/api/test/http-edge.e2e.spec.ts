@@ -1,11 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
 import { loadGatewayConfig, startGateway } from '@capstone/gateway-feature';
 import {
   createTestKeyspace,
   createTestVhost,
   freePort,
+  TcpProxy,
   testInfrastructure,
+  waitFor,
 } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, newAccount, signUp, startStack, type Stack } from './support/stack.js';
@@ -282,15 +282,14 @@ describe('the gateway edge', () => {
 });
 
 describe('the gateway when the broker or the service is not there', () => {
-  const started: INestApplication[] = [];
-
-  afterAll(async () => {
-    for (const app of started) await app.close();
-  });
-
+  /**
+   * Starts a gateway, which listens before its broker consumer runs: `api` answers at once, and
+   * `running` resolves once the consumer does (never while RabbitMQ is unreachable).
+   */
   async function gatewayWith(amqpUrl: string, brokerTimeoutMs: number) {
     const keyspace = createTestKeyspace('broker-down');
-    const app = await startGateway({
+    const port = await freePort();
+    const running = startGateway({
       ...loadGatewayConfig({
         NODE_ENV: 'test',
         LOG_LEVEL: 'error',
@@ -299,40 +298,55 @@ describe('the gateway when the broker or the service is not there', () => {
         REDIS_KEY_PREFIX: keyspace.prefix,
       }),
       BROKER_TIMEOUT_MS: brokerTimeoutMs,
-      PORT: 0,
+      PORT: port,
       METRICS_PORT: 0,
     });
-    started.push(app);
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    return new ApiClient(`http://127.0.0.1:${port}`);
+    const api = new ApiClient(`http://127.0.0.1:${port}`);
+    await waitFor(() => api.request('GET', '/health/live').catch(() => undefined), {
+      what: 'the gateway to listen',
+    });
+    return { api, running };
   }
 
   it('answers 504 within the broker timeout when no service consumes the request', async () => {
     const vhost = await createTestVhost('no-consumer');
+    const { api, running } = await gatewayWith(vhost.url, 1_500);
+    const gateway = await running;
     try {
-      const api = await gatewayWith(vhost.url, 1_500);
       const startedAt = Date.now();
       const response = await api.request('POST', '/api/users', { body: { user: newAccount() } });
       expect(response.status).toBe(504);
       expect(response.body).toEqual({ errors: { auth: ['did not answer in time'] } });
       expect(Date.now() - startedAt).toBeLessThan(5_000);
     } finally {
+      await gateway.close();
       await vhost.drop();
     }
   });
 
   it('answers 503 when RabbitMQ cannot be reached, and says so in readiness', async () => {
-    const api = await gatewayWith(`amqp://guest:guest@127.0.0.1:${await freePort()}`, 1_500);
-    const response = await api.request('POST', '/api/users/login', {
-      body: { user: { email: 'a@example.com', password: 'whatever password' } },
-    });
-    expect(response.status).toBe(503);
-    expect(response.body).toEqual({ errors: { auth: ['is unavailable'] } });
-    const ready = await api.request('GET', '/health/ready');
-    expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({
-      status: 'unavailable',
-      checks: { rabbitmq: { state: 'down' } },
-    });
+    const vhost = await createTestVhost('broker-down');
+    const { hostname, port } = new URL(vhost.url);
+    const broker = await TcpProxy.start({ host: hostname, port: Number(port || 5672) });
+    await broker.cut();
+    const { api, running } = await gatewayWith(broker.rewrite(vhost.url), 1_500);
+    try {
+      const response = await api.request('POST', '/api/users/login', {
+        body: { user: { email: 'a@example.com', password: 'whatever password' } },
+      });
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual({ errors: { auth: ['is unavailable'] } });
+      const ready = await api.request('GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({
+        status: 'unavailable',
+        checks: { rabbitmq: { state: 'down' } },
+      });
+    } finally {
+      await broker.restore();
+      await (await running).close();
+      await broker.cut();
+      await vhost.drop();
+    }
   });
 });
