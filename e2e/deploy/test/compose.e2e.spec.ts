@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { brokerAdminConfigSchema } from '@capstone/config';
 import { dashboardPanels } from './support/dashboard.js';
 import {
   appNamed,
@@ -199,6 +200,37 @@ describe('docker-compose.yml', () => {
       expect(configProblems(app, environment, app.migrationSchema)).toEqual([]);
       expect(dependencies(migrate)['postgres']).toBe('service_healthy');
       expect(migrate.restart ?? 'no').toBe('no');
+    });
+  });
+
+  describe('the broker topology', () => {
+    const topology = service(compose, 'broker-topology');
+    const gateway = service(compose, 'gateway');
+
+    it.each(apps)('is declared by the broker-topology one-shot before $name starts', (app) => {
+      expect(dependencies(service(compose, app.name))['broker-topology']).toBe(
+        'service_completed_successfully',
+      );
+    });
+
+    it('is declared with the gateway image’s built broker-topology.js, on the apps’ RabbitMQ once it is healthy, as a one-shot', () => {
+      expect(buildOf(topology)).toEqual(buildOf(gateway));
+      expect(topology.image).toBe(gateway.image);
+      expect(commandOf(topology)).toEqual(['node', bundleOf('gateway', 'broker-topology.ts')]);
+      const environment = serviceEnvironment(topology);
+      expect(configProblems(appNamed('gateway'), environment, brokerAdminConfigSchema)).toEqual([]);
+      const broker = new URL(environment['AMQP_URL'] ?? '');
+      expect(`${broker.host}${broker.pathname}`).toBe('rabbitmq:5672');
+      expect(dependencies(topology)['rabbitmq']).toBe('service_healthy');
+      expect(topology.healthcheck?.disable).toBe(true);
+      expect(topology.restart ?? 'no').toBe('no');
+    });
+
+    it('ships the dead-letter replay beside it, in the same image', () => {
+      expect(bundleOf('gateway', 'dlq-replay.ts')).toBe('dlq-replay.js');
+      expect(readFileSync(composePath, 'utf8')).toContain(
+        'docker compose run --rm broker-topology node dlq-replay.js blog.events',
+      );
     });
   });
 

@@ -57,10 +57,14 @@ async function runOnBroker(
     const config = loadConfig();
     logger = createLogger(name, config.LOG_LEVEL);
     const connection = await connectWithin(config.AMQP_URL, logger);
+    // A channel the broker closes (a queue not found) rejects the call that failed, which is
+    // reported below; amqplib emits the same error on the connection, where it must not crash.
+    connection.on('error', () => undefined);
     try {
       await work(connection, logger);
     } finally {
-      await connection.close();
+      // Already closed if the broker closed it; the failure that matters is the work's.
+      await connection.close().catch(() => undefined);
     }
   } catch (error) {
     logger.error(errorMessage(error));
@@ -95,12 +99,16 @@ export function replayDeadLettersCommand(
   args: readonly string[],
   loadConfig: () => BrokerAdminConfig,
 ): Promise<void> {
-  return runOnBroker('dlq-replay', loadConfig, async (connection, logger) => {
-    const queues = brokerTopology.eventsQueues.map(({ queue }) => queue);
-    const [queue = ''] = args;
+  const queues = brokerTopology.eventsQueues.map((entry) => entry.queue);
+  const [queue = ''] = args;
+  // Checked before the broker is reached, so that a typo is told at once.
+  const checkedConfig = () => {
     if (!queues.includes(queue)) {
       throw new Error(`usage: dlq-replay <queue>, one of ${queues.join(', ')} (got "${queue}")`);
     }
+    return loadConfig();
+  };
+  return runOnBroker('dlq-replay', checkedConfig, async (connection, logger) => {
     const replayed = await replayDeadLetters(await connection.createConfirmChannel(), queue);
     logger.info(
       { queue, from: deadLetterQueueOf(queue), replayed },

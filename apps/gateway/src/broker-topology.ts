@@ -1,0 +1,4 @@
+import { brokerAdminConfigSchema, loadConfig } from '@capstone/config';
+import { declareTopologyCommand } from '@capstone/messaging';
+
+await declareTopologyCommand(() => loadConfig(brokerAdminConfigSchema));
