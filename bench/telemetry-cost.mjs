@@ -3,16 +3,25 @@
 // (`GET /api/articles?limit=20`, 50 connections) with the OpenTelemetry SDK off, on without an
 // exporter (the default: trace ids for the logs, and metrics), and exporting traces over OTLP with
 // 100% and 10% of requests sampled. One stack per setting, all running at once, measured in turn
-// for a few rounds; medians are shown, and the first setting (SDK off) is the baseline. The OTLP endpoint is a sink in this process that
-// reads and drops what it is sent, as a collector's receiver would before it does any work.
-// Usage: npm run bench:telemetry   (DURATION=5 ROUNDS=3 CONNECTIONS=50 to change the load)
+// for a few runs; medians are shown, and the first setting (SDK off) is the baseline. The OTLP
+// endpoint is a sink in this process that reads and drops what it is sent, as a collector's
+// receiver would before it does any work. A second table shows where the CPU went during each.
+// Usage: npm run bench:telemetry
+//   DURATION=5       seconds of load per measurement
+//   CONNECTIONS=50   concurrent connections
+//   RUNS=3           rounds over the four settings (medians and min–max shown)
+//   WARMUP=3         seconds of load on each gateway before the first run (JIT)
 import http from 'node:http';
-import os from 'node:os';
 import autocannon from 'autocannon';
+import { describeMachine, localStores, machineLine, startWindow } from './lib/machine.mjs';
+import { printCpuTable, runCount, runsLabel, runsNote, spread, summarize } from './lib/report.mjs';
 import { seedArticles } from './lib/seed.mjs';
-import { cpuSeconds, rssBytes, startBenchStack } from './lib/stack.mjs';
+import { rssBytes, startBenchStack } from './lib/stack.mjs';
 
+const startedAt = performance.now();
+const machine = describeMachine();
 const duration = Number(process.env.DURATION ?? 5);
+const warmup = Number(process.env.WARMUP ?? 3);
 const connections = Number(process.env.CONNECTIONS ?? 50);
 const hitPath = '/api/articles?limit=20';
 
@@ -39,10 +48,9 @@ const settings = [
   { name: 'traces exported, 10% sampled', env: exporting(0.1) },
 ];
 
-const rounds = Number(process.env.ROUNDS ?? 3);
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const runs = runCount(3);
 
-// Every setting's stack runs at once, and the rounds take turns between them, so that whatever
+// Every setting's stack runs at once, and the runs take turns between them, so that whatever
 // else the machine does in the meantime weighs on each setting alike.
 const stacks = [];
 try {
@@ -56,46 +64,84 @@ try {
     await check.text();
     if (check.headers.get('x-cache') !== 'HIT') throw new Error('the reads are not cache hits');
     // A short warm-up, so that each setting is measured with a JIT-compiled gateway.
-    await autocannon({ url: `${stack.baseUrl}${hitPath}`, connections, duration: 3 });
+    await autocannon({ url: `${stack.baseUrl}${hitPath}`, connections, duration: warmup });
   }
-  const samples = settings.map(() => ({ rps: [], p50: [], p99: [], cpu: [], otlp: [], errors: 0 }));
-  for (let round = 0; round < rounds; round += 1) {
+  const gateways = stacks.map((stack) => stack.processes.find(({ app }) => app === 'gateway'));
+  const tracked = [
+    ...stacks.flatMap((stack, index) =>
+      stack.processes.map(({ name, pid }) => ({ name: `${name} (${index + 1})`, pid })),
+    ),
+    ...localStores(['PostgreSQL', 'RabbitMQ', 'Redis']),
+  ];
+  const samples = settings.map(() => ({
+    rps: [],
+    p50: [],
+    p99: [],
+    cpu: [],
+    otlp: [],
+    windows: [],
+    errors: 0,
+  }));
+  for (let run = 0; run < runs; run += 1) {
     for (const [index, stack] of stacks.entries()) {
-      const gateway = stack.processes.find((process) => process.app === 'gateway');
-      const cpuBefore = cpuSeconds(gateway.pid);
       const bytesBefore = sink.bytes;
+      const window = startWindow(tracked);
       const result = await autocannon({ url: `${stack.baseUrl}${hitPath}`, connections, duration });
+      const ended = window.end();
       const thousands = result.requests.total / 1000;
       const sample = samples[index];
       sample.rps.push(result.requests.average);
       sample.p50.push(result.latency.p50);
       sample.p99.push(result.latency.p99);
-      sample.cpu.push(((cpuSeconds(gateway.pid) - cpuBefore) / result.requests.total) * 1e6);
+      sample.cpu.push(
+        (ended.cpuSeconds.get(`gateway (${index + 1})`) / result.requests.total) * 1e6,
+      );
       sample.otlp.push((sink.bytes - bytesBefore) / 1024 / thousands);
+      sample.windows.push(ended);
       sample.errors += result.errors + result.non2xx;
     }
   }
-  const baseline = median(samples[0].rps);
+  const versusOff = (index) =>
+    samples[index].rps.map((rps, run) => (rps / samples[0].rps[run]) * 100);
   const rows = settings.map((setting, index) => {
     const sample = samples[index];
-    const gateway = stacks[index].processes.find((process) => process.app === 'gateway');
     return {
-      setting: setting.name,
-      'req/s': Math.round(median(sample.rps)),
-      'vs SDK off': `${((median(sample.rps) / baseline) * 100).toFixed(0)}%`,
-      'p50 ms': median(sample.p50),
-      'p99 ms': median(sample.p99),
-      'gateway CPU µs/req': Math.round(median(sample.cpu)),
-      'gateway RSS MiB': Math.round(rssBytes(gateway.pid) / 2 ** 20),
-      'OTLP KiB/1k req': Math.round(median(sample.otlp)),
+      setting: `(${index + 1}) ${setting.name}`,
+      'req/s': spread(sample.rps),
+      'vs SDK off': `${spread(versusOff(index))}%`,
+      'p50 ms': spread(sample.p50, 1),
+      'p99 ms': spread(sample.p99, 1),
+      'gateway CPU µs/req': spread(sample.cpu),
+      'gateway RSS MiB': Math.round(rssBytes(gateways[index].pid) / 2 ** 20),
+      'OTLP KiB/1k req': spread(sample.otlp),
       errors: sample.errors,
     };
   });
   console.log(
-    `\nGET ${hitPath} (cache hit) | ${connections} connections × ${duration} s × ${rounds} rounds, medians | ` +
-      `${os.cpus().length} × ${os.cpus()[0]?.model} | Node ${process.version} | load generator and OTLP sink in the same machine`,
+    `\nGET ${hitPath} (cache hit) | ${connections} connections × ${duration} s | ${runsLabel(runs)} | ` +
+      `${machineLine(machine)} | load generator and OTLP sink in the same machine`,
   );
   console.table(rows);
+  printCpuTable(
+    settings.map((_setting, index) => ({
+      name: `(${index + 1})`,
+      windows: samples[index].windows,
+    })),
+    machine.cores,
+  );
+  summarize(
+    'bench:telemetry',
+    settings
+      .slice(1)
+      .map(
+        (setting, index) =>
+          `${setting.name}: ${spread(versusOff(index + 1))}% of SDK off, ` +
+          `${spread(samples[index + 1].cpu)} µs gateway CPU/req`,
+      )
+      .join('; ') +
+      ` (SDK off: ${spread(samples[0].rps)} req/s, ${spread(samples[0].cpu)} µs/req); ${runsNote(runs)}`,
+    startedAt,
+  );
 } finally {
   for (const stack of stacks) await stack.stop();
 }

@@ -4,10 +4,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
+import { startWindow } from './machine.mjs';
 
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const amqpUrl = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -83,16 +85,15 @@ export function rssBytes(pid) {
   }
 }
 
-/** CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat. */
-export function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ)
-  } catch {
-    return null;
-  }
+/**
+ * Copies a child's standard error to this process's, less what Node prints each time the
+ * inspector is attached to read its memory (see inspector.mjs).
+ */
+export function forwardStderr(child) {
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (!/^(Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)$/.test(line))
+      process.stderr.write(`${line}\n`);
+  });
 }
 
 export async function waitReady(url) {
@@ -114,6 +115,8 @@ const APPS = ['auth', 'blog', 'gateway'];
  * `options.apps` chooses the apps (any of auth, blog, gateway, chat; default auth, blog, gateway)
  * and `options.chatInstances` how many chat instances to run (default 1), on different ports
  * with one MongoDB database, one Redis key prefix and the stack's vhost, as replicas would.
+ * `options.inspect` names the apps whose processes listen for the inspector (on 127.0.0.1, port
+ * `inspectPort` of their entry in `processes`), so that their memory can be read after a GC.
  */
 export async function startBenchStack(label, extraEnv = {}, options = {}) {
   const apps = options.apps ?? APPS;
@@ -170,6 +173,7 @@ export async function startBenchStack(label, extraEnv = {}, options = {}) {
     },
   };
   // One entry per process: the chat may run several times, on different ports.
+  const inspected = new Set(options.inspect ?? []);
   const instances = apps.flatMap((app) =>
     app === 'chat'
       ? chatPorts.map((port, index) => ({
@@ -185,19 +189,25 @@ export async function startBenchStack(label, extraEnv = {}, options = {}) {
         }))
       : [{ name: app, app, port: ports[app], env: environments[app] }],
   );
+  for (const instance of instances)
+    if (inspected.has(instance.app)) instance.inspectPort = await freePort();
   // As the images and `npm start` run them: telemetry loaded first (see each app's telemetry.ts).
-  const children = instances.map(({ app, env }) =>
+  const children = instances.map(({ app, env, inspectPort }) =>
     spawn(
       'node',
       [
+        ...(inspectPort
+          ? [`--inspect=127.0.0.1:${inspectPort}`, '--inspect-publish-uid=http']
+          : []),
         '--enable-source-maps',
         '--import',
         `./dist/apps/${app}/telemetry.js`,
         `dist/apps/${app}/main.js`,
       ],
-      { env: { ...common, ...env }, stdio: 'inherit' },
+      { env: { ...common, ...env }, stdio: ['ignore', 'inherit', 'pipe'] },
     ),
   );
+  for (const child of children) forwardStderr(child);
 
   async function stop() {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
@@ -231,12 +241,13 @@ export async function startBenchStack(label, extraEnv = {}, options = {}) {
     databaseUrls: Object.fromEntries(
       Object.entries(databases).map(([app, name]) => [app, databaseUrl(name)]),
     ),
-    /** Every started process: `{ name, app, port, pid }`; chat instances are chat-1, chat-2… */
-    processes: instances.map(({ name, app, port }, index) => ({
+    /** Every started process: `{ name, app, port, pid, inspectPort? }`; chat-1, chat-2… */
+    processes: instances.map(({ name, app, port, inspectPort }, index) => ({
       name,
       app,
       port,
       pid: children[index].pid,
+      inspectPort,
     })),
     chatUrls: chatPorts.map((port) => `http://127.0.0.1:${port}`),
     chatRedisKeyPrefix,
@@ -245,18 +256,32 @@ export async function startBenchStack(label, extraEnv = {}, options = {}) {
   };
 }
 
-/** Latency percentiles and throughput of `count` calls of `call`, `concurrency` at a time. */
-export async function measure(name, call, { count = 200, concurrency = 1, warmup = 10 } = {}) {
-  for (let i = 0; i < warmup; i += 1) await call(i);
+/**
+ * Latency percentiles (ms) and throughput (req/s) of `count` calls of `call`, `concurrency` at a
+ * time, after `warmup` calls; `errors` counts the calls that threw (warm-up included), `window`
+ * is where the CPU went meanwhile (see machine.mjs), over `processes`.
+ */
+export async function measure(call, processes, { count = 200, concurrency = 1, warmup = 10 } = {}) {
+  let errors = 0;
+  const counted = async (index) => {
+    try {
+      await call(index);
+    } catch (error) {
+      if (errors === 0) console.error(`first failed call: ${error.message}`);
+      errors += 1;
+    }
+  };
+  for (let i = 0; i < warmup; i += 1) await counted(i);
   const durations = [];
   let next = 0;
+  const window = startWindow(processes);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         const index = next++;
         const t0 = performance.now();
-        await call(index);
+        await counted(index);
         durations.push(performance.now() - t0);
       }
     }),
@@ -265,15 +290,8 @@ export async function measure(name, call, { count = 200, concurrency = 1, warmup
   durations.sort((a, b) => a - b);
   const pct = (p) =>
     durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))];
-  return {
-    name,
-    concurrency,
-    requests: count,
-    'p50 ms': pct(50).toFixed(1),
-    'p90 ms': pct(90).toFixed(1),
-    'p99 ms': pct(99).toFixed(1),
-    'req/s': (count / elapsed).toFixed(0),
-  };
+  const [p50, p90, p99] = [pct(50), pct(90), pct(99)];
+  return { p50, p90, p99, rps: count / elapsed, errors, window: window.end() };
 }
 
 export async function expectStatus(responsePromise, status) {
