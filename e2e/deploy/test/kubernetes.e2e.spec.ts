@@ -10,6 +10,9 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { SHUTDOWN_LIMIT_MS } from '@capstone/service-defaults';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { brokerAdminConfigSchema } from '@capstone/config';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -24,6 +27,7 @@ import {
   loadedConfig,
   migrateName,
   migratingApps,
+  repoRoot,
   type AppName,
   type AppUnderTest,
 } from './support/apps.js';
@@ -266,6 +270,34 @@ describe.each([
     it(`leaves migrations to the Job: ${app.name} pods do not migrate at start`, () => {
       const deployed = onlyContainer(podSpec(named(manifests, Deployment.is, app.name)));
       expect(containerEnvironment(manifests, deployed).values['MIGRATIONS_RUN']).toBe('false');
+    });
+  });
+
+  describe('the broker-topology Job', () => {
+    it('runs the built broker-topology.js with the gateway image, securely, on the apps’ broker', () => {
+      const gateway = appNamed('gateway');
+      const job = named(manifests, Job.is, 'broker-topology');
+      const spec = job.spec?.template.spec;
+      if (!spec) throw new Error('the Job has no pod spec');
+      const container = onlyContainer(spec);
+      const deployed = onlyContainer(podSpec(named(manifests, Deployment.is, 'gateway')));
+      expect(container.image).toBe(deployed.image);
+      expect([...(container.command ?? []), ...(container.args ?? [])]).toEqual([
+        'node',
+        bundleOf('gateway', 'broker-topology.ts'),
+      ]);
+      expect(['Never', 'OnFailure']).toContain(spec.restartPolicy);
+      expectSecureContainer(gateway, spec, container);
+      const environment = containerEnvironment(manifests, container);
+      expect(environment.unresolved).toEqual([]);
+      expect(configProblems(gateway, environment.values, brokerAdminConfigSchema)).toEqual([]);
+      const broker = (values: Record<string, string>) => {
+        const url = new URL(values['AMQP_URL'] ?? '');
+        return `${url.host}${url.pathname}`;
+      };
+      for (const app of apps) {
+        expect(broker(appEnvironment(manifests, app)), app.name).toBe(broker(environment.values));
+      }
     });
   });
 
@@ -525,5 +557,16 @@ describe('kubectl kustomize k8s/examples/observed: the optional observability co
     expect(hpa.spec?.metrics?.map((metric) => metric.type)).toEqual(['Resource', 'Pods']);
     expect(hpa.spec?.metrics?.[1]?.pods?.metric.name).toBe('capstone_chat_connections');
     expect(hpa.spec?.metrics?.[1]?.pods?.target).toMatchObject({ type: 'AverageValue' });
+  });
+});
+
+describe('k8s/README.md', () => {
+  it('waits for the broker-topology Job, with the migrate Jobs, before every rollout it describes', () => {
+    const readme = readFileSync(resolve(repoRoot, 'k8s/README.md'), 'utf8');
+    const waits = readme
+      .split('\n')
+      .filter((line) => line.includes('wait --for=condition=complete'));
+    expect(waits.length).toBeGreaterThan(0);
+    for (const line of waits) expect(line).toContain('job/broker-topology');
   });
 });
