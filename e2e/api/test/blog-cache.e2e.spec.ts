@@ -1,10 +1,11 @@
 import {
   BlogRpc,
+  GATEWAY_EVENTS_QUEUE,
   type ArticleEventData,
   type CommentEventData,
   type EventEnvelope,
 } from '@capstone/contracts';
-import { BLOG_SERVICE, GATEWAY_EVENTS_QUEUE } from '@capstone/gateway-feature';
+import { BLOG_SERVICE } from '@capstone/gateway-feature';
 import type { BrokerClient } from '@capstone/messaging';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

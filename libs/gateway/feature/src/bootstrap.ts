@@ -6,6 +6,7 @@ import {
   startService,
   type ServiceDefinition,
 } from '@capstone/service-defaults';
+import { GATEWAY_EVENTS_QUEUE } from '@capstone/contracts';
 import helmet from 'helmet';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
@@ -46,9 +47,6 @@ function configureEdge(app: NestExpressApplication, config: GatewayConfig): void
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
 }
-
-/** The queue the gateway receives other services' events on. */
-export const GATEWAY_EVENTS_QUEUE = 'gateway.events';
 
 /**
  * The gateway, the one public HTTP entry. It also consumes events (the blog's, to invalidate its
