@@ -92,18 +92,16 @@ try {
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_KEY: `${stack.redisKeyPrefix}bench-baseline`,
   };
-  const ready = { readyPath: hitPath };
-  const [bareHttp, bareExpress, bareSql] = [
-    await startBaseline('bare http + Redis', 'http-redis.mjs', redisEnv, ready),
-    await startBaseline('bare Express 5 + Redis', 'express-redis.mjs', redisEnv, ready),
-    await startBaseline(
-      'bare http + pg (blog SQL)',
-      'http-sql.mjs',
-      { DATABASE_URL: stack.databaseUrls.blog },
-      ready,
-    ),
-  ];
-  baselines.push(bareHttp, bareExpress, bareSql);
+  const start = async (name, script, env) => {
+    const server = await startBaseline(name, script, env, { readyPath: hitPath });
+    baselines.push(server);
+    return server;
+  };
+  const bareHttp = await start('bare http + Redis', 'http-redis.mjs', redisEnv);
+  const bareExpress = await start('bare Express 5 + Redis', 'express-redis.mjs', redisEnv);
+  const bareSql = await start('bare http + pg (blog SQL)', 'http-sql.mjs', {
+    DATABASE_URL: stack.databaseUrls.blog,
+  });
   const sqlAnswer = await (await fetch(`${bareSql.url}${hitPath}`)).json();
   if (!isDeepStrictEqual(sqlAnswer, JSON.parse(firstBody)))
     throw new Error(`the bare SQL server's answer differs from the gateway's for ${hitPath}`);
@@ -144,10 +142,10 @@ try {
       pages: true,
     },
   ];
-  const gatewayPaths = {
-    /** Before a hit run: the page is in the cache. */
+  const prepare = {
+    /** Before a gateway hit run: the page is in the cache. */
     'gateway hit': warmHitPage,
-    /** Before a miss run: no page of the list is (the `lists` generation of response-cache.ts). */
+    /** Before a gateway miss run: no page of the list is (see `lists` in response-cache.ts). */
     'gateway miss': () => redis.incr('cache-generation:lists'),
   };
   const tracked = [
@@ -157,7 +155,7 @@ try {
   ];
 
   for (const { url, pages, column } of measurements) {
-    await gatewayPaths[column]?.();
+    await prepare[column]?.();
     await load(`${url}${hitPath}`, { pages, seconds: warmup });
   }
   const results = measurements.map(() => []);
@@ -165,7 +163,7 @@ try {
   // meantime weighs on each of them alike.
   for (let run = 0; run < runs; run += 1) {
     for (const [index, { url, pages, column, servers }] of measurements.entries()) {
-      await gatewayPaths[column]?.();
+      await prepare[column]?.();
       const window = startWindow(tracked);
       const { result, xCache } = await load(`${url}${hitPath}`, { pages });
       const ended = window.end();
