@@ -148,14 +148,15 @@ try {
     results.chat.push(chat);
   }
 
+  const socketsPerServer = clientCount / instanceCount;
   console.log(
     `\nchat fan-out | ${clientCount} clients in 1 public room over ${instanceCount} instances ` +
-      `(WebSocket; ${clientCount / instanceCount} sockets each) | joins ${joinBatch} at a time | ` +
+      `(WebSocket; ${socketsPerServer} sockets each) | joins ${joinBatch} at a time | ` +
       `${rate} msg/s for ${duration} s from ${senderCount} senders (${perSenderRate} msg/s each; ` +
       `${readerAccounts} reader accounts) | ${runsLabel(runs)} | ${machineLine(machine)} | ` +
       `load generator in the same machine (one process)`,
   );
-  console.table(figureTable(results, clientCount / instanceCount));
+  console.table(figureTable(results, socketsPerServer));
   const cpuColumns = [
     ['baseline join', results.baseline, 'joinCpu'],
     ['baseline send', results.baseline, 'sendCpu'],
@@ -167,7 +168,11 @@ try {
   }));
   printCpuTable(cpuColumns, machine.cores);
   console.log(lossLine(results.chat));
-  summarize('bench:chat', `${summaryLine(results, clientCount)}; ${runsNote(runs)}`, startedAt);
+  summarize(
+    'bench:chat',
+    `${summaryLine(results, clientCount, socketsPerServer)}; ${runsNote(runs)}`,
+    startedAt,
+  );
 } finally {
   for (const server of baselineServers) await server.stop();
   await dropRedisKeys(baselinePrefix);

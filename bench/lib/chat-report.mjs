@@ -1,5 +1,5 @@
 // The tables and lines bench:chat prints from its scenarios' runs (see chat-load.mjs).
-import { median, spread } from './report.mjs';
+import { spread } from './report.mjs';
 
 const MIB = 2 ** 20;
 const sum = (values) => values.reduce((total, value) => total + value, 0);
@@ -88,7 +88,7 @@ export function lossLine(chatRuns) {
 }
 
 /** The issue's figures, the chat against the baseline, with per-run ratios. */
-export function summaryLine({ baseline, chat }, clientCount) {
+export function summaryLine({ baseline, chat }, clientCount, socketsPerServer) {
   const pair = (value, digits = 0) => [
     spread(chat.map(value), digits),
     spread(baseline.map(value), digits),
@@ -103,11 +103,10 @@ export function summaryLine({ baseline, chat }, clientCount) {
   const [p99, bareP99] = pair((run) => run.delivery.p99);
   const [settled, bareSettled] = pair((run) => run.settledSeconds, 1);
   const lost = sum(chat.map((run) => run.acked - run.stored));
-  const sockets = median(chat.map((run) => clientCount / run.memory.holding.length));
   return (
     `delivery p99 ${p99} ms vs ${bareP99} ms bare (${ratio((run) => run.delivery.p99)}×), ` +
     `ack p50 ${spread(chat.map((run) => run.ack.p50))} ms, ${lost} lost; ` +
-    `instance holding ${sockets} sockets: RSS ${pair(rss).join(' vs ')} MiB bare ` +
+    `instance holding ${socketsPerServer} sockets: RSS ${pair(rss).join(' vs ')} MiB bare ` +
     `(${ratio(rss)}×), heap ${pair(heap).join(' vs ')} MiB bare (${ratio(heap)}×); ` +
     `${clientCount} joins settled in ${settled} s vs ${bareSettled} s bare`
   );

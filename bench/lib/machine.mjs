@@ -10,6 +10,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 const TICKS_PER_SECOND = 100;
 /** The event-loop delay monitor's timer; its histogram holds whole intervals, this included. */
 const LOOP_RESOLUTION_MS = 10;
+/** In a shorter window, 10-ms ticks make CPU percentages meaningless: they are left out. */
+const MIN_WINDOW_SECONDS = 1;
 
 /** The machine and its load averages now: call it before starting anything. */
 export function describeMachine() {
@@ -126,7 +128,8 @@ export function localStores(names = STORES.map(([name]) => name)) {
 /**
  * Starts measuring: CPU time of each of `processes` (`{ name, pid }`, with their children), of
  * this process (the load generator) and of the whole machine, and this event loop's delay.
- * `end()` stops and returns the window: CPU in % of one core, delays in ms.
+ * `end()` stops and returns the window: CPU seconds, CPU in % of one core (NaN for a window
+ * under a second), delays in ms.
  */
 export function startWindow(processes) {
   const startedAt = performance.now();
@@ -145,7 +148,7 @@ export function startWindow(processes) {
       const used = treeSeconds(processes.map(({ pid }) => pid)).map((end, index) =>
         end === null || atStart[index] === null ? NaN : end - atStart[index],
       );
-      const percent = (value) => (value / seconds) * 100;
+      const percent = (value) => (seconds < MIN_WINDOW_SECONDS ? NaN : (value / seconds) * 100);
       const tracked = used.reduce((sum, value) => sum + (Number.isNaN(value) ? 0 : value), 0);
       const delay = (value) => Math.max(0, value / 1e6 - LOOP_RESOLUTION_MS);
       return {

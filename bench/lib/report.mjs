@@ -85,7 +85,8 @@ export function cpuTable(columns, cores) {
 
 export function printCpuTable(columns, cores) {
   console.log(
-    'CPU % of one core during each measurement, by process (tracked with its child processes)',
+    'CPU % of one core during each measurement, by process (tracked with its child processes; ' +
+      '— for a measurement under a second)',
   );
   console.table(cpuTable(columns, cores));
 }
