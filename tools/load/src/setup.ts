@@ -46,7 +46,7 @@ export async function prepare(
 
 /** A clear first error when nothing, or something else, answers at the URL. */
 async function checkGateway(http: GatewayHttp): Promise<void> {
-  const reply = await http.request('tags', 'GET', '/api/tags');
+  const reply = await http.request('check gateway', 'GET', '/api/tags');
   if (reply.outcome === '200') return;
   if (reply.outcome === 'connection error' || reply.outcome === 'timeout')
     throw new Error(
