@@ -5,11 +5,11 @@ import { appendFileSync } from 'node:fs';
 /** How many times each measurement is repeated (RUNS, default `fallback`). */
 export function runCount(fallback = 1) {
   const runs = Number(process.env.RUNS ?? fallback);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`RUNS must be a whole number ≥ 1`);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('RUNS must be a whole number ≥ 1');
   return runs;
 }
 
-export function median(values) {
+function median(values) {
   const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const middle = Math.floor(sorted.length / 2);
