@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: runs the whole stack on this machine against local PostgreSQL, Redis and RabbitMQ
 // (URLs from the environment, localhost by default). Builds the apps, creates the databases they
-// own if missing, then runs each app's production build, as its container would, until Ctrl-C.
+// own if missing, declares the broker topology, then runs each app's production build, as its
+// container would, until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import pg from 'pg';
 
@@ -51,6 +52,10 @@ const build = spawnSync(
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 for (const url of Object.values(databases)) await ensureDatabase(url);
+
+// The broker topology first, as compose and Kubernetes declare it before the apps start.
+const topology = spawnSync('node', ['dist/apps/gateway/broker-topology.js'], { stdio: 'inherit' });
+if (topology.status !== 0) process.exit(topology.status ?? 1);
 
 const children = apps.map((app) => {
   const child = spawn(
