@@ -16,17 +16,10 @@ import {
   FailureHeaders,
   publishCopy,
 } from './failed-events.js';
+import { withinTimeout } from './handler-timeout.js';
 import { MalformedEventError } from './malformed-event.error.js';
 import { recordConsumedEvent, recordFailedEvent } from './messaging-metrics.js';
 import { RmqServer } from './rmq-server.js';
-
-/** A handler that did not finish in time; it may still finish later, which is why handlers are idempotent. */
-export class HandlerTimeoutError extends Error {
-  constructor(timeoutMs: number) {
-    super(`the handler did not finish within ${timeoutMs} ms`);
-    this.name = 'HandlerTimeoutError';
-  }
-}
 
 /**
  * The server of a service's events queue. An event is acknowledged once its handler has
@@ -108,7 +101,7 @@ export class EventConsumerServer extends RmqServer {
       });
     let failure: unknown;
     try {
-      await this.withinTimeout(run());
+      await withinTimeout(run(), this.policy.handlerTimeoutMs);
     } catch (error) {
       failure = error;
     }
@@ -120,21 +113,6 @@ export class EventConsumerServer extends RmqServer {
     });
     if (failure === undefined) return this.settle(() => channel.ack(message));
     return this.moveFailed(channel, message, pattern, failure);
-  }
-
-  private async withinTimeout(work: Promise<unknown>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new HandlerTimeoutError(this.policy.handlerTimeoutMs)),
-        this.policy.handlerTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([work, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Sends the failed event to the retry or dead-letter queue, then acknowledges it. */
