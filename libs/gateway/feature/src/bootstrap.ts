@@ -1,35 +1,65 @@
+import fastifyHelmet from '@fastify/helmet';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   REQUEST_ID_HEADER,
   startService,
   type ServiceDefinition,
 } from '@capstone/service-defaults';
-import { GATEWAY_EVENTS_QUEUE } from '@capstone/contracts';
-import helmet from 'helmet';
+import { BlogRules, GATEWAY_EVENTS_QUEUE } from '@capstone/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
 import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { SocketIoProxy } from './chat-api/socket-proxy.js';
 import { GatewayModule } from './gateway.module.js';
-import { jsonBodyMiddleware } from './http/request-context.js';
+import { acceptJsonBodies } from './http/request-context.js';
 import { webPage } from './web/web-page.js';
 
-/** Everything that applies to every request, in the order requests meet it. */
-function configureEdge(app: NestExpressApplication, config: GatewayConfig): void {
-  app.set('trust proxy', config.TRUST_PROXY);
-  app.disable('x-powered-by');
-  app.use(helmet());
+/**
+ * `TRUST_PROXY` as Express read it: the proxies' addresses, or a hop count, trusting that many
+ * addresses from the right of X-Forwarded-For. Fastify 5.12 takes a bare number as trusting no
+ * one (a client reaching the gateway directly could write the hops itself), which is what a
+ * deployment that names a hop count has ruled out: its gateway is only reachable through them.
+ */
+function trustedProxies(setting: GatewayConfig['TRUST_PROXY']) {
+  return typeof setting === 'number' ? (_: string, hop: number) => hop < setting : setting;
+}
+
+/** Nest on Fastify, with what the gateway's clients expect of Node's and Express's defaults. */
+function fastifyAdapter(config: GatewayConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    trustProxy: trustedProxies(config.TRUST_PROXY),
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      // Past it the router answers 414 before any check: the longest slug, percent-encoded, fits.
+      maxParamLength: BlogRules.slugMaxLength * 12,
+    },
+    // Node's own limit on receiving a request, which Fastify turns off by default.
+    requestTimeout: 300_000,
+    // Requests arriving while the gateway stops are answered (`GracefulShutdown`), not refused.
+    return503OnClosing: false,
+  });
+}
+
+/**
+ * Everything that applies to every request, in the order requests meet it: Fastify runs the
+ * `onRequest` hooks in the order they are added (Nest's own, CORS's among them, and Nest's
+ * middleware such as the access log, first), then parses the body, then routes to Nest.
+ */
+async function configureEdge(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
   app.enableCors({
     origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
+    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
     exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'X-Cache'],
     maxAge: 600,
   });
-  app.use(app.get(SocketIoProxy).attach(app.getHttpServer()));
-  app.use(webPage(config.WEB_ROOT));
-  app.use(cachedReadFastPath(app.get(ResponseCache)));
-  app.use(jsonBodyMiddleware(config.BODY_LIMIT));
+  await app.register(fastifyHelmet);
+  await app.register(app.get(SocketIoProxy).plugin);
+  await app.register(webPage(config.WEB_ROOT));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', cachedReadFastPath(app.get(ResponseCache)));
+  acceptJsonBodies(fastify, config.BODY_LIMIT);
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -62,9 +92,10 @@ export function gatewayService(config: GatewayConfig): ServiceDefinition<Gateway
     eventsQueue: GATEWAY_EVENTS_QUEUE,
     // The public port must not serve them.
     metricsPort: config.METRICS_PORT,
-    // Bodies are parsed by jsonBodyMiddleware, after the cache fast path and with its own errors.
+    httpAdapter: () => fastifyAdapter(config),
+    // Bodies are parsed by acceptJsonBodies, after the cache fast path and with its own errors.
     http: { bodyParser: false },
-    configure: (app) => configureEdge(app as NestExpressApplication, config),
+    configure: (app) => configureEdge(app as NestFastifyApplication, config),
   };
 }
 

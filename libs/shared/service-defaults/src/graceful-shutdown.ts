@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import {
   Injectable,
   Logger,
@@ -6,7 +6,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Server } from '@nestjs/microservices';
-import type { NextFunction, Request, Response } from 'express';
 import type { PausableConsumer } from './consumer-gate.js';
 
 /** How long the work in hand (HTTP requests, broker messages) has to finish once stopping starts. */
@@ -36,15 +35,19 @@ export class GracefulShutdown implements BeforeApplicationShutdown, OnApplicatio
   private messagesInHand = 0;
   private allSettled: (() => void) | undefined;
   private stopping = false;
-  private readonly responsesInHand = new Set<Response>();
+  private readonly responsesInHand = new Set<ServerResponse>();
   private readonly timers: NodeJS.Timeout[] = [];
 
   /**
-   * Express middleware, first in line: once the service is stopping, every response closes its
-   * connection (Node's `server.close()` only closes the idle ones), so that a client reusing one
-   * does not keep the HTTP server open.
+   * Sees every request before the framework does (Express or Fastify alike: it listens on Node's
+   * server): once the service is stopping, every response closes its connection (Node's
+   * `server.close()` only closes the idle ones), so that a client reusing one does not keep the
+   * HTTP server open.
    */
-  readonly closeConnectionsWhenStopping = (_: Request, response: Response, next: NextFunction) => {
+  private readonly closeConnectionsWhenStopping = (
+    _: IncomingMessage,
+    response: ServerResponse,
+  ) => {
     this.responsesInHand.add(response);
     response.once('close', () => {
       this.responsesInHand.delete(response);
@@ -52,12 +55,12 @@ export class GracefulShutdown implements BeforeApplicationShutdown, OnApplicatio
       if (this.stopping) setImmediate(() => this.http?.closeIdleConnections());
     });
     if (this.stopping) response.setHeader('Connection', 'close');
-    next();
   };
 
   /** What to drain when stopping: the HTTP server and the broker servers, before they start. */
   watch(http: HttpServer, consumers: readonly DrainableConsumer[]): void {
     this.http = http;
+    http.prependListener('request', this.closeConnectionsWhenStopping);
     this.consumers = consumers;
     for (const consumer of consumers) {
       consumer.setOnProcessingStartHook((_transport, _context, handle) => {

@@ -2,6 +2,7 @@ import {
   Global,
   Injectable,
   Module,
+  RequestMethod,
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -39,7 +40,13 @@ export class ServiceDefaultsModule {
     return {
       module: ServiceDefaultsModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: requestLogging(logger), microservice: messageLogging }),
+        LoggerModule.forRoot({
+          pinoHttp: requestLogging(logger),
+          // Every route, under the global prefix or excluded from it: nestjs-pino's own default
+          // (`{/*splat}`) matches none on Fastify.
+          forRoutes: [{ path: '/{*splat}', method: RequestMethod.ALL }],
+          microservice: messageLogging,
+        }),
         service.module,
       ],
       controllers:

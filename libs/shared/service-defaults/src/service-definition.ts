@@ -5,6 +5,7 @@ import type {
   NestApplicationOptions,
   Type,
 } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import type { LogLevel } from '@capstone/logging';
 
 /** What every service's configuration holds, whatever else it reads. */
@@ -35,8 +36,10 @@ export interface ServiceDefinition<TConfig extends ServiceConfig = ServiceConfig
    * gateway). Without one, `/metrics` is served on the service's HTTP port.
    */
   readonly metricsPort?: number;
+  /** Nest's HTTP adapter for the service (the gateway's Fastify); Nest's Express one without. */
+  readonly httpAdapter?: () => AbstractHttpAdapter;
   /** Options for the HTTP application, such as the gateway's own body parser. */
   readonly http?: NestApplicationOptions;
-  /** What the service adds to the HTTP server before it listens (middleware, an adapter). */
+  /** What the service adds to the HTTP server before it listens (plugins, hooks, an adapter). */
   readonly configure?: (app: INestApplication) => void | Promise<void>;
 }

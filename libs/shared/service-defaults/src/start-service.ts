@@ -8,6 +8,7 @@ import { metricsHandler } from '@capstone/telemetry';
 import { Logger, registerMicroserviceLogging } from 'nestjs-pino';
 import { ConsumerGate } from './consumer-gate.js';
 import { GracefulShutdown } from './graceful-shutdown.js';
+import { identifyRequests } from './request-logging.js';
 import { ServiceDefaultsModule } from './service-defaults.module.js';
 import type { ServiceConfig, ServiceDefinition } from './service-definition.js';
 
@@ -39,11 +40,11 @@ export async function startService<TConfig extends ServiceConfig>(
   service: ServiceDefinition<TConfig>,
 ): Promise<INestApplication> {
   const { config } = service;
-  const app = await NestFactory.create(ServiceDefaultsModule.forService(service), {
-    abortOnError: false,
-    bufferLogs: true,
-    ...service.http,
-  });
+  const options = { abortOnError: false, bufferLogs: true, ...service.http };
+  const module = ServiceDefaultsModule.forService(service);
+  const app = service.httpAdapter
+    ? await NestFactory.create(module, service.httpAdapter(), options)
+    : await NestFactory.create(module, options);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   // A line per broker message too. Not through `inheritAppConfig`: the servers must not inherit
@@ -60,7 +61,7 @@ export async function startService<TConfig extends ServiceConfig>(
   app.get(ConsumerGate).watch(consumers);
   const shutdown = app.get(GracefulShutdown);
   shutdown.watch(app.getHttpServer(), consumers);
-  app.use(shutdown.closeConnectionsWhenStopping);
+  identifyRequests(app.getHttpServer());
   await service.configure?.(app);
   await app.init();
   if (service.metricsPort !== undefined) {

@@ -10,7 +10,7 @@ import {
 import { errorMessage } from '@capstone/errors';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, Public } from '@capstone/security';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
@@ -44,7 +44,7 @@ export class SessionsController {
   })
   async refresh(
     @BodyOf(RefreshBody) body: z.output<typeof RefreshBody>,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
   ): Promise<UserResponse> {
     const result = await this.auth.send(AuthRpc.refresh, {
       refreshToken: body.refreshToken,

@@ -4,7 +4,7 @@ import { AuthRpc, type AccessTokenClaims } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { BrokerClient } from '@capstone/messaging';
 import { CurrentUser, Public, tokenFromHeader } from '@capstone/security';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AUTH_SERVICE } from '../broker/broker.module.js';
 import { clientInfo } from '../http/request-context.js';
@@ -37,7 +37,7 @@ export class UsersController {
   @ApiResponse({ status: 422, description: 'Invalid field, or email or username already taken' })
   async register(
     @BodyOf(RegisterBody) body: z.output<typeof RegisterBody>,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
   ): Promise<UserResponse> {
     const result = await this.auth.send(AuthRpc.register, {
       ...body.user,
@@ -59,7 +59,7 @@ export class UsersController {
   @ApiResponse({ status: 429, description: 'Too many failed attempts; see Retry-After' })
   async login(
     @BodyOf(LoginBody) body: z.output<typeof LoginBody>,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
   ): Promise<UserResponse> {
     const client = clientInfo(request);
     const attempt = await this.throttle.begin(body.user.email, client.ip);
@@ -80,7 +80,7 @@ export class UsersController {
   @Returns(200, UserResponse)
   async current(
     @CurrentUser() caller: AccessTokenClaims,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
   ): Promise<UserResponse> {
     const user = await this.auth.send(AuthRpc.getUser, { userId: caller.sub });
     return userResponse(user, this.presentedToken(request));
@@ -96,7 +96,7 @@ export class UsersController {
   async update(
     @CurrentUser() caller: AccessTokenClaims,
     @BodyOf(UpdateUserBody) body: z.output<typeof UpdateUserBody>,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
   ): Promise<UserResponse> {
     const { currentPassword, ...changes } = body.user;
     const user = await this.auth.send(AuthRpc.updateUser, {
@@ -111,7 +111,7 @@ export class UsersController {
     return userResponse(user, this.presentedToken(request));
   }
 
-  private presentedToken(request: Request): string {
+  private presentedToken(request: FastifyRequest): string {
     const token = tokenFromHeader(request.headers.authorization);
     if (!token) throw ServiceError.unauthorized();
     return token;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { ArticleList, BlogRpc, type Actor, type ArticleView } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { OptionalAuth } from '@capstone/security';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
 import { served } from '../cache/cache-header.js';
@@ -38,7 +38,7 @@ export class ArticlesController {
   async list(
     @QueryOf(ListArticlesQuery) query: z.output<typeof ListArticlesQuery>,
     @CurrentViewerId() viewerId: string | null,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<ArticleList> {
     return served(response, await this.reads.articles(query, viewerId));
   }
@@ -63,7 +63,7 @@ export class ArticlesController {
   async get(
     @SlugParam() slug: string,
     @CurrentViewerId() viewerId: string | null,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<{ article: ArticleView }> {
     return { article: served(response, await this.reads.article(slug, viewerId)) };
   }

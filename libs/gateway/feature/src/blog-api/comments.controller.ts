@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor, CommentView } from '@capstone/contracts';
 import { OptionalAuth } from '@capstone/security';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { served } from '../cache/cache-header.js';
 import { BodyOf, QueryOf, Returns, StrictQueries } from '../http/contract-params.js';
@@ -35,7 +35,7 @@ export class CommentsController {
     @SlugParam() slug: string,
     @QueryOf(CommentsQuery) page: z.output<typeof CommentsQuery>,
     @CurrentViewerId() viewerId: string | null,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CommentsPage> {
     return served(response, await this.reads.comments(slug, page, viewerId));
   }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { BlogRpc, type Actor, type ProfileView } from '@capstone/contracts';
 import { BrokerClient } from '@capstone/messaging';
 import { OptionalAuth } from '@capstone/security';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
 import { served } from '../cache/cache-header.js';
 import { Returns, StrictQueries } from '../http/contract-params.js';
@@ -30,7 +30,7 @@ export class ProfilesController {
   async get(
     @UsernameParam() username: string,
     @CurrentViewerId() viewerId: string | null,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<{ profile: ProfileView }> {
     return { profile: served(response, await this.reads.profile(username, viewerId)) };
   }

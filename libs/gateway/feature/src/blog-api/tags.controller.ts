@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@capstone/security';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { BlogReads } from './blog-reads.js';
 import { Returns, StrictQueries } from '../http/contract-params.js';
 import { TagsResponse } from './blog.schemas.js';
@@ -17,7 +17,7 @@ export class TagsController {
   @Get()
   @ApiOperation({ summary: 'The tags in use' })
   @Returns(200, TagsResponse)
-  async list(@Res({ passthrough: true }) response: Response): Promise<{ tags: string[] }> {
+  async list(@Res({ passthrough: true }) response: FastifyReply): Promise<{ tags: string[] }> {
     return { tags: served(response, await this.reads.tags()) };
   }
 }

@@ -1,7 +1,7 @@
 import { context, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlogCacheKeys } from './blog-cache-keys.js';
 import {
@@ -90,18 +90,18 @@ describe('cachedReadFastPath', () => {
       type: RPCType.HTTP,
       span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
     };
-    const { pathname, searchParams } = new URL(url, 'http://gateway');
+    const { searchParams } = new URL(url, 'http://gateway');
     const request = {
       method: 'GET',
       headers: {},
-      path: pathname,
+      url,
       query: Object.fromEntries(searchParams),
-    } as unknown as Request;
+    } as unknown as FastifyRequest;
     const answered = Promise.withResolvers<'hit' | 'miss'>();
     const response = {
-      writeHead: () => response,
-      end: () => answered.resolve('hit'),
-    } as unknown as Response;
+      headers: () => response,
+      send: () => answered.resolve('hit'),
+    } as unknown as FastifyReply;
     const fastPath = cachedReadFastPath({ peek: () => Promise.resolve(cached) });
     context.with(setRPCMetadata(ROOT_CONTEXT, metadata), () =>
       fastPath(request, response, () => answered.resolve('miss')),

@@ -1,6 +1,6 @@
 import type { ArticleFilter } from '@capstone/contracts';
 import { labelHttpRoute } from '@capstone/telemetry';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { CommentsQuery, ListArticlesQuery } from '../blog-api/blog.schemas.js';
 import { CACHE_HEADER } from './cache-header.js';
 import { BlogCacheKeys, type Page } from './blog-cache-keys.js';
@@ -19,13 +19,13 @@ interface CachedRoute {
  * The article list filter of a query string, read with the same schema as the controller's, or
  * undefined for anything it refuses: such requests take the full path, which explains what is wrong.
  */
-export function listFilterFromQuery(query: Request['query']): ArticleFilter | undefined {
+export function listFilterFromQuery(query: unknown): ArticleFilter | undefined {
   const result = ListArticlesQuery.safeParse(query);
   return result.success ? result.data : undefined;
 }
 
 /** The page of comments a query string asks for, read like `listFilterFromQuery`. */
-export function commentPageFromQuery(query: Request['query']): Page | undefined {
+export function commentPageFromQuery(query: unknown): Page | undefined {
   const result = CommentsQuery.safeParse(query);
   return result.success ? result.data : undefined;
 }
@@ -38,8 +38,9 @@ function segment(value: string): string | undefined {
   }
 }
 
-function routeOf(request: Request): CachedRoute | undefined {
-  const path = request.path;
+function routeOf(request: FastifyRequest): CachedRoute | undefined {
+  const queryAt = request.url.indexOf('?');
+  const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
   if (path === '/api/articles') {
     const filter = listFilterFromQuery(request.query);
     return (
@@ -81,13 +82,14 @@ function routeOf(request: Request): CachedRoute | undefined {
 }
 
 /**
- * Serves cache hits for anonymous readers before the request enters Nest: one Redis round trip,
- * and the cached bytes go out as they are. A reader with a token, a miss or an unusual request
- * continues down the normal path (guards, validation, controllers), which fills the cache.
- * This is what a CDN or Varnish does in front of an app, done inside the gateway.
+ * Serves cache hits for anonymous readers before Nest routes the request (a Fastify `onRequest`
+ * hook): one Redis round trip, and the cached bytes go out as they are. A reader with a token, a
+ * miss or an unusual request continues down the normal path (guards, validation, controllers),
+ * which fills the cache. This is what a CDN or Varnish does in front of an app, done inside the
+ * gateway.
  */
-export function cachedReadFastPath(cache: Pick<ResponseCache, 'peek'>): RequestHandler {
-  return (request: Request, response: Response, next: NextFunction) => {
+export function cachedReadFastPath(cache: Pick<ResponseCache, 'peek'>) {
+  return (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
     if (request.method !== 'GET' || request.headers.authorization !== undefined) return next();
     const route = routeOf(request);
     if (!route) return next();
@@ -95,14 +97,9 @@ export function cachedReadFastPath(cache: Pick<ResponseCache, 'peek'>): RequestH
       (json) => {
         if (json === undefined) return next();
         labelHttpRoute(route.httpRoute);
-        const body = route.wrap ? `{"${route.wrap}":${json}}` : json;
-        // Straight to Node's response: Express's send() would hash the body for an ETag first.
-        response.writeHead(200, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(body),
-          [CACHE_HEADER]: 'HIT',
-        });
-        response.end(body);
+        void reply
+          .headers({ 'content-type': 'application/json; charset=utf-8', [CACHE_HEADER]: 'HIT' })
+          .send(route.wrap ? `{"${route.wrap}":${json}}` : json);
       },
       () => next(),
     );

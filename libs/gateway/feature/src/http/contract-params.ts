@@ -15,7 +15,7 @@ import { ApiBody, ApiParam, ApiQuery, ApiResponse, type SchemaObject } from '@ne
 import { isStorable, Messages, strictObject } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { parseInput } from '@capstone/messaging';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { z } from 'zod';
 
@@ -109,7 +109,7 @@ class UnreadQueryRefusal implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.reflector.get<boolean | undefined>(READS_QUERY, context.getHandler())) {
-      parseInput(NoQuery, context.switchToHttp().getRequest<Request>().query, 'query');
+      parseInput(NoQuery, context.switchToHttp().getRequest<FastifyRequest>().query, 'query');
     }
     return next.handle();
   }

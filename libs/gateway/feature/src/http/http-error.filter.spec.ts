@@ -7,16 +7,16 @@ import { ErrorWithHeaders, HttpErrorFilter } from './http-error.filter.js';
 function respond(exception: unknown) {
   const sent: { status?: number; body?: unknown; headers?: Record<string, string> } = {};
   const response = {
-    set: (headers: Record<string, string>) => (sent.headers = headers),
+    headers: (headers: Record<string, string>) => (sent.headers = headers),
     status: (status: number) => {
       sent.status = status;
-      return { json: (body: unknown) => (sent.body = body) };
+      return { send: (body: unknown) => (sent.body = body) };
     },
   };
   const host = {
     switchToHttp: () => ({ getResponse: () => response }),
   } as unknown as ArgumentsHost;
-  new HttpErrorFilter().catch(exception, host);
+  new HttpErrorFilter({ BODY_LIMIT: '100kb' }).catch(exception, host);
   return sent;
 }
 

@@ -2,6 +2,7 @@ import {
   Catch,
   HttpException,
   HttpStatus,
+  Inject,
   Logger,
   type ArgumentsHost,
   type ExceptionFilter,
@@ -9,7 +10,9 @@ import {
 import type { ErrorDetails } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { BrokerUnavailableError } from '@capstone/messaging';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
+import { bodyRefusal } from './request-context.js';
 
 interface MappedError {
   readonly status: number;
@@ -37,15 +40,23 @@ export class ErrorWithHeaders extends ServiceError {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'BODY_LIMIT'>) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const response = host.switchToHttp().getResponse<FastifyReply>();
     const { status, errors, headers } = this.map(exception);
-    if (headers) response.set(headers);
-    response.status(status).json({ errors });
+    if (headers) response.headers(headers);
+    response.status(status).send({ errors });
   }
 
   private map(exception: unknown): MappedError {
     if (exception instanceof ErrorWithHeaders) return exception;
+    // Nest hands Fastify's own errors over as an HttpException caused by them.
+    const refusal = bodyRefusal(
+      exception instanceof HttpException ? exception.cause : exception,
+      this.config.BODY_LIMIT,
+    );
+    if (refusal) return refusal;
     if (exception instanceof ServiceError)
       return { status: exception.status, errors: exception.errors };
     if (exception instanceof BrokerUnavailableError) {

@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { AccessTokenClaims, ErrorDetails } from '@capstone/contracts';
 import { RateLimiter, type RateLimit } from '@capstone/redis';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { GatewayRedis } from '../redis/gateway-redis.js';
 import { ErrorWithHeaders } from './http-error.filter.js';
@@ -85,7 +85,9 @@ export class RateLimitGuard implements CanActivate {
       context.getClass(),
     ]);
     if (!action) return true;
-    const request = context.switchToHttp().getRequest<Request & { user?: AccessTokenClaims }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & { user?: AccessTokenClaims }>();
     const { perAddress, perAccount } = this.limits[action];
     const counts: [RateLimiter, string][] = [];
     const account = request.user?.sub;

@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { AccountRules, ChatRules, ChatSocket } from '@capstone/contracts';
-import express from 'express';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACTS_MODULE_PATH, contractsModule, webPage } from './web-page.js';
 
@@ -24,19 +22,17 @@ describe('contractsModule', () => {
 });
 
 describe('webPage', () => {
-  let server: Server;
+  let server: FastifyInstance;
   let base: string;
 
   beforeAll(async () => {
-    const app = express();
-    app.use(webPage(resolve(import.meta.dirname, '../../../../../apps/web/public')));
-    app.use((_request, response) => void response.status(404).send('not the page'));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = Fastify();
+    await server.register(webPage(resolve(import.meta.dirname, '../../../../../apps/web/public')));
+    server.setNotFoundHandler((_request, reply) => void reply.status(404).send('not the page'));
+    base = await server.listen({ port: 0, host: '127.0.0.1' });
   });
 
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => server.close());
 
   it('serves the contracts module as JavaScript', async () => {
     const response = await fetch(`${base}${CONTRACTS_MODULE_PATH}`);

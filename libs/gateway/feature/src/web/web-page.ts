@@ -1,8 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '@capstone/config';
 import { AccountRules, ChatRules, ChatSocket } from '@capstone/contracts';
-import express, { type RequestHandler } from 'express';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
 
 /** Where the page imports the contracts it shares with the services from. */
 export const CONTRACTS_MODULE_PATH = '/contracts.js';
@@ -27,21 +28,23 @@ export function contractsModule(): string {
 /**
  * Serves the demo web page (apps/web/public) at `/`, and its contracts module. Helmet's
  * Content-Security-Policy applies: scripts (the page's ES modules), styles and connections (the
- * WebSocket included) from this origin only. The page's few files are listed once at start-up,
- * so API requests pass by without touching the file system.
+ * WebSocket included) from this origin only. The page's few files are listed once at start-up, a
+ * route each (`wildcard: false`), so API requests pass by without touching the file system.
  */
-export function webPage(root: string): RequestHandler {
+export function webPage(root: string): FastifyPluginAsync {
   const directory = resolve(root);
   if (!existsSync(directory)) throw new ConfigError([`WEB_ROOT: no such directory ${directory}`]);
-  const paths = new Set(['/', ...readdirSync(directory).map((file) => `/${file}`)]);
-  const serve = express.static(directory, { index: 'index.html', maxAge: '5m', fallthrough: true });
   const contracts = contractsModule();
-  return (request, response, next) => {
-    if (request.path === CONTRACTS_MODULE_PATH && ['GET', 'HEAD'].includes(request.method)) {
-      response.type('text/javascript').set('cache-control', 'public, max-age=300').send(contracts);
-      return;
-    }
-    if (paths.has(request.path)) serve(request, response, next);
-    else next();
+  return async (fastify) => {
+    fastify.get(CONTRACTS_MODULE_PATH, (_request, reply) =>
+      reply.type('text/javascript').header('cache-control', 'public, max-age=300').send(contracts),
+    );
+    await fastify.register(fastifyStatic, {
+      root: directory,
+      wildcard: false,
+      index: 'index.html',
+      maxAge: '5m',
+      decorateReply: false,
+    });
   };
 }
