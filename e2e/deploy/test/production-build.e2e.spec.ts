@@ -101,16 +101,24 @@ describe('the production builds, run as their containers run them', () => {
     });
 
     // The order compose starts them in: one-shots, then the services behind the gateway, then it.
+    it('declares the broker topology with the broker-topology service command, again and again', async () => {
+      for (let run = 0; run < 2; run += 1) {
+        const { code, output } = await stack.runOneShot('broker-topology');
+        expect(code, output).toBe(0);
+        expect(output).toContain('broker topology declared');
+      }
+    });
+
     for (const app of backendApps) {
       const keyMakers = ProductionStack.oneShotsBefore(app.name).filter(
-        (name) => name !== migrateName(app),
+        (name) => name !== migrateName(app) && name !== 'broker-topology',
       );
       for (const oneShot of keyMakers) {
         it(`makes ${app.name}'s signing key with the ${oneShot} service command, and keeps it when run again`, async () => {
-          const first = await stack.runOneShot(oneShot, app.name);
+          const first = await stack.runOneShot(oneShot);
           expect(first.code, first.output).toBe(0);
           expect(first.output).toContain('new signing key written');
-          const again = await stack.runOneShot(oneShot, app.name);
+          const again = await stack.runOneShot(oneShot);
           expect(again.code, again.output).toBe(0);
           expect(again.output).toContain('kept the key');
         });

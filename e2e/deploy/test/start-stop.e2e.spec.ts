@@ -33,7 +33,7 @@ describe('the production builds starting and stopping', () => {
     rpc = await RawRpc.connect(stack.stores['rabbitmq'] ?? '');
     for (const app of backendApps) {
       for (const oneShot of ProductionStack.oneShotsBefore(app.name)) {
-        const { code, output } = await stack.runOneShot(oneShot, app.name);
+        const { code, output } = await stack.runOneShot(oneShot);
         if (code !== 0) throw new Error(`${oneShot} failed:\n${output}`);
       }
     }

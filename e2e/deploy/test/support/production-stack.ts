@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  buildOf,
   commandOf,
   loadCompose,
   namedVolumes,
@@ -234,13 +235,17 @@ export class ProductionStack {
     return AppProcess.start(label, command, environment, imageWorkingDirectory(app));
   }
 
-  /** Runs a one-shot service of the app's image (its keys, its migrations) to its end. */
-  runOneShot(name: string, app: AppName, extra: Record<string, string> = {}) {
+  /**
+   * Runs a one-shot service (an app's keys or migrations, the broker topology) to its end, with
+   * the image compose builds it from.
+   */
+  runOneShot(name: string, extra: Record<string, string> = {}) {
+    const image = appNamed(buildOf(service(compose, name)).args['APP'] as AppName).name;
     const command = commandOf(service(compose, name))?.map((arg) => this.hostPath(name, arg));
     const oneShot = this.startAsContainer(
       name,
-      app,
-      { ...this.hostEnvironment(name, app), ...extra },
+      image,
+      { ...this.hostEnvironment(name, image), ...extra },
       command,
     );
     return oneShot.finished(60_000);
@@ -248,7 +253,7 @@ export class ProductionStack {
 
   /** Runs the app's migrate service command to its end. */
   migrate(app: AppName, extra: Record<string, string> = {}) {
-    return this.runOneShot(migrateName(appNamed(app)), app, extra);
+    return this.runOneShot(migrateName(appNamed(app)), extra);
   }
 
   /** Starts the app with compose's environment (plus `extra`); resolves when it reports ready. */
@@ -265,7 +270,7 @@ export class ProductionStack {
   async startAll(extra: (app: AppName) => Record<string, string> = () => ({})): Promise<void> {
     for (const app of backendApps) {
       for (const oneShot of ProductionStack.oneShotsBefore(app.name)) {
-        const { code, output } = await this.runOneShot(oneShot, app.name);
+        const { code, output } = await this.runOneShot(oneShot);
         if (code !== 0) throw new Error(`${oneShot} failed:\n${output}`);
       }
       await this.start(app.name, extra(app.name));
