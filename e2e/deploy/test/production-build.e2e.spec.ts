@@ -76,7 +76,9 @@ describe('the production builds, run as their containers run them', () => {
     expect(dependencies('auth')).not.toEqual(expect.arrayContaining(['mongoose']));
     expect(dependencies('chat')).toEqual(expect.arrayContaining(['mongoose', 'socket.io']));
     expect(dependencies('chat')).not.toContain('argon2');
-    expect(dependencies('gateway')).toEqual(expect.arrayContaining(['helmet', '@nestjs/swagger']));
+    expect(dependencies('gateway')).toEqual(
+      expect.arrayContaining(['@fastify/helmet', '@nestjs/platform-fastify', '@nestjs/swagger']),
+    );
     for (const app of apps) {
       const names = dependencies(app.name);
       // The broker transport Nest loads by name at run time, which no import reveals.
@@ -107,6 +109,24 @@ describe('the production builds, run as their containers run them', () => {
         expect(code, output).toBe(0);
         expect(output).toContain('broker topology declared');
       }
+    });
+
+    it('replays a queue’s dead letters with the dlq-replay.js of the same image, and names the queues on a typo', async () => {
+      const replay = (queue: string) =>
+        stack
+          .startAsContainer(
+            'dlq-replay',
+            'gateway',
+            stack.hostEnvironment('broker-topology', 'gateway'),
+            ['node', bundleOf('gateway', 'dlq-replay.ts'), queue],
+          )
+          .finished(60_000);
+      const replayed = await replay('blog.events');
+      expect(replayed.code, replayed.output).toBe(0);
+      expect(replayed.output).toContain('replayed 0 event(s) from blog.events.dead to blog.events');
+      const typo = await replay('blog.event');
+      expect(typo.code, typo.output).toBe(1);
+      expect(typo.output).toContain('one of blog.events, chat.events, gateway.events');
     });
 
     for (const app of backendApps) {
