@@ -7,9 +7,25 @@ import { state } from './state.js';
 const TYPING_SIGNAL_EVERY_MS = 2_000;
 const TYPING_FADES_AFTER_MS = 5_000;
 
+/**
+ * Who is online in the open room. Joining it brings the whole list (a `snapshot`); after that the
+ * room sends `changes` (someone came online or went offline), numbered in the order they
+ * happened: a change applies if its number is above the snapshot's and above the last change
+ * applied for that person, since batches from different servers may arrive in any order.
+ */
+const presence = { roomId: null, seq: -1, online: new Map(), lastSeq: new Map() };
+
 export function listenForPresence(socket) {
-  socket.on(ChatSocket.presence, (presence) => {
-    if (presence.roomId === state.room?.id) renderPresence(presence.online);
+  socket.on(ChatSocket.presence, (event) => {
+    if (event.roomId !== state.room?.id) return;
+    if (event.kind === 'snapshot') {
+      Object.assign(presence, { roomId: event.roomId, seq: event.seq });
+      presence.online = new Map(event.online.map((user) => [user.userId, user]));
+      presence.lastSeq.clear();
+    } else if (event.roomId === presence.roomId) {
+      for (const { seq, user, online } of event.changes) applyChange(seq, user, online);
+    }
+    renderPresence();
   });
   socket.on(ChatSocket.typingChanged, ({ roomId, user, typing }) => {
     if (roomId !== state.room?.id || user.username === state.session.username) return;
@@ -19,7 +35,22 @@ export function listenForPresence(socket) {
   });
 }
 
-function renderPresence(online) {
+function applyChange(seq, user, online) {
+  if (seq <= presence.seq || seq <= (presence.lastSeq.get(user.userId) ?? -1)) return;
+  presence.lastSeq.set(user.userId, seq);
+  if (online) presence.online.set(user.userId, user);
+  else presence.online.delete(user.userId);
+}
+
+/** Empties the list when another room opens, until its snapshot arrives. */
+export function clearPresence() {
+  Object.assign(presence, { roomId: null, seq: -1, online: new Map() });
+  presence.lastSeq.clear();
+  renderPresence();
+}
+
+function renderPresence() {
+  const online = [...presence.online.values()].sort((a, b) => a.username.localeCompare(b.username));
   $('#presence').replaceChildren(
     ...online.map((user) => {
       const item = document.createElement('li');

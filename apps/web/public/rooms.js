@@ -3,7 +3,7 @@
 import { ChatSocket } from './contracts.js';
 import { $, roomLabel, showChatError } from './dom.js';
 import { loadOlder, renderMessage, setComposer } from './messages.js';
-import { clearTyping } from './presence.js';
+import { clearPresence, clearTyping } from './presence.js';
 import { api } from './session.js';
 import { emit } from './socket.js';
 import { state } from './state.js';
@@ -11,6 +11,12 @@ import { state } from './state.js';
 export function listenForRooms(socket) {
   socket.on('connect', () => {
     if (state.room) rejoin().catch(showChatError);
+  });
+  // Taken off a private room's members: it leaves the list, and the page if it was open.
+  socket.on(ChatSocket.roomRemoved, ({ roomId }) => {
+    state.rooms = state.rooms.filter((room) => room.id !== roomId);
+    if (state.room?.id === roomId) closeRoom();
+    renderRooms();
   });
   // A message in another room than the open one counts as unread there.
   socket.on(ChatSocket.messageCreated, (message) => {
@@ -65,6 +71,7 @@ function renderRooms() {
 async function openRoom(room) {
   state.room = room;
   clearTyping();
+  clearPresence();
   room.unread = 0;
   renderRooms();
   $('#room-title').textContent = roomLabel(room);
@@ -73,6 +80,16 @@ async function openRoom(room) {
   await emit(ChatSocket.joinRoom, { roomId: room.id });
   await loadOlder();
   setComposer(true);
+}
+
+function closeRoom() {
+  state.room = null;
+  clearTyping();
+  clearPresence();
+  $('#room-title').textContent = 'Pick a room';
+  $('#message-list').replaceChildren();
+  state.oldestId = state.newestId = null;
+  setComposer(false);
 }
 
 /** After a reconnection: join again and fetch exactly what was missed. */

@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { CHAT_EVENTS_QUEUE, CHAT_QUEUE } from '@capstone/contracts';
 import { startService, type ServiceDefinition } from '@capstone/service-defaults';
 import { CHAT_CONFIG, type ChatConfig } from './chat.config.js';
 import { ChatServiceModule } from './chat-service.module.js';
+import { ChatIoAdapter } from './realtime/chat-io-adapter.js';
 
 /**
  * The chat service: Socket.IO at `/socket.io` and the health probes on its HTTP port, requests
@@ -17,8 +17,8 @@ export function chatService(config: ChatConfig): ServiceDefinition<ChatConfig> {
     configToken: CHAT_CONFIG,
     rpcQueue: CHAT_QUEUE,
     eventsQueue: CHAT_EVENTS_QUEUE,
-    // Nest's own Socket.IO adapter, named here rather than loaded by name behind the scenes.
-    configure: (app) => void app.useWebSocketAdapter(new IoAdapter(app)),
+    // Nest's Socket.IO adapter, with less state per connection (see ChatIoAdapter).
+    configure: (app) => void app.useWebSocketAdapter(new ChatIoAdapter(app)),
   };
 }
 

@@ -19,6 +19,7 @@ describe('loadChatConfig', () => {
       RATE_LIMIT_READS_PER_USER: { points: 120, windowSeconds: 60 },
       RATE_LIMIT_JOINS_PER_USER: { points: 30, windowSeconds: 60 },
       RATE_LIMIT_DIRECT_OPENS_PER_USER: { points: 20, windowSeconds: 600 },
+      RATE_LIMIT_MEMBER_CHANGES_PER_USER: { points: 30, windowSeconds: 600 },
       SOCKETS_PER_USER_MAX: 10,
     });
   });

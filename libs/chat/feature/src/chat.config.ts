@@ -29,6 +29,8 @@ export const chatConfigSchema = z.object({
   RATE_LIMIT_JOINS_PER_USER: env.rate('30/60'),
   /** Each `direct:open` looks a username up: a tight limit keeps it from listing who has an account. */
   RATE_LIMIT_DIRECT_OPENS_PER_USER: env.rate('20/600'),
+  /** Adding and removing members of private rooms; adding looks a username up. */
+  RATE_LIMIT_MEMBER_CHANGES_PER_USER: env.rate('30/600'),
   /** Connections one user may hold at once, on all instances together. */
   SOCKETS_PER_USER_MAX: env.positiveInt(10),
 });

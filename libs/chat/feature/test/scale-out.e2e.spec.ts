@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nextEvent } from './support/chat-client.js';
 import { newUser, portOf, useChatStack } from './support/chat-stack.js';
+import { watchPresence } from './support/presence-watch.js';
 
 /**
  * Two chat instances on different ports sharing one MongoDB and one Redis, as two replicas behind
@@ -33,11 +34,11 @@ describe('two chat instances', () => {
     const onFirst = await stack.client(ports[0], ada);
     const onSecond = await stack.client(ports[1], bob);
     const room = await publicRoom(onFirst, `shared-${randomUUID().slice(0, 6)}`);
+    const presence = watchPresence(onFirst, room.id);
     await expectOk(onFirst, ChatSocket.joinRoom, { roomId: room.id });
 
-    const bothOnline = nextEvent(onFirst, ChatSocket.presence, (view) => view.online.length === 2);
     await expectOk(onSecond, ChatSocket.joinRoom, { roomId: room.id });
-    expect((await bothOnline).online).toEqual(expect.arrayContaining([ada, bob]));
+    await presence.until([ada.username, bob.username]);
 
     const toSecond = nextEvent(onSecond, ChatSocket.messageCreated);
     const sent = await sendMessage(onFirst, room.id, 'hello from the first instance');
@@ -51,9 +52,8 @@ describe('two chat instances', () => {
     await expectOk(onSecond, ChatSocket.typing, { roomId: room.id, typing: true });
     expect(await typing).toEqual({ roomId: room.id, user: bob, typing: true });
 
-    const bobGone = nextEvent(onFirst, ChatSocket.presence, (view) => view.online.length === 1);
     onSecond.close();
-    expect((await bobGone).online).toEqual([ada]);
+    await presence.until([ada.username]);
   });
 
   it('count one rate limit for a user connected to both', async () => {

@@ -16,6 +16,7 @@ import type { ChatConfig } from '../src/chat.config.js';
 import type { MissedMessages } from '../src/messages/messages.service.js';
 import { nextEvent, recordEvents, type ChatClient } from './support/chat-client.js';
 import { newUser, portOf, useChatStack } from './support/chat-stack.js';
+import { watchPresence } from './support/presence-watch.js';
 
 /** The chat app as it runs in production, driven with socket.io-client as the web page does. */
 describe('the chat over Socket.IO', () => {
@@ -416,25 +417,22 @@ describe('the chat over Socket.IO', () => {
     it('shows who is in a room as people join, leave and disconnect', async () => {
       const [ada, bob] = await Promise.all([client(), client()]);
       const room = await publicRoom(ada);
-      const online = (view: { online: { username: string }[] }) =>
-        view.online.map((user) => user.username).sort();
+      const [adaSees, bobSees] = [watchPresence(ada, room.id), watchPresence(bob, room.id)];
+      const [adaName, bobName] = [ada.user.username, bob.user.username];
 
-      const adaAlone = nextEvent(ada, ChatSocket.presence);
       await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
-      expect(online(await adaAlone)).toEqual([ada.user.username]);
+      await adaSees.until([adaName]);
 
-      const both = nextEvent(ada, ChatSocket.presence, (view) => view.online.length === 2);
       await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
-      expect(online(await both)).toEqual([ada.user.username, bob.user.username].sort());
+      await Promise.all([adaSees.until([adaName, bobName]), bobSees.until([adaName, bobName])]);
 
-      const bobLeft = nextEvent(ada, ChatSocket.presence, (view) => view.online.length === 1);
       await expectOk(bob, ChatSocket.leaveRoom, { roomId: room.id });
-      expect(online(await bobLeft)).toEqual([ada.user.username]);
+      await adaSees.until([adaName]);
 
       await expectOk(bob, ChatSocket.joinRoom, { roomId: room.id });
-      const bobGone = nextEvent(ada, ChatSocket.presence, (view) => view.online.length === 1);
+      await adaSees.until([adaName, bobName]);
       bob.close();
-      expect(online(await bobGone)).toEqual([ada.user.username]);
+      await adaSees.until([adaName]);
     });
 
     it('tells the others who is typing, and the room who has read what', async () => {
@@ -445,6 +443,10 @@ describe('the chat over Socket.IO', () => {
       await expectOk(ada, ChatSocket.typing, { roomId: room.id, typing: true });
       expect(await typing).toEqual({ roomId: room.id, user: ada.user, typing: true });
       expect(adaTyping).toEqual([]);
+      // Without asking for an acknowledgement, as the web page signals typing.
+      const stopped = nextEvent(bob, ChatSocket.typingChanged);
+      ada.emit(ChatSocket.typing, { roomId: room.id, typing: false });
+      expect(await stopped).toEqual({ roomId: room.id, user: ada.user, typing: false });
 
       const sent = await sendMessage(ada, room.id, 'read me');
       const receipt = nextEvent(ada, ChatSocket.readReceipt);

@@ -19,6 +19,7 @@ import { ReadMarkers } from '../src/messages/read-markers.js';
 import { RoomListing } from '../src/messages/room-listing.js';
 import { Message } from '../src/persistence/message.schema.js';
 import { RoomMember } from '../src/persistence/room-member.schema.js';
+import { RoomMembers } from '../src/rooms/room-members.js';
 import { RoomsService } from '../src/rooms/rooms.service.js';
 import { UserDirectory } from '../src/users/user-directory.js';
 import { newUser } from './support/chat-stack.js';
@@ -30,6 +31,7 @@ describe('the chat stores', () => {
   let context: INestApplicationContext;
   let users: UserDirectory;
   let rooms: RoomsService;
+  let members: RoomMembers;
   let messages: MessagesService;
   let markers: ReadMarkers;
 
@@ -45,6 +47,7 @@ describe('the chat stores', () => {
     context = await createServiceContext(chatService(config));
     users = context.get(UserDirectory);
     rooms = context.get(RoomsService);
+    members = context.get(RoomMembers);
     messages = context.get(MessagesService);
     markers = context.get(ReadMarkers);
   });
@@ -101,10 +104,18 @@ describe('the chat stores', () => {
 
     it('knows a user from their token until their first event, which then wins', async () => {
       const user = newUser('early');
-      await Promise.all([users.ensureKnown(user), users.ensureKnown(user)]);
+      expect(await Promise.all([users.known(user), users.known(user)])).toEqual([
+        { ...user, version: 0 },
+        { ...user, version: 0 },
+      ]);
       expect(await users.findByUsernames([user.username.toUpperCase()])).toEqual([user]);
       await users.apply({ ...user, username: `${user.username}x`, version: 1 });
-      await users.ensureKnown(user); // a later connection with an older token changes nothing
+      // A later connection with an older token changes nothing, and gets the newer name.
+      expect(await users.known(user)).toEqual({
+        ...user,
+        username: `${user.username}x`,
+        version: 1,
+      });
       expect(await users.names([user.userId])).toEqual(
         new Map([[user.userId, `${user.username}x`]]),
       );
@@ -138,21 +149,21 @@ describe('the chat stores', () => {
       const [owner, guest] = await Promise.all([known(), known()]);
       const room = await publicRoom(owner);
       const roomId = room._id.toHexString();
-      await Promise.all([rooms.join(guest, roomId), rooms.join(guest, roomId)]);
-      expect(await rooms.memberCounts([room])).toEqual(new Map([[roomId, 2]]));
+      await Promise.all([members.join(guest, roomId), members.join(guest, roomId)]);
+      expect(await members.counts([room])).toEqual(new Map([[roomId, 2]]));
 
-      const members = context.get<Model<RoomMember>>(getModelToken(RoomMember.name));
-      await members.insertMany(
+      const joined = context.get<Model<RoomMember>>(getModelToken(RoomMember.name));
+      await joined.insertMany(
         Array.from({ length: ChatRules.membersPerRoomMax - 2 }, () => ({
           roomId: room._id,
           userId: randomUUID(),
         })),
       );
-      expect(await failureOf(rooms.join(await known(), roomId))).toEqual([
+      expect(await failureOf(members.join(await known(), roomId))).toEqual([
         422,
         { room: [`is full (maximum is ${ChatRules.membersPerRoomMax})`] },
       ]);
-      expect((await rooms.join(guest, roomId))._id).toEqual(room._id); // members still enter
+      expect((await members.join(guest, roomId))._id).toEqual(room._id); // members still enter
     });
 
     it('opens exactly one direct conversation per pair, however many open it at once', async () => {

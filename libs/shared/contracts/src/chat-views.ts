@@ -63,9 +63,46 @@ export const MessagePage = z.object({
 });
 export type MessagePage = z.infer<typeof MessagePage>;
 
-/** Who is in a room now, sent to the room whenever it changes. */
-export const PresenceView = z.object({ roomId: z.string(), online: z.array(ChatUser) });
-export type PresenceView = z.infer<typeof PresenceView>;
+/**
+ * Who is in a room, sent to a connection when it joins: everyone online there as of the room's
+ * presence change number `seq`. Later changes come as `PresenceChanges`.
+ */
+export const PresenceSnapshot = z.object({
+  kind: z.literal('snapshot'),
+  roomId: z.string(),
+  seq: z.number().int(),
+  online: z.array(ChatUser),
+});
+export type PresenceSnapshot = z.infer<typeof PresenceSnapshot>;
+
+/**
+ * Someone came online in a room (their first connection joined it) or went offline (their last
+ * one left). `seq` numbers a room's changes in the order they happened, whichever instance made
+ * them: a client applies a change only if its `seq` is above the snapshot's and above the last
+ * change it applied for that user, so batches may arrive in any order.
+ */
+export const PresenceChange = z.object({
+  seq: z.number().int(),
+  user: ChatUser,
+  online: z.boolean(),
+});
+export type PresenceChange = z.infer<typeof PresenceChange>;
+
+/** The presence changes of a room over a short window, sent to everyone in it. */
+export const PresenceChanges = z.object({
+  kind: z.literal('changes'),
+  roomId: z.string(),
+  changes: z.array(PresenceChange),
+});
+export type PresenceChanges = z.infer<typeof PresenceChanges>;
+
+/** What the `presence` event carries: the whole list to a joiner, changes to the others. */
+export const PresenceEvent = z.discriminatedUnion('kind', [PresenceSnapshot, PresenceChanges]);
+export type PresenceEvent = z.infer<typeof PresenceEvent>;
+
+/** A private room's member list changed and this connection's user is no longer on it. */
+export const RoomRemovalNotice = z.object({ roomId: z.string() });
+export type RoomRemovalNotice = z.infer<typeof RoomRemovalNotice>;
 
 export const TypingView = z.object({ roomId: z.string(), user: ChatUser, typing: z.boolean() });
 export type TypingView = z.infer<typeof TypingView>;

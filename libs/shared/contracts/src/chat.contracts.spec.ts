@@ -5,7 +5,7 @@ import {
   ChatRules,
   HistoryQuery,
   MessageBroadcast,
-  PresenceView,
+  PresenceEvent,
   ReadReceiptView,
   roomPageShape,
   SocketAck,
@@ -56,6 +56,20 @@ describe('socket and RPC payloads of the chat', () => {
     ).toEqual({ kind: ['must be public or private'], members: ['must be a list of usernames'] });
     expect(errorsOf(validate(ChatPayloads.room, { roomId, $where: 'sleep(1000)' }))).toEqual({
       $where: ['is not allowed'],
+    });
+  });
+
+  it('names a member to add by username and one to remove by user id', () => {
+    const userId = '6f1c1a52-0f43-4b7c-9d2a-0a4b1f6d3c21';
+    expect(validate(ChatPayloads.addMember, { roomId, username: 'bob' })).toMatchObject({
+      ok: true,
+    });
+    expect(errorsOf(validate(ChatPayloads.addMember, { roomId, username: 'no spaces' }))).toEqual({
+      username: ['may only contain letters, digits, _, - and .'],
+    });
+    expect(validate(ChatPayloads.removeMember, { roomId, userId })).toMatchObject({ ok: true });
+    expect(errorsOf(validate(ChatPayloads.removeMember, { roomId, userId: 'bob' }))).toEqual({
+      userId: ['is invalid'],
     });
   });
 
@@ -191,7 +205,11 @@ describe('what the server sends to clients', () => {
   };
 
   it('has a schema for every broadcast, so clients can check what they receive', () => {
-    expect(PresenceView.parse({ roomId, online: [user] })).toEqual({ roomId, online: [user] });
+    const snapshot = { kind: 'snapshot', roomId, seq: 3, online: [user] };
+    expect(PresenceEvent.parse(snapshot)).toEqual(snapshot);
+    const changes = { kind: 'changes', roomId, changes: [{ seq: 4, user, online: false }] };
+    expect(PresenceEvent.parse(changes)).toEqual(changes);
+    expect(PresenceEvent.safeParse({ roomId, online: [user] }).success).toBe(false);
     expect(TypingView.safeParse({ roomId, user, typing: 'yes' }).success).toBe(false);
     expect(ReadReceiptView.safeParse({ roomId, user }).success).toBe(false);
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

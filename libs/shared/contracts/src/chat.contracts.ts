@@ -60,6 +60,10 @@ export const ChatPayloads = {
       .default([]),
   }),
   room: socketPayload({ roomId }),
+  /** Adds someone to a private room (its creator only). */
+  addMember: socketPayload({ roomId, username: AccountFields.username }),
+  /** Takes someone off a private room's members: its creator anyone, a member themselves. */
+  removeMember: socketPayload({ roomId, userId: field.uuid() }),
   openDirect: socketPayload({ username: AccountFields.username }),
   send: socketPayload({
     roomId,
@@ -131,6 +135,8 @@ export const ChatSocket = {
   createRoom: 'room:create',
   joinRoom: 'room:join',
   leaveRoom: 'room:leave',
+  addMember: 'room:member:add',
+  removeMember: 'room:member:remove',
   openDirect: 'direct:open',
   sendMessage: 'message:send',
   editMessage: 'message:edit',
@@ -144,6 +150,7 @@ export const ChatSocket = {
   messageEdited: 'message:edited',
   messageDeleted: 'message:deleted',
   presence: 'presence',
+  roomRemoved: 'room:removed',
   typingChanged: 'typing:changed',
   readReceipt: 'message:read-by',
   tokenExpired: 'auth:expired',

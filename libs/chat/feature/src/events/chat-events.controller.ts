@@ -9,8 +9,8 @@ import {
 } from '@capstone/contracts';
 import { EventController, OnEvent } from '@capstone/messaging';
 import { SESSION_REVOCATIONS, type SessionRevocations } from '@capstone/security';
+import { ProfileChanges } from '../realtime/profile-changes.js';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
-import { UserDirectory } from '../users/user-directory.js';
 import { ArticleAnnouncer } from './article-announcer.js';
 
 /**
@@ -21,7 +21,7 @@ import { ArticleAnnouncer } from './article-announcer.js';
 @EventController()
 export class ChatEventsController {
   constructor(
-    private readonly users: UserDirectory,
+    private readonly profiles: ProfileChanges,
     private readonly announcer: ArticleAnnouncer,
     @Inject(SESSION_REVOCATIONS) private readonly revoked: SessionRevocations,
     private readonly broadcaster: RoomBroadcaster,
@@ -30,7 +30,7 @@ export class ChatEventsController {
   /** Both user events carry the whole profile with its version, so both are applied alike. */
   @OnEvent(AuthEvents.userRegistered, AuthEvents.userUpdated)
   async userChanged(event: EventEnvelope<UserProfileData>): Promise<void> {
-    await this.users.apply(event.data);
+    await this.profiles.apply(event.data);
   }
 
   /** A revoked session's tokens are refused from now on, and its open connections end. */

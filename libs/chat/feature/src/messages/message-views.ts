@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ChatMessageView } from '@capstone/contracts';
+import type { ChatMessageView, ChatUser } from '@capstone/contracts';
 import type { MessageRecord } from '../persistence/message.schema.js';
 import { UserDirectory } from '../users/user-directory.js';
 
@@ -24,6 +24,14 @@ export class MessageViews {
     const [view] = await this.render([record]);
     if (!view) throw new Error('a rendered message went missing');
     return view;
+  }
+
+  /**
+   * A message of `author`'s, as they send, edit or delete it: their name is the one their
+   * connection carries, the newest the chat knows (`ConnectedUsers`), so no lookup is needed.
+   */
+  renderOwn(record: MessageRecord, author: ChatUser): ChatMessageView {
+    return toView(record, new Map([[author.userId, author.username]]));
   }
 }
 

@@ -17,19 +17,23 @@ import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
 import { SocketTraceInterceptor } from '../realtime/socket-trace.js';
 import { CHAT_SOCKET_OPTIONS, type ChatConnection } from '../realtime/socket-types.js';
 import { UserRateLimits } from '../realtime/user-rate-limits.js';
+import { RoomsService } from '../rooms/rooms.service.js';
 import { MessagesService, type MissedMessages } from './messages.service.js';
 import { ReadMarkers } from './read-markers.js';
 
 /**
  * Socket events about messages. The sender learns the outcome from the acknowledgement, which
  * comes only after MongoDB stored the change; everyone else in the room gets an event, in the
- * trace of the change. Every change counts against the user's rate limit for its kind.
+ * trace of the change. Every change counts against the user's rate limit for its kind. A send
+ * waits for two round trips: the rate limit's count in Redis (while the room's access is read,
+ * usually from this instance's cache) and the insert.
  */
 @WebSocketGateway(CHAT_SOCKET_OPTIONS)
 @UseInterceptors(SocketTraceInterceptor, SocketAckInterceptor)
 export class MessagesGateway {
   constructor(
     private readonly messages: MessagesService,
+    private readonly rooms: RoomsService,
     private readonly markers: ReadMarkers,
     private readonly limits: UserRateLimits,
     private readonly broadcaster: RoomBroadcaster,
@@ -45,8 +49,13 @@ export class MessagesGateway {
     @MessageBody() body: unknown,
   ): Promise<ChatMessageView> {
     const request = parseInput(ChatPayloads.send, body);
-    await this.limits.consume('send', socket.data.user.userId);
-    const message = await this.messages.send(socket.data.user, request);
+    const { user } = socket.data;
+    const room = await this.limits.consumeWhile(
+      'send',
+      user.userId,
+      this.rooms.accessible(user.userId, request.roomId),
+    );
+    const message = await this.messages.send(user, request, room);
     this.broadcaster.message(ChatSocket.messageCreated, message, socket);
     return message;
   }

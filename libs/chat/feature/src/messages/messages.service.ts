@@ -12,6 +12,8 @@ import { ServiceError } from '@capstone/errors';
 import type { Model, Types } from 'mongoose';
 import { isDuplicateKey } from '../persistence/duplicate-key.js';
 import { Message, SYSTEM_SENDER, type MessageRecord } from '../persistence/message.schema.js';
+import type { RoomAccess } from '../rooms/room-access.js';
+import { RoomActivity } from '../rooms/room-activity.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import type { MissedSincePayload } from '@capstone/contracts';
 import { MessageViews } from './message-views.js';
@@ -28,21 +30,33 @@ export class MessagesService {
   constructor(
     @InjectModel(Message.name) private readonly messages: Model<Message>,
     private readonly rooms: RoomsService,
+    private readonly activity: RoomActivity,
     private readonly views: MessageViews,
   ) {}
 
   /**
-   * Stores a message and resolves only once MongoDB has acknowledged the write. A retried send
-   * (same client id, same author, same room) resolves with the message stored the first time.
+   * Stores a message in a room the author may use (`room`, if the caller checked it already) and
+   * resolves only once MongoDB has acknowledged the insert. A retried send (same client id, same
+   * author, same room) resolves with the message stored the first time. The room's last activity
+   * is written afterwards (`RoomActivity`), for a retried send too: the first attempt may have
+   * failed before it.
    */
-  async send(author: ChatUser, request: SendMessageRequest): Promise<ChatMessageView> {
-    const room = await this.rooms.accessible(author.userId, request.roomId);
-    return this.storeAndRender(room._id, author, request.text, request.clientMessageId);
+  async send(
+    author: ChatUser,
+    request: SendMessageRequest,
+    room?: RoomAccess,
+  ): Promise<ChatMessageView> {
+    const { _id } = room ?? (await this.rooms.accessible(author.userId, request.roomId));
+    const record = await this.store(_id, author, request.text, request.clientMessageId);
+    this.activity.touched(_id, record.createdAt);
+    return this.views.renderOwn(record, author);
   }
 
   /** Posts a message without an author, once per `key` (what it announces) in the room. */
   async postSystem(roomId: Types.ObjectId, key: string, text: string): Promise<ChatMessageView> {
-    return this.storeAndRender(roomId, null, text, key);
+    const record = await this.store(roomId, null, text, key);
+    this.activity.touched(roomId, record.createdAt);
+    return this.views.renderOne(record);
   }
 
   async edit(actor: ChatUser, messageId: string, text: string): Promise<ChatMessageView> {
@@ -55,13 +69,13 @@ export class MessagesService {
       )
       .lean<MessageRecord>();
     if (!edited) throw ServiceError.invalid('message', 'has been deleted');
-    return this.views.renderOne(edited);
+    return this.views.renderOwn(edited, actor);
   }
 
   /** Deletes one's own message: its text is removed, a placeholder keeps its place in the history. */
   async delete(actor: ChatUser, messageId: string): Promise<ChatMessageView> {
     const message = await this.ownMessage(actor, messageId);
-    if (message.deletedAt) return this.views.renderOne(message);
+    if (message.deletedAt) return this.views.renderOwn(message, actor);
     const deleted = await this.messages
       .findOneAndUpdate(
         { _id: messageId },
@@ -70,7 +84,7 @@ export class MessagesService {
       )
       .lean<MessageRecord>()
       .orFail();
-    return this.views.renderOne(deleted);
+    return this.views.renderOwn(deleted, actor);
   }
 
   /** One page of a room's history, newest first, before the `before` message if given. */
@@ -132,25 +146,6 @@ export class MessagesService {
         .orFail();
     }
     return record;
-  }
-
-  /**
-   * Stores, then updates the room's last activity and renders the message at the same time: the
-   * sender waits for the slower of the two, not for both. The room is touched after a repeated
-   * send too, since the first attempt may have failed between the two writes.
-   */
-  private async storeAndRender(
-    roomId: Types.ObjectId,
-    author: ChatUser | null,
-    text: string,
-    clientMessageId: string,
-  ): Promise<ChatMessageView> {
-    const record = await this.store(roomId, author, text, clientMessageId);
-    const [view] = await Promise.all([
-      this.views.renderOne(record),
-      this.rooms.touch(roomId, record.createdAt),
-    ]);
-    return view;
   }
 
   /** The message if it is the actor's own in a room they may still use: 404 if not found, 403 if not theirs. */

@@ -8,6 +8,7 @@ import {
 import { errorMessage } from '@capstone/errors';
 import { CHAT_CONFIG, type ChatConfig } from '../chat.config.js';
 import { ChatRedis } from '../redis/chat-redis.js';
+import { ConnectedUsers } from './connected-users.js';
 import type { ChatConnection } from './socket-types.js';
 
 /** An entry not refreshed for this long is gone: its instance stopped without cleaning up. */
@@ -37,13 +38,12 @@ return 1`;
 @Injectable()
 export class ConnectionQuota implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ConnectionQuota.name);
-  /** This instance's open connections: socket id → user id. */
-  private readonly local = new Map<string, string>();
   private refresher: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly redis: ChatRedis,
     @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
+    private readonly connected: ConnectedUsers,
   ) {}
 
   onModuleInit(): void {
@@ -71,14 +71,10 @@ export class ConnectionQuota implements OnModuleInit, OnApplicationShutdown {
     );
   };
 
-  /** Keeps an admitted connection's entry alive while it is open, and removes it when it closes. */
-  track(socket: ChatConnection): void {
-    this.local.set(socket.id, socket.data.user.userId);
-    socket.once('disconnect', () => {
-      this.local.delete(socket.id);
-      this.redis.zrem(key(socket.data.user.userId), socket.id).catch((error: unknown) => {
-        this.logger.warn({ msg: 'connection not uncounted', error: errorMessage(error) });
-      });
+  /** Removes a closed connection's entry (open ones are kept alive while `ConnectedUsers` has them). */
+  release(socket: ChatConnection): void {
+    this.redis.zrem(key(socket.data.user.userId), socket.id).catch((error: unknown) => {
+      this.logger.warn({ msg: 'connection not uncounted', error: errorMessage(error) });
     });
   }
 
@@ -101,8 +97,9 @@ export class ConnectionQuota implements OnModuleInit, OnApplicationShutdown {
   private async refresh(): Promise<void> {
     const expiresAt = Date.now() + ENTRY_TTL_MS;
     const pipeline = this.redis.pipeline();
-    for (const [socketId, userId] of this.local) {
-      pipeline.zadd(key(userId), 'XX', expiresAt, socketId).pexpire(key(userId), ENTRY_TTL_MS);
+    for (const { id, data } of this.connected.connections()) {
+      const userKey = key(data.user.userId);
+      pipeline.zadd(userKey, 'XX', expiresAt, id).pexpire(userKey, ENTRY_TTL_MS);
     }
     try {
       await pipeline.exec();

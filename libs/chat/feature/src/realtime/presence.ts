@@ -1,29 +1,39 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { ChatUser, PresenceView } from '@capstone/contracts';
-import { ChatRedis } from '../redis/chat-redis.js';
+import { ChatSocket, type ChatUser } from '@capstone/contracts';
 import { errorMessage } from '@capstone/errors';
+import { PresenceFeed } from './presence-feed.js';
+import { PRESENCE_TTL_MS, PresenceStore } from './presence-store.js';
+import {
+  joinedRooms,
+  roomChannel,
+  roomOfChannel,
+  type ChatConnection,
+  type ChatServer,
+} from './socket-types.js';
 
-/** An entry not refreshed for this long is gone: its instance stopped without cleaning up. */
-const ENTRY_TTL_MS = 60_000;
-const REFRESH_EVERY_MS = ENTRY_TTL_MS / 3;
+const REFRESH_EVERY_MS = PRESENCE_TTL_MS / 3;
 
-const key = (roomId: string) => `presence:${roomId}`;
+type RoomConnections = Map<string, Map<string, { user: ChatUser; socketIds: string[] }>>;
 
 /**
- * Who is in which room, in Redis, so that every instance sees the same answer. Each room is a
- * sorted set of connections (`[socket id, user id, username]`) scored by when the entry expires.
- * An instance refreshes the entries of its own sockets while they are connected and removes them
- * when they leave or disconnect; if it crashes, its entries expire on their own. A user is online
- * in a room while at least one of their connections is in it.
+ * Who is in which room, as the rooms' clients see it. A connection is present in a room exactly
+ * while it is in the room's Socket.IO room: it enters after joining it, and leaves when it leaves
+ * it, whatever the reason (`room:leave`, disconnecting, removal from a private room), which the
+ * adapter's `leave-room` event tells. The joiner gets the room's whole list (`snapshot`); the room
+ * gets the changes (someone came online or went offline), gathered by `PresenceFeed`. So a join
+ * costs one Redis step and, for the others, a share of one broadcast: a join storm is linear in
+ * the room's size, where sending everyone the whole list at every join was quadratic.
  */
 @Injectable()
 export class Presence implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(Presence.name);
-  /** This instance's entries: socket id → room id → sorted-set member. */
-  private readonly local = new Map<string, Map<string, string>>();
+  private server: ChatServer | undefined;
   private refresher: NodeJS.Timeout | undefined;
 
-  constructor(private readonly redis: ChatRedis) {}
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly feed: PresenceFeed,
+  ) {}
 
   onModuleInit(): void {
     this.refresher = setInterval(() => void this.refresh(), REFRESH_EVERY_MS);
@@ -34,65 +44,55 @@ export class Presence implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.refresher);
   }
 
-  async enter(roomId: string, socketId: string, user: ChatUser): Promise<PresenceView> {
-    const member = JSON.stringify([socketId, user.userId, user.username]);
-    const rooms = this.local.get(socketId) ?? new Map<string, string>();
-    rooms.set(roomId, member);
-    this.local.set(socketId, rooms);
-    await this.redis
-      .multi()
-      .zadd(key(roomId), Date.now() + ENTRY_TTL_MS, member)
-      .pexpire(key(roomId), ENTRY_TTL_MS)
-      .exec();
-    return this.online(roomId);
+  /** Called once the server and its adapter exist. */
+  attach(server: ChatServer): void {
+    this.server = server;
+    server.sockets.adapter.on('leave-room', (channel: string, socketId: string) => {
+      const roomId = roomOfChannel(channel);
+      const socket = roomId && server.sockets.sockets.get(socketId);
+      if (roomId && socket) void this.leave(roomId, socket);
+    });
   }
 
-  async leave(roomId: string, socketId: string): Promise<PresenceView> {
-    const rooms = this.local.get(socketId);
-    const member = rooms?.get(roomId);
-    rooms?.delete(roomId);
-    if (member) await this.redis.zrem(key(roomId), member);
-    return this.online(roomId);
-  }
-
-  /** Removes a closed connection from every room it was in; answers each room's presence. */
-  async leaveAll(socketId: string): Promise<PresenceView[]> {
-    const roomIds = [...(this.local.get(socketId)?.keys() ?? [])];
-    const views = await Promise.all(roomIds.map((roomId) => this.leave(roomId, socketId)));
-    this.local.delete(socketId);
-    return views;
-  }
-
-  async online(roomId: string): Promise<PresenceView> {
-    const members = await this.redis.zrangebyscore(key(roomId), Date.now(), '+inf');
-    const users = new Map<string, ChatUser>();
-    for (const member of members) {
-      const [, userId, username] = JSON.parse(member) as [string, string, string];
-      users.set(userId, { userId, username });
+  /** After `socket` joined the room's channel: records it and sends it who is there. */
+  async enter(socket: ChatConnection, roomId: string): Promise<void> {
+    // Not if it disconnected meanwhile: it left (or never joined) the channel, and stays out.
+    if (!socket.rooms.has(roomChannel(roomId))) return;
+    const { cameOnline, snapshot } = await this.store.enter(roomId, socket.data.user, socket.id);
+    if (cameOnline) {
+      this.feed.add(roomId, [{ seq: snapshot.seq, user: socket.data.user, online: true }]);
     }
-    const online = [...users.values()].sort((a, b) => a.username.localeCompare(b.username));
-    return { roomId, online };
+    socket.emit(ChatSocket.presence, snapshot);
   }
 
-  /** Extends this instance's entries and drops expired ones (of crashed instances). */
+  private async leave(roomId: string, socket: ChatConnection): Promise<void> {
+    try {
+      const change = await this.store.leave(roomId, socket.data.user, socket.id);
+      if (change) this.feed.add(roomId, [change]);
+    } catch (error) {
+      this.logger.warn({ msg: 'presence not updated', roomId, error: errorMessage(error) });
+    }
+  }
+
+  /** Extends this instance's entries and takes those of crashed instances off their rooms. */
   private async refresh(): Promise<void> {
-    const now = Date.now();
-    const pipeline = this.redis.pipeline();
-    for (const rooms of this.local.values()) {
-      for (const [roomId, member] of rooms) {
-        pipeline
-          .zadd(key(roomId), now + ENTRY_TTL_MS, member)
-          .zremrangebyscore(key(roomId), '-inf', now)
-          .pexpire(key(roomId), ENTRY_TTL_MS);
+    if (!this.server) return;
+    const rooms: RoomConnections = new Map();
+    for (const socket of this.server.sockets.sockets.values()) {
+      for (const roomId of joinedRooms(socket)) {
+        const users = rooms.get(roomId) ?? new Map();
+        const { user } = socket.data;
+        const entry = users.get(user.userId) ?? { user, socketIds: [] };
+        entry.socketIds.push(socket.id);
+        users.set(user.userId, entry);
+        rooms.set(roomId, users);
       }
     }
     try {
-      await pipeline.exec();
+      for (const [roomId, changes] of await this.store.refresh(rooms))
+        this.feed.add(roomId, changes);
     } catch (error) {
-      this.logger.warn({
-        msg: 'presence not refreshed',
-        error: errorMessage(error),
-      });
+      this.logger.warn({ msg: 'presence not refreshed', error: errorMessage(error) });
     }
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChatSocket } from '@capstone/contracts';
 import { errorMessage } from '@capstone/errors';
 import {
   AccessTokenVerifier,
@@ -10,9 +9,6 @@ import {
 } from '@capstone/security';
 import { decodeJwt } from 'jose';
 import type { ChatConnection } from './socket-types.js';
-
-/** Node's timers hold at most about 24.8 days. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Authenticates each Socket.IO connection in its handshake, with the same access tokens as the
@@ -35,18 +31,6 @@ export class SocketAuthenticator {
       (error: Error) => next(error),
     );
   };
-
-  /** Tells the client, then disconnects it, when its token expires. */
-  disconnectAtExpiry(socket: ChatConnection): void {
-    const timer = setTimeout(
-      () => {
-        socket.emit(ChatSocket.tokenExpired, { message: 'token has expired' });
-        socket.disconnect(true);
-      },
-      Math.min(Math.max(socket.data.expiresAt - Date.now(), 0), LONGEST_TIMER_MS),
-    );
-    socket.once('disconnect', () => clearTimeout(timer));
-  }
 
   private async authenticate(socket: ChatConnection): Promise<void> {
     const token = tokenOf(socket);

@@ -16,6 +16,7 @@ const LIMITED = {
     setting: 'RATE_LIMIT_DIRECT_OPENS_PER_USER',
     counted: 'direct conversations opened',
   },
+  changeMembers: { setting: 'RATE_LIMIT_MEMBER_CHANGES_PER_USER', counted: 'member changes' },
 } as const satisfies Record<string, { setting: keyof ChatConfig; counted: string }>;
 
 export type LimitedEvent = keyof typeof LIMITED;
@@ -53,5 +54,17 @@ export class UserRateLimits {
         `at most ${limit.points} ${counted} every ${limit.windowSeconds} seconds; try again in ${outcome.retryAfterSeconds} s`,
       ],
     });
+  }
+
+  /**
+   * Counts one `event` while `read` (what the event needs, with no effect of its own) runs, so
+   * that the two round trips overlap; answers `read`'s result once the event is allowed. Past
+   * the limit, the refusal wins over whatever `read` found.
+   */
+  async consumeWhile<T>(event: LimitedEvent, userId: string, read: Promise<T>): Promise<T> {
+    // Settled below in any case; until then its failure must not count as unhandled.
+    read.catch(() => undefined);
+    await this.consume(event, userId);
+    return read;
   }
 }

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { RoomView } from '@capstone/contracts';
 import type { RoomRecord } from '../persistence/room.schema.js';
 import { UserDirectory } from '../users/user-directory.js';
-import { RoomsService } from './rooms.service.js';
+import { RoomMembers } from './room-members.js';
 
 /** Rooms as a viewer sees them: a direct conversation is named after the other person. */
 @Injectable()
 export class RoomViews {
   constructor(
     private readonly users: UserDirectory,
-    private readonly rooms: RoomsService,
+    private readonly members: RoomMembers,
   ) {}
 
   async render(
@@ -23,7 +23,7 @@ export class RoomViews {
         : undefined;
     const [names, memberCounts] = await Promise.all([
       this.users.names(rooms.map(peerOf).filter((id): id is string => id !== undefined)),
-      this.rooms.memberCounts(rooms),
+      this.members.counts(rooms),
     ]);
     return rooms.map((room) => {
       const peerId = peerOf(room);

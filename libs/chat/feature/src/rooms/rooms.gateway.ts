@@ -5,38 +5,47 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import {
-  ChatPayloads,
-  ChatSocket,
-  type PresenceView,
-  type RoomView,
-  type TypingView,
-} from '@capstone/contracts';
+import { ChatPayloads, ChatSocket, type RoomView, type TypingView } from '@capstone/contracts';
 import { ServiceError } from '@capstone/errors';
 import { parseInput } from '@capstone/messaging';
+import { ConnectedUsers } from '../realtime/connected-users.js';
+import { InstanceBus } from '../realtime/instance-bus.js';
 import { Presence } from '../realtime/presence.js';
 import { RoomBroadcaster } from '../realtime/room-broadcaster.js';
 import { SocketAckInterceptor } from '../realtime/socket-ack.interceptor.js';
 import { SocketTraceInterceptor } from '../realtime/socket-trace.js';
-import { CHAT_SOCKET_OPTIONS, roomChannel, type ChatConnection } from '../realtime/socket-types.js';
+import {
+  CHAT_SOCKET_OPTIONS,
+  InstanceEvent,
+  roomChannel,
+  type ChatConnection,
+  type RoomMembersChange,
+} from '../realtime/socket-types.js';
 import { UserRateLimits } from '../realtime/user-rate-limits.js';
+import { RoomMembers } from './room-members.js';
 import { RoomViews } from './room-views.js';
 import { RoomsService } from './rooms.service.js';
 
 /**
- * Socket events about rooms: creating, opening, joining and leaving them, and who is typing.
- * Opening, joining and typing count against the user's rate limit for each.
+ * Socket events about rooms: creating, opening, joining and leaving them, changing a private
+ * room's members, and who is typing. Opening, joining, member changes and typing count against
+ * the user's rate limit for each.
  */
 @WebSocketGateway(CHAT_SOCKET_OPTIONS)
 @UseInterceptors(SocketTraceInterceptor, SocketAckInterceptor)
 export class RoomsGateway {
   constructor(
     private readonly rooms: RoomsService,
+    private readonly members: RoomMembers,
     private readonly views: RoomViews,
     private readonly presence: Presence,
     private readonly broadcaster: RoomBroadcaster,
     private readonly limits: UserRateLimits,
-  ) {}
+    private readonly connected: ConnectedUsers,
+    bus: InstanceBus,
+  ) {
+    bus.on(InstanceEvent.roomMembersChanged, (change) => this.evict(change));
+  }
 
   @SubscribeMessage(ChatSocket.createRoom)
   async createRoom(
@@ -59,7 +68,10 @@ export class RoomsGateway {
     return this.views.renderOne(await this.rooms.openDirect(user, username), user.userId);
   }
 
-  /** Starts receiving the room's events; everyone in it (the joiner too) gets the new presence. */
+  /**
+   * Starts receiving the room's events: the joiner gets who is there (`presence`, a snapshot),
+   * everyone else the change if the joiner's user just came online.
+   */
   @SubscribeMessage(ChatSocket.joinRoom)
   async joinRoom(
     @ConnectedSocket() socket: ChatConnection,
@@ -68,23 +80,46 @@ export class RoomsGateway {
     const { user } = socket.data;
     const { roomId: requested } = parseInput(ChatPayloads.room, body);
     await this.limits.consume('join', user.userId);
-    const room = await this.rooms.join(user, requested);
+    const room = await this.members.join(user, requested);
     const roomId = room._id.toHexString();
     await socket.join(roomChannel(roomId));
-    this.announce(await this.presence.enter(roomId, socket.id, user));
+    await this.presence.enter(socket, roomId);
     return this.views.renderOne(room, user.userId);
   }
 
+  /** Stops receiving the room's events; leaving its channel takes the connection out of its presence. */
   @SubscribeMessage(ChatSocket.leaveRoom)
   async leaveRoom(
     @ConnectedSocket() socket: ChatConnection,
     @MessageBody() body: unknown,
   ): Promise<{ roomId: string }> {
     const { roomId } = parseInput(ChatPayloads.room, body);
-    if (!socket.rooms.has(roomChannel(roomId))) return { roomId };
     await socket.leave(roomChannel(roomId));
-    this.announce(await this.presence.leave(roomId, socket.id));
     return { roomId };
+  }
+
+  @SubscribeMessage(ChatSocket.addMember)
+  async addMember(
+    @ConnectedSocket() socket: ChatConnection,
+    @MessageBody() body: unknown,
+  ): Promise<RoomView> {
+    const { user } = socket.data;
+    const { roomId, username } = parseInput(ChatPayloads.addMember, body);
+    await this.limits.consume('changeMembers', user.userId);
+    return this.views.renderOne(await this.members.add(user, roomId, username), user.userId);
+  }
+
+  /** Acknowledged once every instance has applied it: the removed member has lost the room. */
+  @SubscribeMessage(ChatSocket.removeMember)
+  async removeMember(
+    @ConnectedSocket() socket: ChatConnection,
+    @MessageBody() body: unknown,
+  ): Promise<{ roomId: string; userId: string }> {
+    const { user } = socket.data;
+    const { roomId, userId } = parseInput(ChatPayloads.removeMember, body);
+    await this.limits.consume('changeMembers', user.userId);
+    await this.members.remove(user, roomId, userId);
+    return { roomId, userId };
   }
 
   /** Tells the others in a room (not the typist) that someone started or stopped typing. */
@@ -102,7 +137,13 @@ export class RoomsGateway {
     return view;
   }
 
-  private announce(presence: PresenceView): void {
-    this.broadcaster.to(presence.roomId).emit(ChatSocket.presence, presence);
+  /** On every instance: the removed members' connections here leave the room, and are told. */
+  private evict({ roomId, removed }: RoomMembersChange): void {
+    for (const userId of removed) {
+      for (const socket of this.connected.connectionsOf(userId)) {
+        void socket.leave(roomChannel(roomId));
+        socket.emit(ChatSocket.roomRemoved, { roomId });
+      }
+    }
   }
 }

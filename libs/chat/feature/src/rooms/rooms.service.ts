@@ -12,6 +12,7 @@ import { isDuplicateKey } from '../persistence/duplicate-key.js';
 import { RoomMember } from '../persistence/room-member.schema.js';
 import { Room, type RoomRecord } from '../persistence/room.schema.js';
 import { UserDirectory } from '../users/user-directory.js';
+import { RoomAccessCache, type RoomAccess } from './room-access.js';
 
 const publicKey = (name: string) => `public:${name.toLowerCase()}`;
 
@@ -22,6 +23,7 @@ export class RoomsService {
     @InjectModel(Room.name) private readonly rooms: Model<Room>,
     @InjectModel(RoomMember.name) private readonly publicMembers: Model<RoomMember>,
     private readonly users: UserDirectory,
+    private readonly access: RoomAccessCache,
   ) {}
 
   async create(actor: ChatUser, request: CreateRoomRequest): Promise<RoomRecord> {
@@ -63,7 +65,7 @@ export class RoomsService {
 
   /** The direct conversation of two people: created on first use, the same one ever after. */
   async openDirect(actor: ChatUser, username: string): Promise<RoomRecord> {
-    const peer = await this.findUser(username);
+    const peer = await this.users.findOne(username);
     if (peer.userId === actor.userId) throw ServiceError.invalid('username', "can't be yourself");
     const members = [actor.userId, peer.userId].sort();
     return this.findOrCreate({
@@ -87,71 +89,29 @@ export class RoomsService {
   }
 
   /**
-   * The room if the user may read and write it: anyone a public room, members only a private or
-   * direct one. Otherwise 404, the same answer as for a room that does not exist, so outsiders
-   * cannot even learn which private rooms there are.
+   * The room's access if the user may read and write it: anyone a public room, members only a
+   * private or direct one (from `RoomAccessCache`: usually no query). Otherwise 404, the same
+   * answer as for a room that does not exist, so outsiders cannot even learn which private rooms
+   * there are.
    */
-  async accessible(userId: string, roomId: string | Types.ObjectId): Promise<RoomRecord> {
+  async accessible(userId: string, roomId: string | Types.ObjectId): Promise<RoomAccess> {
     const room = await this.findAccessible(userId, roomId);
     if (!room) throw ServiceError.notFound('room');
     return room;
   }
 
-  findAccessible(userId: string, roomId: string | Types.ObjectId): Promise<RoomRecord | null> {
-    return this.rooms
-      .findOne({ _id: roomId, $or: [{ kind: 'public' }, { members: userId }] })
-      .lean<RoomRecord>();
+  async findAccessible(
+    userId: string,
+    roomId: string | Types.ObjectId,
+  ): Promise<RoomAccess | null> {
+    const room = await this.access.get(typeof roomId === 'string' ? roomId : roomId.toHexString());
+    return room && (room.kind === 'public' || room.members.has(userId)) ? room : null;
   }
 
-  /**
-   * Enters a room: private and direct rooms only their members, who are listed already; joining
-   * a public room records the user as one of its members, while it has space. The check and the
-   * insert are two steps, so people joining at the very same moment may pass the cap by a few.
-   */
-  async join(user: ChatUser, roomId: string): Promise<RoomRecord> {
-    const room = await this.accessible(user.userId, roomId);
-    if (room.kind !== 'public') return room;
-    const membership = { roomId: room._id, userId: user.userId };
-    if (await this.publicMembers.exists(membership)) return room;
-    if (
-      (await this.publicMembers.countDocuments({ roomId: room._id })) >= ChatRules.membersPerRoomMax
-    ) {
-      throw ServiceError.invalid('room', `is full (maximum is ${ChatRules.membersPerRoomMax})`);
-    }
-    try {
-      await this.publicMembers.create(membership);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error; // joined from another tab at the same moment
-    }
-    return room;
-  }
-
-  /**
-   * How many people each room has: its member list, or those who joined a public one, counted
-   * for every public room of the list in one aggregation.
-   */
-  async memberCounts(rooms: readonly RoomRecord[]): Promise<Map<string, number>> {
-    const publicIds = rooms.filter((room) => room.kind === 'public').map((room) => room._id);
-    const joined =
-      publicIds.length === 0
-        ? []
-        : await this.publicMembers.aggregate<{ _id: Types.ObjectId; count: number }>([
-            { $match: { roomId: { $in: publicIds } } },
-            { $group: { _id: '$roomId', count: { $sum: 1 } } },
-          ]);
-    const publicCounts = new Map(joined.map(({ _id, count }) => [_id.toHexString(), count]));
-    return new Map(
-      rooms.map((room) => {
-        const id = room._id.toHexString();
-        const count = room.kind === 'public' ? (publicCounts.get(id) ?? 0) : room.members.length;
-        return [id, count];
-      }),
-    );
-  }
-
-  /** Moves the room's last activity forward (never back, whatever order writes finish in). */
-  async touch(roomId: Types.ObjectId, at: Date): Promise<void> {
-    await this.rooms.updateOne({ _id: roomId }, { $max: { lastMessageAt: at } });
+  /** The whole room, for a user who may use it (404 otherwise). */
+  async read(userId: string, roomId: string | Types.ObjectId): Promise<RoomRecord> {
+    const { _id } = await this.accessible(userId, roomId);
+    return this.rooms.findById(_id).lean<RoomRecord>().orFail();
   }
 
   /**
@@ -184,15 +144,5 @@ export class RoomsService {
       throw ServiceError.invalid('members', `unknown users: ${unknown.join(', ')}`);
     }
     return [...new Set(found.map((user) => user.userId))].filter((id) => id !== actor.userId);
-  }
-
-  private async findUser(username: string): Promise<ChatUser> {
-    const [user, ...others] = await this.users.findByUsernames([username]);
-    if (!user) throw ServiceError.notFound('user');
-    // Only while a rename is on its way can two users share a name; guessing would be wrong.
-    if (others.length > 0) {
-      throw new ServiceError(409, { username: ['is changing hands; try again shortly'] });
-    }
-    return user;
   }
 }

@@ -2,7 +2,7 @@ import { ChatRpc, type RpcHandlers, type RpcPayload, type RpcReply } from '@caps
 import { Rpc, RpcController } from '@capstone/messaging';
 import { MessagesService } from '../messages/messages.service.js';
 import { RoomListing } from '../messages/room-listing.js';
-import { UserDirectory } from '../users/user-directory.js';
+import { ProfileChanges } from '../realtime/profile-changes.js';
 
 /**
  * The chat's broker interface for the gateway (the REST API, and profile changes to apply at once):
@@ -14,7 +14,7 @@ export class ChatRpcController implements RpcHandlers<typeof ChatRpc> {
   constructor(
     private readonly listing: RoomListing,
     private readonly messages: MessagesService,
-    private readonly users: UserDirectory,
+    private readonly profiles: ProfileChanges,
   ) {}
 
   @Rpc(ChatRpc.listRooms)
@@ -34,6 +34,6 @@ export class ChatRpcController implements RpcHandlers<typeof ChatRpc> {
   async applyUser(
     profile: RpcPayload<typeof ChatRpc.applyUser>,
   ): Promise<RpcReply<typeof ChatRpc.applyUser>> {
-    return { applied: await this.users.apply(profile) };
+    return { applied: await this.profiles.apply(profile) };
   }
 }

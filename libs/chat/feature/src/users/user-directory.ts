@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ChatUser, UserProfileData } from '@capstone/contracts';
+import { ServiceError } from '@capstone/errors';
 import type { Model } from 'mongoose';
 import { ChatUserRecord } from '../persistence/chat-user.schema.js';
 import { isDuplicateKey } from '../persistence/duplicate-key.js';
@@ -34,12 +35,19 @@ export class UserDirectory {
   }
 
   /**
-   * Records a user seen in a verified access token whose `user.registered` event has not been
-   * applied yet, as version 0, so that others can find them; any event supersedes it.
+   * The user's newest version, for a user seen in a verified access token (whose name may be
+   * older or newer). One whose `user.registered` event has not been applied yet is recorded as
+   * version 0 with the token's name, so that others can find them; any event supersedes it.
    */
-  async ensureKnown(user: ChatUser): Promise<void> {
-    if (await this.users.exists({ userId: user.userId })) return;
+  async known(user: ChatUser): Promise<UserVersion> {
+    const newest = await this.users
+      .findOne({ userId: user.userId }, { userId: 1, username: 1, version: 1 })
+      .sort({ version: -1 })
+      .lean();
+    if (newest)
+      return { userId: newest.userId, username: newest.username, version: newest.version };
     await this.record({ ...user, version: 0 });
+    return { ...user, version: 0 };
   }
 
   /** The users whose current name is one of these (in any case); unknown names are left out. */
@@ -50,6 +58,17 @@ export class UserDirectory {
       .lean();
     const current = await this.current(candidates.map((candidate) => candidate.userId));
     return [...current.values()].filter((user) => keys.has(user.username.toLowerCase()));
+  }
+
+  /** The user whose current name this is (in any case): 404 if none, 409 while it changes hands. */
+  async findOne(username: string): Promise<ChatUser> {
+    const [user, ...others] = await this.findByUsernames([username]);
+    if (!user) throw ServiceError.notFound('user');
+    // Only while a rename is on its way can two users share a name; guessing would be wrong.
+    if (others.length > 0) {
+      throw new ServiceError(409, { username: ['is changing hands; try again shortly'] });
+    }
+    return user;
   }
 
   /** The current name of each of these users that the projection knows. */
