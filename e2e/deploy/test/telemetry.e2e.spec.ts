@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { ChatSocket } from '@capstone/contracts';
 import {
   connect,
   expectOk,
   OtlpReceiver,
   PrometheusServer,
+  TestEventsExchange,
   type ReceivedSpan,
   type Sample,
 } from '@capstone/testing';
@@ -281,6 +283,19 @@ describe('telemetry of the production builds: traces over OTLP, logs, and metric
     // One socket message, so that the chat has counted one.
     if (!socket) throw new Error('the previous test connects a socket');
     await expectOk(socket, ChatSocket.createRoom, { name: 'telemetry', kind: 'public' });
+    // An event the blog fails on (a version past its integer column), retried, and one that is
+    // malformed, dead-lettered at once: the retry and dead-letter counters then have a series.
+    const exchange = await TestEventsExchange.connect(stack.stores['rabbitmq'] ?? '');
+    exchange.publish('user.updated', {
+      userId: randomUUID(),
+      email: 'poison@example.com',
+      username: 'poison',
+      bio: null,
+      image: null,
+      version: 3_000_000_000,
+    });
+    exchange.publish('user.updated', { malformed: true });
+    await exchange.close();
     const names = new Set(
       dashboardExpressions()
         .flatMap(metricNames)
