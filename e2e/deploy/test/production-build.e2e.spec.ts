@@ -111,6 +111,24 @@ describe('the production builds, run as their containers run them', () => {
       }
     });
 
+    it('replays a queue’s dead letters with the dlq-replay.js of the same image, and names the queues on a typo', async () => {
+      const replay = (queue: string) =>
+        stack
+          .startAsContainer(
+            'dlq-replay',
+            'gateway',
+            stack.hostEnvironment('broker-topology', 'gateway'),
+            ['node', bundleOf('gateway', 'dlq-replay.ts'), queue],
+          )
+          .finished(60_000);
+      const replayed = await replay('blog.events');
+      expect(replayed.code, replayed.output).toBe(0);
+      expect(replayed.output).toContain('replayed 0 event(s) from blog.events.dead to blog.events');
+      const typo = await replay('blog.event');
+      expect(typo.code, typo.output).toBe(1);
+      expect(typo.output).toContain('one of blog.events, chat.events, gateway.events');
+    });
+
     for (const app of backendApps) {
       const keyMakers = ProductionStack.oneShotsBefore(app.name).filter(
         (name) => name !== migrateName(app) && name !== 'broker-topology',
