@@ -10,7 +10,11 @@ import {
   publicRoom,
   refusal,
   sendMessage,
+  waitFor,
 } from '@capstone/testing';
+import type { INestApplication } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatConfig } from '../src/chat.config.js';
 import type { MissedMessages } from '../src/messages/messages.service.js';
@@ -21,10 +25,12 @@ import { watchPresence } from './support/presence-watch.js';
 /** The chat app as it runs in production, driven with socket.io-client as the web page does. */
 describe('the chat over Socket.IO', () => {
   const stack = useChatStack('sockets');
+  let app: INestApplication;
   let port: number;
 
   beforeAll(async () => {
-    port = portOf(await stack.start());
+    app = await stack.start();
+    port = portOf(app);
   });
 
   /** A connected client of a new user. */
@@ -205,6 +211,47 @@ describe('the chat over Socket.IO', () => {
       expect(
         await expectError(ada, ChatSocket.editMessage, { messageId: sent.id, text: 'back' }),
       ).toBe('message: has been deleted');
+    });
+
+    it("writes the room's last activity after acknowledging the sends, once for a burst", async () => {
+      const ada = await client();
+      const room = await publicRoom(ada);
+      // The chat's MongoDB calls (Mongoose's debug hook) and the acknowledgements, in order.
+      const happened: string[] = [];
+      const connection = app.get<Connection>(getConnectionToken());
+      connection.set('debug', (collection: string, method: string) => {
+        happened.push(`${collection}.${method}`);
+      });
+      try {
+        const burst = Array.from({ length: 5 }, (_, index) => `burst ${index}`);
+        const sent = await Promise.all(
+          burst.map((text) =>
+            sendMessage(ada, room.id, text).then((message) => {
+              happened.push('ack');
+              return message;
+            }),
+          ),
+        );
+        const newest = Math.max(...sent.map((message) => Date.parse(message.createdAt)));
+        await waitFor(
+          async () => {
+            const stored = await stack
+              .db()
+              .collection('rooms')
+              .findOne({ _id: new ObjectId(room.id) });
+            return stored?.['lastMessageAt']?.getTime() === newest ? true : undefined;
+          },
+          { what: "the room's last activity" },
+        );
+        const roomWrites = happened.filter((call) => /^rooms\.(update|bulkWrite)/.test(call));
+        expect(roomWrites).not.toEqual([]);
+        expect(roomWrites.length).toBeLessThan(burst.length);
+        expect(happened.findIndex((call) => roomWrites.includes(call))).toBeGreaterThan(
+          happened.lastIndexOf('ack'),
+        );
+      } finally {
+        connection.set('debug', false);
+      }
     });
   });
 

@@ -16,15 +16,19 @@ const GATHER_MS = 100;
 export class PresenceFeed implements OnApplicationShutdown {
   private readonly pending = new Map<string, PresenceChange[]>();
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(private readonly broadcaster: RoomBroadcaster) {}
 
+  /** The adapter's Redis connections close now: connections leaving as the server closes go unsaid. */
   onApplicationShutdown(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
+    this.pending.clear();
   }
 
   add(roomId: string, changes: readonly PresenceChange[]): void {
-    if (changes.length === 0) return;
+    if (changes.length === 0 || this.stopped) return;
     const gathered = this.pending.get(roomId);
     if (gathered) gathered.push(...changes);
     else this.pending.set(roomId, [...changes]);

@@ -26,6 +26,7 @@ export class RoomActivity implements BeforeApplicationShutdown, OnApplicationShu
   private pending = new Map<string, Date>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(@InjectModel(Room.name) private readonly rooms: Model<Room>) {}
 
@@ -34,14 +35,16 @@ export class RoomActivity implements BeforeApplicationShutdown, OnApplicationShu
     const id = roomId.toHexString();
     const known = this.pending.get(id);
     if (!known || known < at) this.pending.set(id, at);
-    this.timer ??= setTimeout(() => void this.write(), WRITE_AFTER_MS);
+    if (!this.stopped) this.timer ??= setTimeout(() => void this.write(), WRITE_AFTER_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.write();
   }
 
+  /** MongoDB closes now: a message stored while the server closed leaves its room's time behind. */
   onApplicationShutdown(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
   }
 
