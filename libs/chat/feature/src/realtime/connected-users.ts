@@ -50,9 +50,9 @@ export class ConnectedUsers {
     return this.users.get(userId)?.connections ?? new Set();
   }
 
-  /** Every open connection of this instance. */
-  *connections(): Iterable<ChatConnection> {
-    for (const { connections } of this.users.values()) yield* connections;
+  /** Every user with open connections on this instance, and those connections. */
+  *byUser(): Iterable<[string, ReadonlySet<ChatConnection>]> {
+    for (const [userId, { connections }] of this.users) yield [userId, connections];
   }
 
   private rename({ userId, username, version }: UserVersion): void {

@@ -97,9 +97,10 @@ export class ConnectionQuota implements OnModuleInit, OnApplicationShutdown {
   private async refresh(): Promise<void> {
     const expiresAt = Date.now() + ENTRY_TTL_MS;
     const pipeline = this.redis.pipeline();
-    for (const { id, data } of this.connected.connections()) {
-      const userKey = key(data.user.userId);
-      pipeline.zadd(userKey, 'XX', expiresAt, id).pexpire(userKey, ENTRY_TTL_MS);
+    // Two commands per user, however many connections they have here.
+    for (const [userId, connections] of this.connected.byUser()) {
+      const entries = [...connections].flatMap(({ id }) => [expiresAt, id]);
+      pipeline.zadd(key(userId), 'XX', ...entries).pexpire(key(userId), ENTRY_TTL_MS);
     }
     try {
       await pipeline.exec();

@@ -5,6 +5,7 @@ import type { Model, Types } from 'mongoose';
 import { Room } from '../persistence/room.schema.js';
 import { InstanceBus } from '../realtime/instance-bus.js';
 import { InstanceEvent } from '../realtime/socket-types.js';
+import { RecentlyUsed } from './recently-used.js';
 
 /** Who may use a room: anyone a public one, its members a private or direct one. */
 export interface RoomAccess {
@@ -34,7 +35,7 @@ interface Entry {
  */
 @Injectable()
 export class RoomAccessCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new RecentlyUsed<string, Entry>(MAX_ROOMS);
 
   constructor(
     @InjectModel(Room.name) private readonly rooms: Model<Room>,
@@ -46,14 +47,9 @@ export class RoomAccessCache {
   /** The room's access, or null if there is no such room. */
   get(roomId: string): Promise<RoomAccess | null> {
     const kept = this.entries.get(roomId);
-    if (kept && Date.now() - kept.loadedAt < KEEP_MS) {
-      // Most recently used last: Map keeps insertion order.
-      this.entries.delete(roomId);
-      this.entries.set(roomId, kept);
-      return kept.access;
-    }
+    if (kept && Date.now() - kept.loadedAt < KEEP_MS) return kept.access;
     const access = this.load(roomId);
-    this.keep(roomId, { access, loadedAt: Date.now() });
+    this.entries.set(roomId, { access, loadedAt: Date.now() });
     // A room not found (yet) or a failed read is not kept.
     access.then(
       (found) => found || this.forgetIfSame(roomId, access),
@@ -73,13 +69,7 @@ export class RoomAccessCache {
     return room && { _id: room._id, kind: room.kind, members: new Set(room.members) };
   }
 
-  private keep(roomId: string, entry: Entry): void {
-    this.entries.set(roomId, entry);
-    const oldest = this.entries.keys().next();
-    if (this.entries.size > MAX_ROOMS && !oldest.done) this.entries.delete(oldest.value);
-  }
-
   private forgetIfSame(roomId: string, access: Promise<RoomAccess | null>): void {
-    if (this.entries.get(roomId)?.access === access) this.entries.delete(roomId);
+    if (this.entries.peek(roomId)?.access === access) this.entries.delete(roomId);
   }
 }

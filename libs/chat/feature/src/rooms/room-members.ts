@@ -9,7 +9,11 @@ import { Room, type RoomRecord } from '../persistence/room.schema.js';
 import { InstanceBus } from '../realtime/instance-bus.js';
 import { InstanceEvent } from '../realtime/socket-types.js';
 import { UserDirectory } from '../users/user-directory.js';
+import { RecentlyUsed } from './recently-used.js';
 import { RoomsService } from './rooms.service.js';
+
+/** Public rooms' members known to this instance, at most (the least recently seen go first). */
+const KNOWN_MEMBERS_MAX = 100_000;
 
 const roomIsFull = () =>
   ServiceError.invalid('room', `is full (maximum is ${ChatRules.membersPerRoomMax})`);
@@ -22,6 +26,13 @@ const roomIsFull = () =>
  */
 @Injectable()
 export class RoomMembers {
+  /**
+   * Who this instance has seen join which public room (`room id:user id`). A public room's
+   * members are never removed, so someone known here joins again (every time they open the room)
+   * without a query.
+   */
+  private readonly knownPublicMembers = new RecentlyUsed<string, true>(KNOWN_MEMBERS_MAX);
+
   constructor(
     @InjectModel(Room.name) private readonly rooms: Model<Room>,
     @InjectModel(RoomMember.name) private readonly publicMembers: Model<RoomMember>,
@@ -37,9 +48,13 @@ export class RoomMembers {
    */
   async join(user: ChatUser, roomId: string): Promise<RoomRecord> {
     const room = await this.roomsService.read(user.userId, roomId);
-    if (room.kind !== 'public') return room;
+    const known = `${room._id.toHexString()}:${user.userId}`;
+    if (room.kind !== 'public' || this.knownPublicMembers.get(known)) return room;
     const membership = { roomId: room._id, userId: user.userId };
-    if (await this.publicMembers.exists(membership)) return room;
+    if (await this.publicMembers.exists(membership)) {
+      this.knownPublicMembers.set(known, true);
+      return room;
+    }
     if (
       (await this.publicMembers.countDocuments({ roomId: room._id })) >= ChatRules.membersPerRoomMax
     ) {
@@ -50,6 +65,7 @@ export class RoomMembers {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error; // joined from another tab at the same moment
     }
+    this.knownPublicMembers.set(known, true);
     return room;
   }
 
