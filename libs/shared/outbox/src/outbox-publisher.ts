@@ -61,10 +61,14 @@ export class OutboxPublisher {
   /** Opens the confirm channel unless it is open. */
   async connect(): Promise<void> {
     if (this.channel) return;
+    // A connection whose channel the broker closed (a channel error) is not reused, nor left open.
+    await this.disconnect();
     const connection = await amqp.connect(this.amqpUrl, { timeout: this.confirmTimeoutMs });
     this.connection = connection;
     connection.on('error', () => undefined);
+    // A connection let go may close long after a newer one took its place: only its own state goes.
     connection.on('close', () => {
+      if (this.connection !== connection) return;
       this.connection = undefined;
       this.channel = undefined;
     });
@@ -74,11 +78,11 @@ export class OutboxPublisher {
     const opening = connection.createConfirmChannel().then(async (channel) => {
       channel.on('error', () => undefined);
       channel.on('close', () => {
-        this.channel = undefined;
+        if (this.channel === channel) this.channel = undefined;
       });
       // RabbitMQ sends a message's return before its confirm, so the batch knows it in time.
       channel.on('return', (message: Message) => {
-        this.returns.add(String(message.properties.messageId));
+        if (this.channel === channel) this.returns.add(String(message.properties.messageId));
       });
       await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
       return channel;
