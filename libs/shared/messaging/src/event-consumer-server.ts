@@ -111,7 +111,7 @@ export class EventConsumerServer extends RmqServer {
       seconds: (performance.now() - started) / 1000,
       ...(failure === undefined ? {} : { errorType: errorTypeOf(failure) }),
     });
-    if (failure === undefined) return this.settle(() => channel.ack(message));
+    if (failure === undefined) return this.settle('event', () => channel.ack(message));
     return this.moveFailed(channel, message, pattern, failure);
   }
 
@@ -145,9 +145,9 @@ export class EventConsumerServer extends RmqServer {
         messageId: message.properties.messageId,
         error: errorMessage(publishError),
       });
-      return this.settle(() => channel.nack(message, false, true));
+      return this.settle('failed event', () => channel.nack(message, false, true));
     }
-    this.settle(() => channel.ack(message));
+    this.settle('failed event', () => channel.ack(message));
     recordFailedEvent(dead ? 'dead' : 'retry', pattern, errorTypeOf(error));
     // The pattern, the message id and the error say which event and why; the payload stays out.
     const line = { pattern, messageId: message.properties.messageId, attempt, queue: target };
@@ -165,15 +165,6 @@ export class EventConsumerServer extends RmqServer {
         ...line,
         error: errorMessage(error),
       });
-    }
-  }
-
-  /** A channel that closed meanwhile cannot settle the message; RabbitMQ then delivers it again. */
-  private settle(action: () => void): void {
-    try {
-      action();
-    } catch (error) {
-      this.logger.warn(`an event was not settled (${errorMessage(error)}); it will come again`);
     }
   }
 }

@@ -112,7 +112,7 @@ export class RmqServer extends ServerRMQ {
       pattern: expired.pattern,
       lateByMs: expired.lateByMs,
     });
-    if (!this.noAck) this.acknowledge(channel, message, 'expired request');
+    if (!this.noAck) this.settle('expired request', () => channel.ack(message));
   }
 
   private refuse(message: ConsumeMessage, channel: Channel, { pattern, errors }: Unroutable): void {
@@ -126,7 +126,7 @@ export class RmqServer extends ServerRMQ {
       messageId: properties.messageId,
       problems: errors,
     });
-    if (!this.noAck) this.acknowledge(channel, message, 'unroutable message');
+    if (!this.noAck) this.settle('unroutable message', () => channel.ack(message));
     const { replyTo, correlationId } = properties;
     if (typeof replyTo !== 'string' || typeof correlationId !== 'string') return;
     const failure: RpcFailure = { status: 400, errors };
@@ -159,16 +159,19 @@ export class RmqServer extends ServerRMQ {
       .catch(lost);
     if (packet.isDisposed && context && !this.noAck) {
       const channel = context.getChannelRef() as Channel;
-      this.acknowledge(channel, context.getMessage() as ConsumeMessage, 'request');
+      this.settle('request', () => channel.ack(context.getMessage() as ConsumeMessage));
     }
   }
 
-  private acknowledge(channel: Channel, message: ConsumeMessage, what: string): void {
+  /**
+   * Acknowledges or rejects a message on the channel it came on. One that closed since cannot
+   * settle it: RabbitMQ has put the message back for a consumer, so a log line is enough.
+   */
+  protected settle(what: string, action: () => void): void {
     try {
-      channel.ack(message);
+      action();
     } catch (error) {
-      // The channel closed since: the broker has put the message back for another consumer.
-      this.logger.warn(`${what} not acknowledged: ${errorMessage(error)}`);
+      this.logger.warn(`${what} not settled (${errorMessage(error)}); it will be delivered again`);
     }
   }
 }
