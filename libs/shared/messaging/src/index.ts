@@ -6,8 +6,6 @@ export * from './dead-letters.js';
 export * from './event-consumer.js';
 export * from './event-consumer-server.js';
 export * from './event-failure.filter.js';
-export * from './failed-events.js';
-export * from './handler-timeout.js';
 export * from './malformed-event.error.js';
 export * from './rmq-options.js';
 export * from './rmq-server.js';

@@ -4,4 +4,3 @@ export * from './outbox-metrics.js';
 export * from './outbox-relay.js';
 export * from './outbox-transactions.js';
 export * from './outbox-writer.js';
-export * from './trace-context.js';
