@@ -10,6 +10,7 @@ import { InstanceBus } from '../realtime/instance-bus.js';
 import { InstanceEvent } from '../realtime/socket-types.js';
 import { UserDirectory } from '../users/user-directory.js';
 import { RecentlyUsed } from './recently-used.js';
+import type { RoomAccess } from './room-access.js';
 import { RoomsService } from './rooms.service.js';
 
 /** Public rooms' members known to this instance, at most (the least recently seen go first). */
@@ -46,24 +47,19 @@ export class RoomMembers {
    * a public room records the user as one of its members, while it has space. The check and the
    * insert are two steps, so people joining at the very same moment may pass the cap by a few.
    */
-  async join(user: ChatUser, roomId: string): Promise<RoomRecord> {
-    const room = await this.roomsService.read(user.userId, roomId);
+  async join(user: ChatUser, roomId: string): Promise<RoomAccess> {
+    const room = await this.roomsService.accessible(user.userId, roomId);
     const known = `${room._id.toHexString()}:${user.userId}`;
     if (room.kind !== 'public' || this.knownPublicMembers.get(known)) return room;
     const membership = { roomId: room._id, userId: user.userId };
-    if (await this.publicMembers.exists(membership)) {
-      this.knownPublicMembers.set(known, true);
-      return room;
-    }
-    if (
-      (await this.publicMembers.countDocuments({ roomId: room._id })) >= ChatRules.membersPerRoomMax
-    ) {
-      throw roomIsFull();
-    }
-    try {
-      await this.publicMembers.create(membership);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error; // joined from another tab at the same moment
+    if (!(await this.publicMembers.exists(membership))) {
+      const joined = await this.publicMembers.countDocuments({ roomId: room._id });
+      if (joined >= ChatRules.membersPerRoomMax) throw roomIsFull();
+      try {
+        await this.publicMembers.create(membership);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error; // joined from another tab at the same moment
+      }
     }
     this.knownPublicMembers.set(known, true);
     return room;

@@ -22,6 +22,7 @@ import {
   type RoomMembersChange,
 } from '../realtime/socket-types.js';
 import { UserRateLimits } from '../realtime/user-rate-limits.js';
+import { JoinedViews } from './joined-views.js';
 import { RoomMembers } from './room-members.js';
 import { RoomViews } from './room-views.js';
 import { RoomsService } from './rooms.service.js';
@@ -38,6 +39,7 @@ export class RoomsGateway {
     private readonly rooms: RoomsService,
     private readonly members: RoomMembers,
     private readonly views: RoomViews,
+    private readonly joinedViews: JoinedViews,
     private readonly presence: Presence,
     private readonly broadcaster: RoomBroadcaster,
     private readonly limits: UserRateLimits,
@@ -84,7 +86,7 @@ export class RoomsGateway {
     const roomId = room._id.toHexString();
     await socket.join(roomChannel(roomId));
     await this.presence.enter(socket, roomId);
-    return this.views.renderOne(room, user.userId);
+    return this.joinedViews.view(room, user.userId);
   }
 
   /** Stops receiving the room's events; leaving its channel takes the connection out of its presence. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { JoinedViews } from './joined-views.js';
 import { RoomAccessCache } from './room-access.js';
 import { RoomActivity } from './room-activity.js';
 import { RoomMembers } from './room-members.js';
@@ -14,7 +15,15 @@ import { RoomsService } from './rooms.service.js';
  */
 @Module({
   imports: [UsersModule, RealtimeModule],
-  providers: [RoomsService, RoomAccessCache, RoomActivity, RoomMembers, RoomViews, RoomsGateway],
+  providers: [
+    RoomsService,
+    RoomAccessCache,
+    RoomActivity,
+    RoomMembers,
+    RoomViews,
+    JoinedViews,
+    RoomsGateway,
+  ],
   exports: [RoomsService, RoomActivity, RoomViews],
 })
 export class RoomsModule {}
