@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineEvent, type EventEnvelope } from '@capstone/contracts';
 import {
@@ -11,7 +11,8 @@ import {
   waitFor,
   type TestServiceStores,
 } from '@capstone/testing';
-import { OutboxMessage, outboxMigrations, OutboxRelay, recordEvent } from '../src/index.js';
+import { OutboxMessage, OutboxRelay, recordEvent } from '../src/index.js';
+import { openOutboxDatabase } from './outbox-database.js';
 import { OutboxStore, PURGE_PUBLISHED_SQL } from '../src/outbox-store.js';
 
 const noteTaken = defineEvent('note.taken', z.object({ text: z.string() }));
@@ -26,14 +27,7 @@ describe('OutboxRelay on real PostgreSQL and RabbitMQ', () => {
 
   beforeAll(async () => {
     stores = await createTestServiceStores('outbox');
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: stores.database.url,
-      entities: [OutboxMessage],
-      migrations: outboxMigrations,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    dataSource = await openOutboxDatabase(stores.database.url);
 
     exchange = await TestEventsExchange.connect(stores.vhost.url);
     received = await exchange.record('note.*');

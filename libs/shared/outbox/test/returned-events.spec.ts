@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { z } from 'zod';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import amqp from 'amqplib';
 import {
@@ -34,8 +34,8 @@ class TestMetricReader extends MetricReader {
 // The outbox takes its meter when it loads, as in the services, where telemetry starts first.
 const reader = new TestMetricReader();
 metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-const { OutboxMessage, outboxMigrations, OutboxRelay, recordEvent } =
-  await import('../src/index.js');
+const { OutboxMessage, OutboxRelay, recordEvent } = await import('../src/index.js');
+const { openOutboxDatabase } = await import('./outbox-database.js');
 
 const noteTaken = defineEvent('note.taken', z.object({ text: z.string() }));
 const memoFiled = defineEvent('memo.filed', z.object({ text: z.string() }));
@@ -62,14 +62,7 @@ describe('events no queue is bound for, on real PostgreSQL and RabbitMQ', () => 
 
   beforeAll(async () => {
     stores = await createTestServiceStores('outbox_returned');
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: stores.database.url,
-      entities: [OutboxMessage],
-      migrations: outboxMigrations,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    dataSource = await openOutboxDatabase(stores.database.url);
     // No queue of this fresh virtual host is bound for `note.*`, as before its consumer's deploy.
     exchange = await TestEventsExchange.connect(stores.vhost.url);
     relay = new OutboxRelay(dataSource, {
@@ -145,14 +138,7 @@ describe('the events kept when returned, by default', () => {
 
   beforeAll(async () => {
     stores = await createTestServiceStores('outbox_topology');
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: stores.database.url,
-      entities: [OutboxMessage],
-      migrations: outboxMigrations,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    dataSource = await openOutboxDatabase(stores.database.url);
     relay = new OutboxRelay(dataSource, { amqpUrl: stores.vhost.url, pollIntervalMs: 100 });
     relay.start();
   });
