@@ -344,6 +344,19 @@ describe('the chat over Socket.IO', () => {
           return () => ({ username: peer.user.username });
         },
       },
+      {
+        event: ChatSocket.addMember,
+        setting: 'RATE_LIMIT_MEMBER_CHANGES_PER_USER',
+        counted: 'member changes',
+        prepare: async ({ sockets }) => {
+          const peer = await client();
+          const room = await expectOk<RoomView>(sockets[0], ChatSocket.createRoom, {
+            name: 'members',
+            kind: 'private',
+          });
+          return () => ({ roomId: room.id, username: peer.user.username });
+        },
+      },
     ];
 
     it.each(limitedEvents)(
