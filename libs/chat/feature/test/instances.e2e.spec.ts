@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { ChatSocket, type PresenceEvent, type RoomView } from '@capstone/contracts';
 import { expectError, expectOk, publicRoom, sendMessage } from '@capstone/testing';
+import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PresenceStore } from '../src/realtime/presence-store.js';
 import { ProfileChanges } from '../src/realtime/profile-changes.js';
 import { nextEvent, recordEvents, type ChatClient } from './support/chat-client.js';
 import { newUser, portOf, useChatStack } from './support/chat-stack.js';
@@ -141,6 +143,33 @@ describe('two chat instances keeping what they cache in step', () => {
         { user: bob.user, online: true },
         { user: bob.user, online: false },
       ]);
+    });
+
+    it("takes a crashed instance's users off a room, and puts back one swept while still here", async () => {
+      const ada = await clientOn(0, 'ada');
+      const room = await publicRoom(ada);
+      await expectOk(ada, ChatSocket.joinRoom, { roomId: room.id });
+      const redis = new Redis(stack.config.REDIS_URL, { keyPrefix: stack.config.REDIS_KEY_PREFIX });
+      try {
+        // What an instance that stopped without a word leaves: an entry nobody refreshes.
+        const ghost = newUser('ghost');
+        await redis.zadd(`presence:{${room.id}}:online`, Date.now() - 1, ghost.userId);
+        await redis.hset(`presence:{${room.id}}:names`, ghost.userId, ghost.username);
+        // And an entry of ada's swept while her connection is still here (a refresh too late).
+        await redis.zrem(`presence:{${room.id}}:online`, ada.user.userId);
+
+        const local = new Map([[ada.user.userId, { user: ada.user, socketIds: [ada.id ?? ''] }]]);
+        const changes = await apps[0].get(PresenceStore).refresh(new Map([[room.id, local]]));
+        expect(changes.get(room.id)?.map(({ user, online }) => ({ user, online }))).toEqual([
+          { user: ghost, online: false },
+          { user: ada.user, online: true },
+        ]);
+        expect(await redis.zrange(`presence:{${room.id}}:online`, 0, -1)).toEqual([
+          ada.user.userId,
+        ]);
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('costs each client a bounded number of presence entries per join in a join storm', async () => {

@@ -17,6 +17,12 @@ function keysOf(roomId: string, userId?: string): string[] {
   ];
 }
 
+/** This instance's connections in each room, by room id and user id. */
+export type LocalPresence = ReadonlyMap<
+  string,
+  ReadonlyMap<string, { readonly user: ChatUser; readonly socketIds: string[] }>
+>;
+
 /** What entering a room changed, and who is there. */
 export interface Entered {
   /** The user's first connection there: they just came online. */
@@ -78,51 +84,41 @@ export class PresenceStore {
 
   /**
    * Extends the entries of the connections this instance holds, by room and user, and takes the
-   * users whose entries expired off each room: the changes that makes, by room.
+   * users whose entries expired off each room: the changes that makes, by room. Per-command
+   * failures are skipped (the next refresh tries again); a lost connection rejects.
    */
-  async refresh(
-    rooms: ReadonlyMap<string, ReadonlyMap<string, { user: ChatUser; socketIds: string[] }>>,
-  ): Promise<Map<string, PresenceChange[]>> {
+  async refresh(rooms: LocalPresence): Promise<Map<string, PresenceChange[]>> {
     const now = Date.now();
+    const expiry = now + PRESENCE_TTL_MS;
     const pipeline = this.redis.pipeline();
+    // What each reply answers: a room's sweep, or a user's refresh in a room.
     const asked: { roomId: string; user?: ChatUser }[] = [];
     for (const [roomId, users] of rooms) {
       pipeline.eval(SWEEP, 3, ...keysOf(roomId), now);
       asked.push({ roomId });
       for (const { user, socketIds } of users.values()) {
-        const expiry = now + PRESENCE_TTL_MS;
-        const [userId, username] = [user.userId, user.username];
-        pipeline.eval(
-          REFRESH,
-          4,
-          ...keysOf(roomId, userId),
-          now,
-          expiry,
-          PRESENCE_TTL_MS,
-          userId,
-          username,
-          ...socketIds,
-        );
+        const { userId, username } = user;
+        const args = [now, expiry, PRESENCE_TTL_MS, userId, username, ...socketIds];
+        pipeline.eval(REFRESH, 4, ...keysOf(roomId, userId), ...args);
         asked.push({ roomId, user });
       }
     }
-    const replies = (await pipeline.exec()) ?? [];
     const changes = new Map<string, PresenceChange[]>();
     const add = (roomId: string, change: PresenceChange) =>
       changes.set(roomId, [...(changes.get(roomId) ?? []), change]);
-    replies.forEach(([error, reply], index) => {
+    for (const [index, [error, reply]] of ((await pipeline.exec()) ?? []).entries()) {
       const { roomId, user } = asked[index] ?? { roomId: '' };
-      if (error) return;
+      if (error) continue;
       if (user) {
         if (typeof reply === 'number' && reply > 0) add(roomId, { seq: reply, user, online: true });
-        return;
+        continue;
       }
       const swept = reply as (string | number)[];
       for (let at = 0; at < swept.length; at += 3) {
         const gone = { userId: String(swept[at]), username: String(swept[at + 1]) };
         add(roomId, { seq: Number(swept[at + 2]), user: gone, online: false });
       }
-    });
+    }
     return changes;
   }
 }

@@ -13,8 +13,6 @@ import {
 
 const REFRESH_EVERY_MS = PRESENCE_TTL_MS / 3;
 
-type RoomConnections = Map<string, Map<string, { user: ChatUser; socketIds: string[] }>>;
-
 /**
  * Who is in which room, as the rooms' clients see it. A connection is present in a room exactly
  * while it is in the room's Socket.IO room: it enters after joining it, and leaves when it leaves
@@ -77,7 +75,7 @@ export class Presence implements OnModuleInit, OnApplicationShutdown {
   /** Extends this instance's entries and takes those of crashed instances off their rooms. */
   private async refresh(): Promise<void> {
     if (!this.server) return;
-    const rooms: RoomConnections = new Map();
+    const rooms = new Map<string, Map<string, { user: ChatUser; socketIds: string[] }>>();
     for (const socket of this.server.sockets.sockets.values()) {
       for (const roomId of joinedRooms(socket)) {
         const users = rooms.get(roomId) ?? new Map();
