@@ -68,8 +68,9 @@ export async function runScenario({ name, servers, tracked }, load) {
       kind: 'public',
     });
 
-    // The join storm, JOIN_BATCH joins in flight at a time. Every join makes the chat broadcast
-    // the room's presence to everyone already in it; the CPU window ends with the last ack.
+    // The join storm, JOIN_BATCH joins in flight at a time. Each joiner gets the room's presence
+    // and the others its change (the chat batches them; the bare server sends no presence); the
+    // CPU window ends with the last ack.
     const joinWindow = startWindow(tracked);
     const joinStarted = performance.now();
     await inBatches((index) => ask(sockets[index], EVENTS.joinRoom, { roomId }));
