@@ -19,9 +19,9 @@ interface WithAuthor {
 }
 
 /**
- * The blog's public reads, cached. The cache only ever holds the anonymous answer; a signed-in
- * reader's own `favorited` and `following` flags are fetched for that reader and laid over it, so
- * no reader can see another's flags however the cache is shared. A list's count is cached apart
+ * The blog's public reads, cached. The cache only ever holds the anonymous answer, served as it is
+ * to anonymous readers; a signed-in reader's own `favorited` and `following` flags are fetched for
+ * that reader and laid over it, so no reader can see another's flags however the cache is shared. A list's count is cached apart
  * from its pages (`loadCountedPage`), so paging through a list counts it once.
  */
 @Injectable()
@@ -35,6 +35,7 @@ export class BlogReads {
     const cached = await this.cache.getOrLoad(BlogCacheKeys.articles(filter), 'list', () =>
       this.loadArticles(filter),
     );
+    if (!viewerId) return cached;
     const flags = await this.flagsFor(viewerId, cached.value.articles);
     return {
       ...cached,
@@ -59,6 +60,7 @@ export class BlogReads {
       BlogCacheKeys.commentThread(slug),
       () => this.loadComments(slug, page),
     );
+    if (!viewerId) return cached;
     const flags = await this.flagsFor(viewerId, cached.value.comments);
     return {
       ...cached,
