@@ -5,7 +5,7 @@ import {
   type TestKeyspace,
 } from '@capstone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResponseCache } from '../src/cache/response-cache.js';
+import { ResponseCache, type Beside } from '../src/cache/response-cache.js';
 import { loadGatewayConfig } from '../src/gateway.config.js';
 import { CacheRedis } from '../src/redis/gateway-redis.js';
 
@@ -49,6 +49,39 @@ describe('ResponseCache on a real Redis', () => {
     const ttl = await redis.ttl((keys[0] ?? '').slice(keyspace.prefix.length));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(config.CACHE_TTL_SECONDS);
+  });
+
+  it('reads an entry beside a missed one in the same round trip, and fills it once', async () => {
+    const lookup = redis.cacheLookup.bind(redis);
+    let roundTrips = 0;
+    redis.cacheLookup = (...args: Parameters<typeof lookup>) => (
+      (roundTrips += 1),
+      lookup(...args)
+    );
+    try {
+      const countsLoaded = counting(42);
+      const pageOf = (name: string) => async (count: Beside<number>) => ({
+        name,
+        seen: count.value ?? null,
+        count: count.value ?? (await count.fill(countsLoaded.load)),
+      });
+      // Two first misses at once share one load of the entry beside them.
+      const [one, two] = await Promise.all([
+        cache.getOrLoad('beside-page-1', 'list', pageOf('1'), 'beside-count'),
+        cache.getOrLoad('beside-page-2', 'list', pageOf('2'), 'beside-count'),
+      ]);
+      expect([one.value, two.value]).toEqual([
+        { name: '1', seen: null, count: 42 },
+        { name: '2', seen: null, count: 42 },
+      ]);
+      expect(
+        (await cache.getOrLoad('beside-page-3', 'list', pageOf('3'), 'beside-count')).value,
+      ).toEqual({ name: '3', seen: 42, count: 42 });
+      expect(countsLoaded.calls).toBe(1);
+      expect(roundTrips).toBe(3);
+    } finally {
+      redis.cacheLookup = lookup;
+    }
   });
 
   it('turns a burst of identical misses into one load', async () => {

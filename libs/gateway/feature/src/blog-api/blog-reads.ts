@@ -11,7 +11,7 @@ import { BrokerClient } from '@capstone/messaging';
 import { BLOG_SERVICE } from '../broker/broker.module.js';
 import { BlogCacheKeys, type Page } from '../cache/blog-cache-keys.js';
 import { loadCountedPage } from '../cache/counted-page.js';
-import { ResponseCache, type Cached } from '../cache/response-cache.js';
+import { ResponseCache, type Beside, type Cached } from '../cache/response-cache.js';
 import type { CommentsPage } from './blog.schemas.js';
 
 interface WithAuthor {
@@ -21,8 +21,9 @@ interface WithAuthor {
 /**
  * The blog's public reads, cached. The cache only ever holds the anonymous answer, served as it is
  * to anonymous readers; a signed-in reader's own `favorited` and `following` flags are fetched for
- * that reader and laid over it, so no reader can see another's flags however the cache is shared. A list's count is cached apart
- * from its pages (`loadCountedPage`), so paging through a list counts it once.
+ * that reader and laid over it, so no reader can see another's flags however the cache is shared.
+ * A list's count is cached beside its pages and read in the same round trip (`loadCountedPage`), so
+ * paging through a list counts it once.
  */
 @Injectable()
 export class BlogReads {
@@ -32,8 +33,11 @@ export class BlogReads {
   ) {}
 
   async articles(filter: ArticleFilter, viewerId: string | null): Promise<Cached<ArticleList>> {
-    const cached = await this.cache.getOrLoad(BlogCacheKeys.articles(filter), 'list', () =>
-      this.loadArticles(filter),
+    const cached = await this.cache.getOrLoad(
+      BlogCacheKeys.articles(filter),
+      'list',
+      (count: Beside<number>) => this.loadArticles(filter, count),
+      BlogCacheKeys.articlesCount(filter),
     );
     if (!viewerId) return cached;
     const flags = await this.flagsFor(viewerId, cached.value.articles);
@@ -58,7 +62,8 @@ export class BlogReads {
     const cached = await this.cache.getOrLoad(
       BlogCacheKeys.commentPage(slug, page),
       BlogCacheKeys.commentThread(slug),
-      () => this.loadComments(slug, page),
+      (count: Beside<number>) => this.loadComments(slug, page, count),
+      BlogCacheKeys.commentsCount(slug),
     );
     if (!viewerId) return cached;
     const flags = await this.flagsFor(viewerId, cached.value.comments);
@@ -88,39 +93,33 @@ export class BlogReads {
     );
   }
 
-  private async loadArticles(filter: ArticleFilter): Promise<ArticleList> {
-    const { items, count } = await loadCountedPage(
-      this.cache,
-      BlogCacheKeys.articlesCount(filter),
-      'list',
-      async (withCount) => {
-        const reply = await this.blog.send(BlogRpc.listArticles, {
-          ...filter,
-          viewerId: null,
-          withCount,
-        });
-        return { items: reply.articles, count: reply.articlesCount };
-      },
-    );
-    return { articles: items, articlesCount: count };
+  private async loadArticles(filter: ArticleFilter, count: Beside<number>): Promise<ArticleList> {
+    const { items, count: articlesCount } = await loadCountedPage(count, async (withCount) => {
+      const reply = await this.blog.send(BlogRpc.listArticles, {
+        ...filter,
+        viewerId: null,
+        withCount,
+      });
+      return { items: reply.articles, count: reply.articlesCount };
+    });
+    return { articles: items, articlesCount };
   }
 
-  private async loadComments(slug: string, page: Page): Promise<CommentsPage> {
-    const { items, count } = await loadCountedPage(
-      this.cache,
-      BlogCacheKeys.commentsCount(slug),
-      BlogCacheKeys.commentThread(slug),
-      async (withCount) => {
-        const reply = await this.blog.send(BlogRpc.listComments, {
-          slug,
-          viewerId: null,
-          ...page,
-          withCount,
-        });
-        return { items: reply.comments, count: reply.commentsCount };
-      },
-    );
-    return { comments: items, commentsCount: count };
+  private async loadComments(
+    slug: string,
+    page: Page,
+    count: Beside<number>,
+  ): Promise<CommentsPage> {
+    const { items, count: commentsCount } = await loadCountedPage(count, async (withCount) => {
+      const reply = await this.blog.send(BlogRpc.listComments, {
+        slug,
+        viewerId: null,
+        ...page,
+        withCount,
+      });
+      return { items: reply.comments, count: reply.commentsCount };
+    });
+    return { comments: items, commentsCount };
   }
 
   private async flagsFor(

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Result } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { CacheRedis } from '../redis/gateway-redis.js';
 import { errorMessage } from '@capstone/errors';
+import { LOOKUP_SCRIPT } from './cache-lookup.script.js';
 import { countCacheRead } from './cache-metrics.js';
 
 export type CacheOutcome = 'HIT' | 'MISS';
@@ -33,46 +33,30 @@ export interface EntryGroup {
  */
 export type EntryScope = 'entry' | 'list' | EntryGroup;
 
-/**
- * Reads the generations and the entry in one round trip. Returns the versioned key (without the
- * connection's key prefix, which ioredis adds itself) and the cached JSON, or nil. A group's
- * generation is random, not a counter: a group key that was dropped, expired or evicted is
- * replaced by one that cannot meet the old entries.
- */
-const LOOKUP_SCRIPT = `
-local prefix, kind, key, group, fresh, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local versioned = 'cache:' .. (redis.call('GET', prefix .. 'cache-generation:content') or '0')
-if kind == 'list' then
-  versioned = versioned .. ':' .. (redis.call('GET', prefix .. 'cache-generation:lists') or '0')
-elseif kind == 'page' then
-  local groupKey = prefix .. 'cache-group:' .. group
-  redis.call('SET', groupKey, fresh, 'NX', 'EX', ttl)
-  versioned = versioned .. ':' .. redis.call('GET', groupKey)
-end
-versioned = versioned .. ':' .. key
-return {versioned, redis.call('GET', prefix .. versioned)}`;
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    cacheLookup(
-      prefix: string,
-      kind: EntryKind,
-      key: string,
-      group: string,
-      fresh: string,
-      ttl: number,
-    ): Result<[string, string | null], Context>;
-  }
-}
-
 function kindOf(scope: EntryScope): EntryKind {
   return typeof scope === 'string' ? scope : 'page';
 }
 
-interface Lookup {
+function entry(versionedKey: string, json: string | null): Entry {
+  return json === null ? { versionedKey } : { versionedKey, json };
+}
+
+interface Entry {
   /** The key to store a miss under; undefined when Redis cannot be asked. */
   readonly versionedKey?: string;
   readonly json?: string;
+}
+
+interface Lookup extends Entry {
+  readonly beside?: Entry;
+}
+
+/** An entry read in the same round trip as another (`getOrLoad`'s `besideKey`). */
+export interface Beside<C> {
+  /** Its cached value, if any. */
+  readonly value?: C;
+  /** Loads and stores it, one load for concurrent callers in this process. */
+  fill(load: () => Promise<C>): Promise<C>;
 }
 
 /**
@@ -100,28 +84,57 @@ export class ResponseCache {
     return json;
   }
 
-  async getOrLoad<T>(key: string, scope: EntryScope, load: () => Promise<T>): Promise<Cached<T>> {
+  /**
+   * The entry, or `load`'s value, stored. With `besideKey`, that entry (of the same scope) is read
+   * in the same round trip and handed to `load`, e.g. a list's count to the load of a page.
+   */
+  async getOrLoad<T, C = never>(
+    key: string,
+    scope: EntryScope,
+    load: (beside: Beside<C>) => Promise<T>,
+    besideKey?: string,
+  ): Promise<Cached<T>> {
     const kind = kindOf(scope);
-    const { versionedKey: fullKey, json } = await this.lookup(key, scope);
+    const { versionedKey, json, beside } = await this.lookup(key, scope, besideKey);
     if (json !== undefined) {
       countCacheRead('hit', kind);
       return { value: JSON.parse(json) as T, cache: 'HIT' };
     }
-    const flightKey = fullKey ?? `uncached:${key}`;
+    if (beside?.json !== undefined) countCacheRead('hit', kind);
+    const besideEntry: Beside<C> = {
+      ...(beside?.json !== undefined ? { value: JSON.parse(beside.json) as C } : {}),
+      fill: (loadBeside) =>
+        besideKey === undefined
+          ? loadBeside()
+          : this.loadOnce(beside?.versionedKey, besideKey, kind, loadBeside),
+    };
+    return {
+      value: await this.loadOnce(versionedKey, key, kind, () => load(besideEntry)),
+      cache: 'MISS',
+    };
+  }
+
+  /** Loads a missed entry and stores it; concurrent misses for one key in this process share one load. */
+  private async loadOnce<T>(
+    versionedKey: string | undefined,
+    key: string,
+    kind: EntryKind,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const flightKey = versionedKey ?? `uncached:${key}`;
     const pending = this.inFlight.get(flightKey) as Promise<T> | undefined;
     if (pending) {
       countCacheRead('coalesced', kind);
-      return { value: await pending, cache: 'MISS' };
+      return pending;
     }
-    countCacheRead(fullKey ? 'miss' : 'bypass', kind);
-
+    countCacheRead(versionedKey ? 'miss' : 'bypass', kind);
     const loading = load().then(async (value) => {
-      if (fullKey) await this.write(fullKey, value);
+      if (versionedKey) await this.write(versionedKey, value);
       return value;
     });
     this.inFlight.set(flightKey, loading);
     try {
-      return { value: await loading, cache: 'MISS' };
+      return await loading;
     } finally {
       this.inFlight.delete(flightKey);
     }
@@ -146,18 +159,20 @@ export class ResponseCache {
     await this.bestEffort(() => this.redis.del(`cache-group:${group}`));
   }
 
-  private async lookup(key: string, scope: EntryScope): Promise<Lookup> {
+  private async lookup(key: string, scope: EntryScope, besideKey = ''): Promise<Lookup> {
     const group = typeof scope === 'string' ? '' : scope.group;
     try {
-      const [versionedKey, json] = await this.redis.cacheLookup(
+      const [versionedKey, json, besideVersionedKey, besideJson] = await this.redis.cacheLookup(
         this.redis.options.keyPrefix ?? '',
         kindOf(scope),
         key,
         group,
         group && randomBytes(9).toString('base64url'),
         this.config.CACHE_TTL_SECONDS,
+        besideKey,
       );
-      return json === null ? { versionedKey } : { versionedKey, json };
+      const beside = besideVersionedKey ? entry(besideVersionedKey, besideJson ?? null) : undefined;
+      return { ...entry(versionedKey, json), ...(beside ? { beside } : {}) };
     } catch (error) {
       this.warn('read', error);
       return {};
