@@ -85,6 +85,20 @@ describe('query plans of the article lists', () => {
     }
   });
 
+  it('a deep page finds its ids from the index alone, and reads only its own rows', async () => {
+    const nodes = await plan(articlePageQuery({}, { limit: 20, offset: 2500 }, reader));
+    expect(nodes).toContainEqual(
+      expect.objectContaining({
+        'Node Type': 'Index Only Scan',
+        'Index Name': 'articles_newest_idx',
+      }),
+    );
+    // The 2,500 skipped rows are not read, joined to their authors nor flagged.
+    expect(nodes).not.toContainEqual(
+      expect.objectContaining({ 'Node Type': 'Index Scan', 'Index Name': 'articles_newest_idx' }),
+    );
+  });
+
   // The count of the unfiltered list has to visit every row; see the README on paging.
   it.each(cases.slice(1))('the count for %s uses %s too', async (_, index, criteria) => {
     const nodes = await plan(articleCountQuery(criteria));

@@ -34,17 +34,22 @@ class Parameters {
 }
 
 /**
- * Selects articles with their authors and the viewer's two flags. With no viewer the parameter is
- * NULL and both flags are false.
+ * Selects articles (`a`, from `source`) with their authors and the viewer's two flags. With no
+ * viewer the parameter is NULL and both flags are false.
  */
-function selectArticles(params: Parameters, viewerId: string | null, withBody: boolean): string {
+function selectArticles(
+  params: Parameters,
+  viewerId: string | null,
+  withBody: boolean,
+  source = 'articles a',
+): string {
   const viewer = `${params.add(viewerId)}::uuid`;
   return `SELECT a.slug, a.title, a.description, ${withBody ? 'a.body, ' : ''}a.tag_list,
       a.created_at, a.updated_at, a.favorites_count,
       au.username, au.bio, au.image,
       EXISTS (SELECT 1 FROM favorites f WHERE f.user_id = ${viewer} AND f.article_id = a.id) AS favorited,
       EXISTS (SELECT 1 FROM follows fo WHERE fo.follower_id = ${viewer} AND fo.followed_id = a.author_id) AS following
-    FROM articles a JOIN authors au ON au.user_id = a.author_id`;
+    FROM ${source} JOIN authors au ON au.user_id = a.author_id`;
 }
 
 const authorIdByName = (placeholder: string) =>
@@ -83,17 +88,24 @@ function ordering(params: Parameters, criteria: ArticleCriteria): string {
   return `ts_rank(a.search, websearch_to_tsquery('english', ${params.add(criteria.q)})) DESC, ${newest}`;
 }
 
-/** One page of the articles matching the criteria, without their bodies. */
+/**
+ * One page of the articles matching the criteria, without their bodies. The page's ids are found
+ * first, from the ordering's index alone; only those rows are then read, joined to their authors
+ * and flagged: the rows an OFFSET skips cost an index entry each, not a row, a join and two flags.
+ */
 export function articlePageQuery(
   criteria: ArticleCriteria,
   page: Page,
   viewerId: string | null,
 ): SqlQuery {
   const params = new Parameters();
-  const text = `${selectArticles(params, viewerId, false)}
-    ${conditions(params, criteria)}
-    ORDER BY ${ordering(params, criteria)}
-    LIMIT ${params.add(page.limit)} OFFSET ${params.add(page.offset)}`;
+  const pageIds = `(SELECT a.id FROM articles a
+      ${conditions(params, criteria)}
+      ORDER BY ${ordering(params, criteria)}
+      LIMIT ${params.add(page.limit)} OFFSET ${params.add(page.offset)}) page`;
+  const select = selectArticles(params, viewerId, false, `${pageIds} JOIN articles a USING (id)`);
+  const text = `${select}
+    ORDER BY ${ordering(params, criteria)}`;
   return { text, values: params.values };
 }
 
