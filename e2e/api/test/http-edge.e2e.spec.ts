@@ -61,6 +61,25 @@ describe('the gateway edge', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('gives a cache hit the same security, CORS and request-id headers as any answer', async () => {
+    const read = () =>
+      stack.api.request('GET', '/api/tags', { headers: { origin: 'http://localhost:4200' } });
+    await read();
+    const hit = await waitFor(async () => {
+      const response = await read();
+      return response.headers.get('x-cache') === 'HIT' ? response : undefined;
+    });
+    expect(hit.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(hit.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(hit.headers.get('x-powered-by')).toBeNull();
+    expect(hit.headers.get('access-control-allow-origin')).toBe('http://localhost:4200');
+    expect(hit.headers.get('access-control-expose-headers')).toContain('X-Cache');
+    expect(hit.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(hit.headers.get('content-length')).toBe(
+      String(Buffer.byteLength(JSON.stringify(hit.body))),
+    );
+  });
+
   it('answers CORS preflight requests', async () => {
     const response = await stack.api.request('OPTIONS', '/api/user', {
       headers: {

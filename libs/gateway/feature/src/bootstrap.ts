@@ -1,6 +1,4 @@
-import fastifyHelmet from '@fastify/helmet';
-import middie from '@fastify/middie';
-import { RequestMethod, type INestApplication } from '@nestjs/common';
+import { RequestMethod, type INestApplication, type SecurityHeadersOptions } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
@@ -14,7 +12,9 @@ import { cachedReadFastPath } from './cache/cached-read.fast-path.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { SocketIoProxy } from './chat-api/socket-proxy.js';
 import { GatewayModule } from './gateway.module.js';
+import { edgeHeaders, type CorsPolicy } from './http/edge-headers.js';
 import { acceptJsonBodies } from './http/request-context.js';
+import { RequestFront } from './http/request-front.js';
 import { webPage } from './web/web-page.js';
 
 /**
@@ -27,9 +27,21 @@ function trustedProxies(setting: GatewayConfig['TRUST_PROXY']) {
   return typeof setting === 'number' ? (_: string, hop: number) => hop < setting : setting;
 }
 
+/** helmet 8's defaults: the same headers and CSP as before (the web page's scripts are files). */
+const SECURITY_HEADERS: SecurityHeadersOptions = {};
+
+function corsPolicy(config: GatewayConfig): CorsPolicy {
+  return {
+    origins: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
+    exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'X-Cache'],
+  };
+}
+
 /** Nest on Fastify, with what the gateway's clients expect of Node's and Express's defaults. */
-function fastifyAdapter(config: GatewayConfig): FastifyAdapter {
+function fastifyAdapter(config: GatewayConfig, front: RequestFront): FastifyAdapter {
   return new FastifyAdapter({
+    // The cache's hits are answered on Node's server, before Fastify (`configureEdge`).
+    serverFactory: front.serverFactory,
     trustProxy: trustedProxies(config.TRUST_PROXY),
     routerOptions: {
       ignoreTrailingSlash: true,
@@ -40,31 +52,35 @@ function fastifyAdapter(config: GatewayConfig): FastifyAdapter {
     requestTimeout: 300_000,
     // Requests arriving while the gateway stops are answered (`GracefulShutdown`), not refused.
     return503OnClosing: false,
-    // Registered by `configureEdge`, after the cache fast path (see there).
-    skipMiddie: true,
   });
 }
 
 /**
- * Everything that applies to every request, in the order requests meet it: Fastify runs the
- * `onRequest` hooks in the order they are added (Nest's own first, CORS's among them), then
- * parses the body, then hands the request to Nest. Nest's middleware (the access log) runs in
- * middie's hook, registered after the cache fast path: a hit is not logged line by line, as a
- * CDN's hits are not in the app's log (the metrics count it), and is answered sooner.
+ * Everything that applies to every request, in the order requests meet it. Anonymous cache hits
+ * are answered first, on Node's server (`RequestFront`), with the security and CORS headers every
+ * answer carries; every other request goes to Fastify, which runs Nest's hooks (CORS, the
+ * security headers), then Nest's middleware (the access log: hits are not logged line by line, as
+ * a CDN's hits are not in the app's log; the metrics count them), parses the body and hands the
+ * request to Nest.
  */
-async function configureEdge(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+async function configureEdge(
+  app: NestFastifyApplication,
+  config: GatewayConfig,
+  front: RequestFront,
+): Promise<void> {
+  const cors = corsPolicy(config);
   app.enableCors({
-    origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
+    origin: cors.origins === true ? true : [...cors.origins],
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
-    exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'X-Cache'],
+    exposedHeaders: [...cors.exposedHeaders],
     maxAge: 600,
   });
-  await app.register(fastifyHelmet);
+  // helmet's headers, resolved once at start-up and set by one of Nest's own hooks.
+  app.useSecurityHeaders(SECURITY_HEADERS);
+  front.use(cachedReadFastPath(app.get(ResponseCache), edgeHeaders(SECURITY_HEADERS, cors)));
   await app.register(app.get(SocketIoProxy).plugin);
   await app.register(webPage(config.WEB_ROOT));
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', cachedReadFastPath(app.get(ResponseCache)));
-  await app.register(middie);
   acceptJsonBodies(fastify, config.BODY_LIMIT);
   app.setGlobalPrefix('api', {
     exclude: [
@@ -90,6 +106,7 @@ async function configureEdge(app: NestFastifyApplication, config: GatewayConfig)
  * itself not ready.
  */
 export function gatewayService(config: GatewayConfig): ServiceDefinition<GatewayConfig> {
+  const front = new RequestFront();
   return {
     name: 'gateway',
     module: GatewayModule,
@@ -98,10 +115,10 @@ export function gatewayService(config: GatewayConfig): ServiceDefinition<Gateway
     eventsQueue: GATEWAY_EVENTS_QUEUE,
     // The public port must not serve them.
     metricsPort: config.METRICS_PORT,
-    httpAdapter: () => fastifyAdapter(config),
-    // Bodies are parsed by acceptJsonBodies, after the cache fast path and with its own errors.
+    httpAdapter: () => fastifyAdapter(config, front),
+    // Bodies are parsed by acceptJsonBodies, with its own errors.
     http: { bodyParser: false },
-    configure: (app) => configureEdge(app as NestFastifyApplication, config),
+    configure: (app) => configureEdge(app as NestFastifyApplication, config, front),
   };
 }
 

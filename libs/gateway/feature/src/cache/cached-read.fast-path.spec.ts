@@ -1,7 +1,7 @@
 import { context, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlogCacheKeys } from './blog-cache-keys.js';
 import {
@@ -90,23 +90,26 @@ describe('cachedReadFastPath', () => {
       type: RPCType.HTTP,
       span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
     };
-    const { searchParams } = new URL(url, 'http://gateway');
-    const request = {
-      method: 'GET',
-      headers: {},
-      url,
-      query: Object.fromEntries(searchParams),
-    } as unknown as FastifyRequest;
+    const request = { method: 'GET', headers: {}, url } as IncomingMessage;
     const answered = Promise.withResolvers<'hit' | 'miss'>();
+    const sent: { headers?: Record<string, unknown>; body?: string } = {};
     const response = {
-      headers: () => response,
-      send: () => answered.resolve('hit'),
-    } as unknown as FastifyReply;
-    const fastPath = cachedReadFastPath({ peek: () => Promise.resolve(cached) });
+      writeHead: (status: number, headers: Record<string, unknown>) => {
+        sent.headers = { status, ...headers };
+        return response;
+      },
+      end: (body: Buffer) => {
+        sent.body = body.toString();
+        answered.resolve('hit');
+      },
+    } as unknown as ServerResponse;
+    const fastPath = cachedReadFastPath({ peek: () => Promise.resolve(cached) }, () => ({
+      'x-frame-options': 'SAMEORIGIN',
+    }));
     context.with(setRPCMetadata(ROOT_CONTEXT, metadata), () =>
       fastPath(request, response, () => answered.resolve('miss')),
     );
-    return { answer: await answered.promise, route: metadata.route };
+    return { answer: await answered.promise, route: metadata.route, ...sent };
   }
 
   it.each([
@@ -116,7 +119,20 @@ describe('cachedReadFastPath', () => {
     ['/api/profiles/ada', '/api/profiles/:username'],
     ['/api/tags', '/api/tags'],
   ])('labels a hit of %s with the route %s, as the controller would', async (url, route) => {
-    expect(await serve(url, '{}')).toEqual({ answer: 'hit', route });
+    expect(await serve(url, '{}')).toMatchObject({ answer: 'hit', route });
+  });
+
+  it('sends the cached bytes in their wrapper, with their length and X-Cache: HIT', async () => {
+    const article = '{"slug":"how-to-train","title":"Dragons 🐉"}';
+    const { headers, body } = await serve('/api/articles/how-to-train', article);
+    expect(body).toBe(`{"article":${article}}`);
+    expect(headers).toEqual({
+      status: 200,
+      'x-frame-options': 'SAMEORIGIN',
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body ?? ''),
+      'X-Cache': 'HIT',
+    });
   });
 
   it('leaves the route of a miss to the controller that answers it', async () => {

@@ -1,7 +1,9 @@
 import type { ArticleFilter } from '@capstone/contracts';
 import { labelHttpRoute } from '@capstone/telemetry';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import { CommentsQuery, ListArticlesQuery } from '../blog-api/blog.schemas.js';
+import type { FrontHandler } from '../http/request-front.js';
 import { CACHE_HEADER } from './cache-header.js';
 import { BlogCacheKeys, type Page } from './blog-cache-keys.js';
 import { ResponseCache, type EntryScope } from './response-cache.js';
@@ -38,11 +40,13 @@ function segment(value: string): string | undefined {
   }
 }
 
-function routeOf(request: FastifyRequest): CachedRoute | undefined {
-  const queryAt = request.url.indexOf('?');
-  const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+/** The route and cache entry of a URL, its query string read as Fastify reads it. */
+function routeOf(url: string): CachedRoute | undefined {
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const query = () => parseQuery(queryAt === -1 ? '' : url.slice(queryAt + 1));
   if (path === '/api/articles') {
-    const filter = listFilterFromQuery(request.query);
+    const filter = listFilterFromQuery(query());
     return (
       filter && { httpRoute: '/api/articles', key: BlogCacheKeys.articles(filter), scope: 'list' }
     );
@@ -62,7 +66,7 @@ function routeOf(request: FastifyRequest): CachedRoute | undefined {
           wrap: 'profile',
         };
   if (match[3]) {
-    const page = commentPageFromQuery(request.query);
+    const page = commentPageFromQuery(query());
     return (
       page && {
         httpRoute: '/api/articles/:slug/comments',
@@ -81,25 +85,42 @@ function routeOf(request: FastifyRequest): CachedRoute | undefined {
       };
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The body of a hit: the cached JSON as it is, or inside its wrapper (`{"article":…}`). */
+function bodyOf(route: CachedRoute, json: string): Buffer {
+  return Buffer.from(route.wrap ? `{"${route.wrap}":${json}}` : json);
+}
+
 /**
- * Serves cache hits for anonymous readers before Nest routes the request (a Fastify `onRequest`
- * hook): one Redis round trip, and the cached bytes go out as they are. A reader with a token, a
- * miss or an unusual request continues down the normal path (guards, validation, controllers),
- * which fills the cache. This is what a CDN or Varnish does in front of an app, done inside the
- * gateway.
+ * Serves cache hits for anonymous readers on Node's server, before Fastify and Nest see the
+ * request (`RequestFront`): one Redis round trip, and the cached bytes go out with headers
+ * computed once (`edgeHeaders`: the security headers and CORS every answer carries); the request
+ * id is already set. A reader with a token, a miss or an unusual request goes on to Fastify
+ * (guards, validation, controllers), which fills the cache. This is what a CDN or Varnish does in
+ * front of an app, done inside the gateway.
  */
-export function cachedReadFastPath(cache: Pick<ResponseCache, 'peek'>) {
-  return (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
+export function cachedReadFastPath(
+  cache: Pick<ResponseCache, 'peek'>,
+  headersFor: (request: IncomingHttpHeaders) => OutgoingHttpHeaders,
+): FrontHandler {
+  return (request: IncomingMessage, response, next) => {
     if (request.method !== 'GET' || request.headers.authorization !== undefined) return next();
-    const route = routeOf(request);
+    const route = routeOf(request.url ?? '');
     if (!route) return next();
     cache.peek(route.key, route.scope).then(
       (json) => {
         if (json === undefined) return next();
         labelHttpRoute(route.httpRoute);
-        void reply
-          .headers({ 'content-type': 'application/json; charset=utf-8', [CACHE_HEADER]: 'HIT' })
-          .send(route.wrap ? `{"${route.wrap}":${json}}` : json);
+        const body = bodyOf(route, json);
+        response
+          .writeHead(200, {
+            ...headersFor(request.headers),
+            'content-type': JSON_TYPE,
+            'content-length': body.length,
+            [CACHE_HEADER]: 'HIT',
+          })
+          .end(body);
       },
       () => next(),
     );
