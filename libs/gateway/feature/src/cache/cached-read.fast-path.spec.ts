@@ -135,6 +135,19 @@ describe('cachedReadFastPath', () => {
     });
   });
 
+  it('serves a URL asked for again from the entry it was routed to the first time', async () => {
+    const keys: string[] = [];
+    const fastPath = cachedReadFastPath(
+      { peek: (key) => (keys.push(key), Promise.resolve(undefined)) },
+      () => ({}),
+    );
+    const request = { method: 'GET', headers: {}, url: '/api/articles?tag=a' } as IncomingMessage;
+    for (let read = 0; read < 2; read += 1) {
+      await new Promise<void>((resolve) => fastPath(request, {} as ServerResponse, resolve));
+    }
+    expect(keys).toEqual([fastPathKey({ tag: 'a' }), fastPathKey({ tag: 'a' })]);
+  });
+
   it('leaves the route of a miss to the controller that answers it', async () => {
     expect(await serve('/api/articles/how-to-train', undefined)).toEqual({
       answer: 'miss',
