@@ -15,6 +15,7 @@ import {
   failedAttemptsOf,
   FailureHeaders,
   publishCopy,
+  ReturnedCopyError,
 } from './failed-events.js';
 import { withinTimeout } from './handler-timeout.js';
 import { MalformedEventError } from './malformed-event.error.js';
@@ -138,8 +139,10 @@ export class EventConsumerServer extends RmqServer {
         dead ? undefined : this.policy.retryDelayMs,
       );
     } catch (publishError) {
-      // Not acknowledged: RabbitMQ delivers it again, now or once the channel is back.
-      this.logger.warn({
+      // Not acknowledged: RabbitMQ delivers it again, now or once the channel is back. A returned
+      // copy is an error: its queue is gone, and the event goes round until it is declared again.
+      const log = publishError instanceof ReturnedCopyError ? 'error' : 'warn';
+      this.logger[log]({
         msg: `a failed event could not be moved to ${target}`,
         pattern,
         messageId: message.properties.messageId,

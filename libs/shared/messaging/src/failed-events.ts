@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, Message, MessagePropertyHeaders, Options } from 'amqplib';
 import { errorMessage } from '@capstone/errors';
 import { MalformedEventError } from './malformed-event.error.js';
@@ -8,7 +9,34 @@ export const FailureHeaders = {
   attempts: 'capstone-attempts',
   /** Why its last attempt failed: the error's class and message. */
   error: 'capstone-error',
+  /** Which copy this is, to match a copy RabbitMQ returns to its publish (the message id is the event's). */
+  copy: 'capstone-copy',
 } as const;
+
+/** RabbitMQ returned a copy it could route to no queue: the queue is gone. */
+export class ReturnedCopyError extends Error {
+  constructor(readonly queue: string) {
+    super(`RabbitMQ returned the copy sent to ${queue}: no such queue`);
+    this.name = 'ReturnedCopyError';
+  }
+}
+
+/** Per channel, what to do when RabbitMQ returns the copy of each id in flight. */
+const returnWatchers = new WeakMap<ConfirmChannel, Map<string, () => void>>();
+
+function returnsOn(channel: ConfirmChannel): Map<string, () => void> {
+  let watchers = returnWatchers.get(channel);
+  if (!watchers) {
+    const created = new Map<string, () => void>();
+    channel.on('return', (returned: Message) => {
+      const id: unknown = returned.properties.headers?.[FailureHeaders.copy];
+      if (typeof id === 'string') created.get(id)?.();
+    });
+    returnWatchers.set(channel, created);
+    watchers = created;
+  }
+  return watchers;
+}
 
 /** Headers RabbitMQ writes when it dead-letters a message; a copy gets its own, not these. */
 const BROKER_DEATH_HEADER = /^x-(death|first-death-|last-death-)/;
@@ -70,8 +98,10 @@ function copyOptions(message: Message, headers: MessagePropertyHeaders): Options
 
 /**
  * Publishes a copy of `message` to `queue` through the default exchange, and resolves once
- * RabbitMQ has confirmed it: only then may the original be acknowledged. `expiresInMs` is how long
- * the copy may wait in `queue` (a retry queue's delay).
+ * RabbitMQ has confirmed it: only then may the original be acknowledged. The copy is mandatory:
+ * RabbitMQ confirms, and would drop, a copy for a queue that is gone, but returns it first, and
+ * then this fails with a `ReturnedCopyError`. `expiresInMs` is how long the copy may wait in
+ * `queue` (a retry queue's delay).
  */
 export function publishCopy(
   channel: ConfirmChannel,
@@ -80,16 +110,24 @@ export function publishCopy(
   headers: MessagePropertyHeaders,
   expiresInMs?: number,
 ): Promise<void> {
-  const options = copyOptions(message, headers);
+  const copyId = randomUUID();
+  const options = copyOptions(message, { ...headers, [FailureHeaders.copy]: copyId });
+  options.mandatory = true;
   if (expiresInMs !== undefined) options.expiration = String(expiresInMs);
-  return new Promise((resolve, reject) => {
+  const watchers = returnsOn(channel);
+  let returned = false;
+  // RabbitMQ sends basic.return before the confirm of the same copy.
+  watchers.set(copyId, () => (returned = true));
+  return new Promise<void>((resolve, reject) => {
     try {
-      channel.publish('', queue, message.content, options, (error: unknown) =>
-        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
-      );
+      channel.publish('', queue, message.content, options, (error: unknown) => {
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else if (returned) reject(new ReturnedCopyError(queue));
+        else resolve();
+      });
     } catch (error) {
       // amqplib throws at once on a channel that has closed.
       reject(error instanceof Error ? error : new Error(String(error)));
     }
-  });
+  }).finally(() => watchers.delete(copyId));
 }

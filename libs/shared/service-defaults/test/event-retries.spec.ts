@@ -10,7 +10,12 @@ import {
   type UserProfileData,
 } from '@capstone/contracts';
 import { HEALTH_INDICATORS, healthIndicators } from '@capstone/health';
-import { EventController, OnEvent, replayDeadLetters } from '@capstone/messaging';
+import {
+  declareFailureQueues,
+  EventController,
+  OnEvent,
+  replayDeadLetters,
+} from '@capstone/messaging';
 import { createTestVhost, TestEventsExchange, waitFor, type TestVhost } from '@capstone/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startService, type ServiceConfig } from '../src/index.js';
@@ -245,6 +250,33 @@ describe('a service consuming events, with retries and a dead-letter queue on re
     });
     expect(JSON.stringify(error.mock.calls)).not.toContain('ada@example.com');
     expect(await counted('messaging.client.dead_lettered.messages', 'malformed')).toBe(1);
+  });
+
+  it('keeps a failing event whose <queue>.retry is gone, logging the queue, until the queue is back', async () => {
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    await channel.deleteQueue(retryQueueOf(QUEUE));
+    try {
+      profiles.faults.set('orphan', 'throw');
+      publish('orphan', 'event-orphan');
+
+      // RabbitMQ returned the copy: the original was not acknowledged, and comes back.
+      await waitFor(() => profiles.attemptsAt('orphan').length >= 2 || undefined, {
+        what: 'the event delivered again',
+      });
+      expect(error.mock.calls.map(([entry]) => entry)).toContainEqual(
+        expect.objectContaining({
+          msg: `a failed event could not be moved to ${retryQueueOf(QUEUE)}`,
+          messageId: 'event-orphan',
+        }),
+      );
+      profiles.faults.delete('orphan');
+      await waitFor(() => profiles.applied.includes('orphan') || undefined, {
+        what: 'the event applied',
+      });
+    } finally {
+      await declareFailureQueues(channel, QUEUE);
+      error.mockRestore();
+    }
   });
 });
 
