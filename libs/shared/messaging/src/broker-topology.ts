@@ -1,4 +1,4 @@
-import type { Channel, Options } from 'amqplib';
+import type { Channel, ChannelModel, Options } from 'amqplib';
 import {
   brokerTopology,
   deadLetterQueueOf,
@@ -45,5 +45,18 @@ export async function declareBrokerTopology(
     await channel.assertQueue(queue, durableQueue);
     await declareFailureQueues(channel, queue);
     for (const event of events) await channel.bindQueue(queue, topology.exchange, event.name);
+  }
+}
+
+/** Whether `queue` exists, asked on a channel of its own: RabbitMQ closes the channel that asks for a missing queue. */
+export async function queueIsDeclared(connection: ChannelModel, queue: string): Promise<boolean> {
+  try {
+    const probe = await connection.createChannel();
+    probe.on('error', () => undefined); // The 404 that closes it is the answer.
+    await probe.checkQueue(queue);
+    await probe.close();
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,8 @@
 import type { Channel } from 'amqplib';
+import { errorMessage } from '@capstone/errors';
+
+/** How long a consumer the broker cancelled waits to consume again, or to look again for its queue. */
+const CONSUME_AGAIN_AFTER_MS = 1_000;
 
 export type ConsumeArguments = Parameters<Channel['consume']>;
 
@@ -40,6 +44,29 @@ export class QueueConsumer {
     return this.change(() => {
       this.paused = false;
     });
+  }
+
+  /**
+   * After the broker cancelled the consumer on `channel` (its queue was deleted), consumes again,
+   * unless paused, once `queueIsBack` finds the queue declared again (by the topology, never here:
+   * consuming a missing queue closes the channel). A channel since replaced is left alone.
+   */
+  consumeAgainLater(
+    channel: Channel,
+    queueIsBack: () => Promise<boolean>,
+    notYet: (why: string) => void,
+  ): void {
+    const consumeAgain = async () => {
+      if (this.current?.channel !== channel) return;
+      if (!(await queueIsBack())) {
+        notYet('the queue is gone');
+        return this.consumeAgainLater(channel, queueIsBack, notYet);
+      }
+      await this.change(() => {
+        if (this.current?.channel === channel) this.current.tag = undefined;
+      }).catch((error: unknown) => notYet(errorMessage(error)));
+    };
+    setTimeout(() => void consumeAgain(), CONSUME_AGAIN_AFTER_MS).unref();
   }
 
   get isPaused(): boolean {

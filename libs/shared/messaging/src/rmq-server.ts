@@ -7,6 +7,7 @@ import {
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { RpcFailure } from '@capstone/contracts';
 import { errorMessage } from '@capstone/errors';
+import { queueIsDeclared } from './broker-topology.js';
 import { logChannelErrors } from './channel-errors.js';
 import { recordExpiredRequest } from './messaging-metrics.js';
 import { QueueConsumer, type ConsumeArguments } from './queue-consumer.js';
@@ -92,7 +93,16 @@ export class RmqServer extends ServerRMQ {
    */
   override async handleMessage(message: ConsumeMessage, channel: Channel): Promise<void> {
     // amqplib hands on null when the broker cancels the consumer (Nest's type leaves it out).
-    if (message === null) return;
+    if (message === null) {
+      const queueIsBack = async () => {
+        const connection = this.server?.connection;
+        // Stopped or reconnecting: consuming fails, once, and the next channel's setup consumes.
+        return !connection || queueIsDeclared(connection, this.queue);
+      };
+      return this.consumer.consumeAgainLater(channel, queueIsBack, (why) =>
+        this.logger.warn(`not consuming ${this.queue} again yet: ${why}`),
+      );
+    }
     const refusal = unroutable(message.content, (pattern) => !!this.getHandlerByPattern(pattern), {
       requestsOnly: this.answersRequests,
     });

@@ -11,6 +11,7 @@ import {
 } from '@capstone/contracts';
 import { HEALTH_INDICATORS, healthIndicators } from '@capstone/health';
 import {
+  declareBrokerTopology,
   declareFailureQueues,
   EventController,
   OnEvent,
@@ -277,6 +278,19 @@ describe('a service consuming events, with retries and a dead-letter queue on re
       await declareFailureQueues(channel, QUEUE);
       error.mockRestore();
     }
+  });
+
+  it('consumes its queue again once it is deleted and declared again, the broker having cancelled the consumer', async () => {
+    await channel.deleteQueue(QUEUE);
+    // Declared again a little later, as the deploy-time topology would.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await declareBrokerTopology(channel);
+    publish('back', 'event-back');
+
+    await waitFor(() => profiles.applied.includes('back') || undefined, {
+      what: 'the event applied',
+      timeoutMs: 10_000,
+    });
   });
 });
 
