@@ -131,12 +131,11 @@ export class EventConsumerServer extends RmqServer {
       [FailureHeaders.error]: describeFailure(error),
     });
     try {
-      await publishCopy(
-        channel,
-        target,
-        message,
-        headers,
-        dead ? undefined : this.policy.retryDelayMs,
+      // While RabbitMQ blocks publishers the confirm waits: the event would hold its prefetch place.
+      await withinTimeout(
+        publishCopy(channel, target, message, headers, dead ? undefined : this.policy.retryDelayMs),
+        this.policy.handlerTimeoutMs,
+        () => new Error(`RabbitMQ did not confirm it within ${this.policy.handlerTimeoutMs} ms`),
       );
     } catch (publishError) {
       // Not acknowledged: RabbitMQ delivers it again, now or once the channel is back. A returned

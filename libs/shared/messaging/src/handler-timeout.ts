@@ -7,13 +7,18 @@ export class HandlerTimeoutError extends Error {
 }
 
 /**
- * Waits for `work` at most `timeoutMs`, then fails with a `HandlerTimeoutError`. The work is not
- * stopped (a promise cannot be cancelled): it is only no longer waited for.
+ * Waits for `work` at most `timeoutMs`, then fails with `timedOut()` (a `HandlerTimeoutError`
+ * unless said). The work is not stopped (a promise cannot be cancelled): it is only no longer
+ * waited for.
  */
-export async function withinTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+export async function withinTimeout(
+  work: Promise<unknown>,
+  timeoutMs: number,
+  timedOut: () => Error = () => new HandlerTimeoutError(timeoutMs),
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new HandlerTimeoutError(timeoutMs)), timeoutMs);
+    timer = setTimeout(() => reject(timedOut()), timeoutMs);
   });
   try {
     await Promise.race([work, timeout]);

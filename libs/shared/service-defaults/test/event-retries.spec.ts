@@ -1,4 +1,5 @@
 import { Injectable, Logger, Module, type INestApplication } from '@nestjs/common';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import {
@@ -288,6 +289,126 @@ describe('a service consuming events, with retries and a dead-letter queue on re
     publish('back', 'event-back');
 
     await waitFor(() => profiles.applied.includes('back') || undefined, {
+      what: 'the event applied',
+      timeoutMs: 10_000,
+    });
+  });
+});
+
+/**
+ * A TCP proxy to RabbitMQ whose broker-to-service direction can be held, as while RabbitMQ blocks
+ * publishers: what the service sends arrives, its confirms do not, until released.
+ */
+class HoldingProxy {
+  private held: Buffer[] | undefined;
+  private readonly toService = new Set<Socket>();
+  private constructor(readonly server: Server) {}
+
+  static async start(): Promise<HoldingProxy> {
+    const proxy = new HoldingProxy(createServer((service) => proxy.relay(service)));
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  private relay(service: Socket): void {
+    const broker = connect(5672, '127.0.0.1');
+    service.pipe(broker);
+    this.toService.add(service);
+    broker.on('data', (chunk: Buffer) =>
+      this.held ? this.held.push(chunk) : service.write(chunk),
+    );
+    const end = () => (service.destroy(), broker.destroy(), this.toService.delete(service));
+    service.on('error', end).on('close', end);
+    broker.on('error', end).on('close', end);
+  }
+
+  hold(): void {
+    this.held = [];
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const service of this.toService) for (const chunk of held) service.write(chunk);
+  }
+
+  async close(): Promise<void> {
+    for (const service of this.toService) service.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+describe('a service whose copies RabbitMQ does not confirm, as while it blocks publishers', () => {
+  let vhost: TestVhost;
+  let exchange: TestEventsExchange;
+  let proxy: HoldingProxy;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('event-confirm-timeout');
+    exchange = await TestEventsExchange.connect(vhost.url);
+    proxy = await HoldingProxy.start();
+    const config: ProbeConfig = {
+      PORT: 0,
+      LOG_LEVEL: 'error',
+      AMQP_URL: vhost.url.replace(':5672/', `:${proxy.port}/`),
+      EVENT_MAX_ATTEMPTS: MAX_ATTEMPTS,
+      EVENT_RETRY_DELAY_MS: RETRY_DELAY_MS,
+      EVENT_HANDLER_TIMEOUT_MS: 500,
+    };
+    app = await startService({
+      name: 'probe',
+      module: ProfilesModule,
+      config,
+      configToken: 'CONFIG',
+      eventsQueue: QUEUE,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await exchange?.close();
+    await vhost?.drop();
+  });
+
+  it('gives the original back to the queue when the copy is not confirmed in time, logging why', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const profiles = app.get(Profiles);
+    profiles.faults.set('blocked', 'throw');
+    // Held once the event is in hand: the copy leaves, its confirm does not come back.
+    const attempted = vi.spyOn(profiles.attempts, 'set').mockImplementationOnce((...args) => {
+      proxy.hold();
+      return Map.prototype.set.apply(profiles.attempts, args);
+    });
+    try {
+      exchange.publish(AuthEvents.userUpdated.name, user('blocked'), 'event-blocked');
+      const line = await waitFor(
+        () =>
+          warn.mock.calls
+            .map(([entry]) => entry as { msg?: string; error?: string })
+            .find(
+              (entry) =>
+                entry.msg === `a failed event could not be moved to ${retryQueueOf(QUEUE)}`,
+            ),
+        { what: 'the log line', timeoutMs: 5_000 },
+      );
+      expect(line).toMatchObject({
+        messageId: 'event-blocked',
+        error: expect.stringContaining('did not confirm'),
+      });
+    } finally {
+      proxy.release();
+      attempted.mockRestore();
+      warn.mockRestore();
+    }
+    profiles.faults.delete('blocked');
+    await waitFor(() => profiles.applied.includes('blocked') || undefined, {
       what: 'the event applied',
       timeoutMs: 10_000,
     });
