@@ -1,8 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -11,7 +16,8 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { z } from 'zod';
 import { repoRoot } from './apps.js';
 
 export interface Manifest {
@@ -35,8 +41,10 @@ const models: Record<string, Validator> = {
   'v1/Secret': model(Secret),
   'v1/Service': model(Service),
   'apps/v1/Deployment': model(Deployment),
+  'apps/v1/StatefulSet': model(StatefulSet),
   'batch/v1/Job': model(Job),
   'networking.k8s.io/v1/Ingress': model(Ingress),
+  'networking.k8s.io/v1/NetworkPolicy': model(NetworkPolicy),
   'autoscaling/v2/HorizontalPodAutoscaler': model(HorizontalPodAutoscaler),
   'policy/v1/PodDisruptionBudget': model(PodDisruptionBudget),
 };
@@ -91,6 +99,41 @@ export function kustomize(dir: string): Manifest[] {
   return parseAllDocuments(output)
     .map((document) => document.toJS() as Manifest | null)
     .filter((manifest): manifest is Manifest => manifest !== null);
+}
+
+/**
+ * `kubectl kustomize` of a throwaway overlay made of these directories (relative to the
+ * repository, or absolute): what a learner's own overlay writes to combine them.
+ */
+export function kustomizeOverlay(parts: {
+  readonly resources: readonly string[];
+  readonly components?: readonly string[];
+}): Manifest[] {
+  const dir = mkdtempSync(join(tmpdir(), 'capstone-overlay-'));
+  try {
+    // A kustomization refuses absolute paths.
+    const from = (path: string) => relative(dir, resolve(repoRoot, path));
+    const overlay = {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: parts.resources.map(from),
+      components: (parts.components ?? []).map(from),
+    };
+    writeFileSync(join(dir, 'kustomization.yaml'), stringify(overlay));
+    return kustomize(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The one place every Capstone image takes its registry and tag from. */
+export const imagesFile = 'k8s/base/images.yaml';
+
+/** The registry and the tag of k8s/base/images.yaml, in the repository or in a copy of it. */
+export function imageSettings(root = repoRoot): { registry: string; tag: string } {
+  const configMap: unknown = parse(readFileSync(resolve(root, imagesFile), 'utf8'));
+  return z.object({ data: z.object({ registry: z.string(), tag: z.string() }) }).parse(configMap)
+    .data;
 }
 
 export function named<T extends Manifest>(
