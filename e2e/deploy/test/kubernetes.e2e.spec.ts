@@ -61,6 +61,9 @@ const imageUid = (app: AppUnderTest) =>
  */
 const servedThroughService: readonly AppName[] = ['gateway', 'chat'];
 
+/** The API groups of the custom resources the overlays use (Gateway, HTTPRoute, Issuer). */
+const customResourceGroups = new Set(['gateway.networking.k8s.io', 'cert-manager.io']);
+
 /** Cluster-wide kinds; every other object belongs in the overlay's namespace. */
 const clusterScoped = new Set(['Namespace']);
 
@@ -136,7 +139,12 @@ describe.each([
 
   it('renders documents that are valid Kubernetes objects', () => {
     expect(manifests.length).toBeGreaterThan(0);
-    for (const manifest of manifests) {
+    // kubernetes-models has no Gateway API or cert-manager kinds: k8s-schemas.e2e.spec.ts checks
+    // those, with every other object, against pinned schemas.
+    const builtIn = manifests.filter(
+      (manifest) => !customResourceGroups.has(manifest.apiVersion.split('/')[0] ?? ''),
+    );
+    for (const manifest of builtIn) {
       expect(
         () => validateManifest(manifest),
         `${manifest.kind} ${manifest.metadata?.name}`,
