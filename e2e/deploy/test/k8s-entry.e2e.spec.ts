@@ -158,6 +158,14 @@ function podSpecOf(manifest: IDeployment | IJob): IPodSpec {
   return spec;
 }
 
+/** The images of every container of the pod, init containers included. */
+function containerImages(manifest: IDeployment | IJob): string[] {
+  const spec = podSpecOf(manifest);
+  return [...(spec.initContainers ?? []), ...spec.containers].map(
+    (container) => container.image ?? '',
+  );
+}
+
 /** Every workload that runs a Capstone image, and the app whose image it is. */
 const workloads: readonly { kind: 'Deployment' | 'Job'; name: string; app: AppName }[] = [
   ...apps.map((app) => ({ kind: 'Deployment' as const, name: app.name, app: app.name })),
@@ -166,16 +174,13 @@ const workloads: readonly { kind: 'Deployment' | 'Job'; name: string; app: AppNa
   { kind: 'Job', name: 'broker-topology', app: 'gateway' },
 ];
 
-/** The images of every container of the workload, init containers included. */
+/** The images the workload runs. */
 function imagesOf(manifests: readonly Manifest[], workload: (typeof workloads)[number]): string[] {
   const manifest =
     workload.kind === 'Deployment'
       ? named(manifests, Deployment.is, workload.name)
       : named(manifests, Job.is, workload.name);
-  const spec = podSpecOf(manifest);
-  return [...(spec.initContainers ?? []), ...spec.containers].map(
-    (container) => container.image ?? '',
-  );
+  return containerImages(manifest);
 }
 
 /** The tag the overlay gives the images: the gateway Deployment's. */
@@ -185,12 +190,7 @@ function gatewayTag(manifests: readonly Manifest[]): string {
 }
 
 function everyImage(manifests: readonly Manifest[]): string[] {
-  return [...manifests.filter(Deployment.is), ...manifests.filter(Job.is)].flatMap((item) => {
-    const spec = podSpecOf(item);
-    return [...(spec.initContainers ?? []), ...spec.containers].map(
-      (container) => container.image ?? '',
-    );
-  });
+  return [...manifests.filter(Deployment.is), ...manifests.filter(Job.is)].flatMap(containerImages);
 }
 
 function expectImagesFrom(
@@ -236,10 +236,10 @@ function gatewayConfig(manifests: readonly Manifest[]): Record<string, string> {
   return { ...configMaps[0]?.data };
 }
 
-const tlsSettings = (root = repoRoot) =>
+const tlsSettings = () =>
   z
     .object({ data: z.object({ host: z.string(), email: z.string() }) })
-    .parse(parse(readFileSync(resolve(root, TLS_SETTINGS), 'utf8'))).data;
+    .parse(parse(readFileSync(resolve(repoRoot, TLS_SETTINGS), 'utf8'))).data;
 
 /** A copy of the repository's k8s/ and infra/ (which the dev overlay includes), to edit freely. */
 function copyOfManifests(): string {
