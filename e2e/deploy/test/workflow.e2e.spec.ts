@@ -9,12 +9,14 @@ import { apps, defaultPort, dockerfilePath, repoRoot } from './support/apps.js';
 import { imageSettings, kustomize, named, type Manifest } from './support/kubernetes.js';
 
 const WORKFLOW = '.github/workflows/ci.yml';
-const DEV_OVERLAY_KEY = resolve(repoRoot, 'k8s/overlays/dev/dev-only/jwt-private.pem');
+const DEV_OVERLAY_KEY_FILE = 'k8s/overlays/dev/dev-only/jwt-private.pem';
+const DEV_OVERLAY_KEY = resolve(repoRoot, DEV_OVERLAY_KEY_FILE);
 
 const permissionsSchema = z.union([z.string(), z.record(z.string(), z.string())]).optional();
 const stepSchema = z.object({
   id: z.string().optional(),
   uses: z.string().optional(),
+  run: z.string().optional(),
   with: z.record(z.string(), z.union([z.string(), z.boolean(), z.number()])).optional(),
 });
 const jobSchema = z.object({
@@ -204,6 +206,14 @@ describe(`${WORKFLOW}: publishing the images`, () => {
     const others = jobsRunningFor(events.mainPush).filter((name) => name !== 'publish');
     expect(others).toContain('test');
     expect(needsOf(jobNamed('publish')).sort()).toEqual(others.sort());
+  });
+
+  it('renders the manifests, which publish waits for, with the key file the dev overlay reads', () => {
+    const scripts = jobNamed('manifests').steps.map((step) => step.run ?? '');
+    const makesKey = scripts.findIndex((script) => script.includes(DEV_OVERLAY_KEY_FILE));
+    const renders = scripts.findIndex((script) => script.includes('kubectl kustomize'));
+    expect(makesKey, 'a step writes the key').toBeGreaterThanOrEqual(0);
+    expect(makesKey).toBeLessThan(renders);
   });
 
   it('builds an image of every app in apps/, the apps the manifests deploy', () => {
