@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
-import { brokerTopology, deadLetterQueueOf } from '@capstone/contracts';
+import { brokerTopology, deadLetterQueueOf, retryQueueOf } from '@capstone/contracts';
+import { reasonOf, retryUntil, type DeployStep } from '@capstone/deploy-steps';
 import { errorMessage } from '@capstone/errors';
 import { createLogger, type LogLevel } from '@capstone/logging';
-import { declareBrokerTopology } from './broker-topology.js';
+import { declareBrokerTopology, exchangeIsDeclared, queueIsDeclared } from './broker-topology.js';
 import { replayDeadLetters } from './dead-letters.js';
 
 /** What a broker one-shot reads: the broker, as a user allowed to declare queues, and its log level. */
@@ -23,22 +23,26 @@ function describeBroker(url: string): string {
   return `${protocol}//${username ? `${username}@` : ''}${host}${pathname}`;
 }
 
+/** A refused login or a missing vhost will not mend by waiting. */
+const isFinal = (error: unknown) => /ACCESS_REFUSED|NOT_ALLOWED/.test(errorMessage(error));
+
 async function connectWithin(url: string, logger: Logger): Promise<ChannelModel> {
-  const deadline = Date.now() + BROKER_WAIT_MS;
-  for (;;) {
-    try {
-      return await amqp.connect(url);
-    } catch (error) {
-      // A refused login or a missing vhost will not mend by waiting.
-      if (/ACCESS_REFUSED|NOT_ALLOWED/.test(errorMessage(error)) || Date.now() > deadline) {
-        throw new Error(`${describeBroker(url)}: ${errorMessage(error)}`, { cause: error });
-      }
-      logger.warn(
-        { broker: describeBroker(url), reason: errorMessage(error) },
-        'waiting for RabbitMQ',
-      );
-      await sleep(RETRY_EVERY_MS);
-    }
+  try {
+    return await retryUntil(() => amqp.connect(url), {
+      timedOut: `${describeBroker(url)} did not answer`,
+      timeoutMs: BROKER_WAIT_MS,
+      retryEveryMs: RETRY_EVERY_MS,
+      isTransient: (error) => !isFinal(error),
+      onRetry: (error) =>
+        logger.warn(
+          { broker: describeBroker(url), reason: reasonOf(error) },
+          'waiting for RabbitMQ',
+        ),
+    });
+  } catch (error) {
+    throw isFinal(error)
+      ? new Error(`${describeBroker(url)}: ${errorMessage(error)}`, { cause: error })
+      : error;
   }
 }
 
@@ -115,4 +119,47 @@ export function replayDeadLettersCommand(
       `replayed ${replayed} event(s) from ${deadLetterQueueOf(queue)} to ${queue}`,
     );
   });
+}
+
+/** The topology's exchange and every queue it names, each events queue's retry and dead queues included. */
+function topologyQueues(): string[] {
+  return [
+    ...brokerTopology.requestQueues,
+    ...brokerTopology.eventsQueues.flatMap(({ queue }) => [
+      queue,
+      retryQueueOf(queue),
+      deadLetterQueueOf(queue),
+    ]),
+  ];
+}
+
+/**
+ * The broker topology as a deploy step the apps' pods wait for (`runDeployGate`): pending while
+ * RabbitMQ does not answer, or lacks the exchange or a queue of the contracts. Passive checks,
+ * which need no permission, so each app's own user may make them.
+ */
+export function brokerTopologyDeclared(url: string): DeployStep {
+  return {
+    pending: async () => {
+      let connection: ChannelModel;
+      try {
+        connection = await amqp.connect(url);
+      } catch (error) {
+        if (isFinal(error)) throw new Error(`${describeBroker(url)}: ${errorMessage(error)}`);
+        return [`${describeBroker(url)} does not answer: ${reasonOf(error)}`];
+      }
+      connection.on('error', () => undefined);
+      try {
+        const missing = (await exchangeIsDeclared(connection, brokerTopology.exchange))
+          ? []
+          : [`exchange ${brokerTopology.exchange}`];
+        for (const queue of topologyQueues()) {
+          if (!(await queueIsDeclared(connection, queue))) missing.push(`queue ${queue}`);
+        }
+        return missing;
+      } finally {
+        await connection.close().catch(() => undefined);
+      }
+    },
+  };
 }

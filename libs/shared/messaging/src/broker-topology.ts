@@ -48,15 +48,31 @@ export async function declareBrokerTopology(
   }
 }
 
-/** Whether `queue` exists, asked on a channel of its own: RabbitMQ closes the channel that asks for a missing queue. */
-export async function queueIsDeclared(connection: ChannelModel, queue: string): Promise<boolean> {
+/**
+ * Whether a passive check (`checkQueue`, `checkExchange`) passes, asked on a channel of its own:
+ * RabbitMQ closes the channel that asks for something missing.
+ */
+async function passes(
+  connection: ChannelModel,
+  check: (channel: Channel) => Promise<unknown>,
+): Promise<boolean> {
   try {
     const probe = await connection.createChannel();
     probe.on('error', () => undefined); // The 404 that closes it is the answer.
-    await probe.checkQueue(queue);
+    await check(probe);
     await probe.close();
     return true;
   } catch {
     return false;
   }
+}
+
+/** Whether `queue` exists. */
+export function queueIsDeclared(connection: ChannelModel, queue: string): Promise<boolean> {
+  return passes(connection, (channel) => channel.checkQueue(queue));
+}
+
+/** Whether `exchange` exists. */
+export function exchangeIsDeclared(connection: ChannelModel, exchange: string): Promise<boolean> {
+  return passes(connection, (channel) => channel.checkExchange(exchange));
 }

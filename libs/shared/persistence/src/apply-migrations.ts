@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@capstone/logging';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { errorMessage } from '@capstone/errors';
+import { errorCodeOf, reasonOf, retryUntil, type DeployStep } from '@capstone/deploy-steps';
 
 export interface DatabaseWait {
   /** How long to keep trying to reach the database before giving up. */
@@ -27,19 +27,7 @@ const UNTIL_THE_SERVER_IS_UP = new Set([
   '3D000',
 ]);
 
-function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, errors } = error as { code?: unknown; errors?: unknown[] };
-  if (typeof code === 'string') return code;
-  // Node reports a refused connection to every address of a name as one AggregateError.
-  return Array.isArray(errors) ? codeOf(errors[0]) : undefined;
-}
-
-function reasonOf(error: unknown): string {
-  const message = errorMessage(error);
-  const code = codeOf(error);
-  return message || code || 'unknown error';
-}
+const untilTheServerIsUp = (error: unknown) => UNTIL_THE_SERVER_IS_UP.has(errorCodeOf(error) ?? '');
 
 /** `postgres:5432/auth` for a connection URL: where, without the credentials. */
 function describeTarget(options: DataSourceOptions): string {
@@ -49,24 +37,14 @@ function describeTarget(options: DataSourceOptions): string {
   return `${host}${pathname}`;
 }
 
-async function connectWithin(options: DataSourceOptions, wait: DatabaseWait): Promise<DataSource> {
-  const deadline = Date.now() + wait.timeoutMs;
-  for (;;) {
-    try {
-      return await new DataSource(options).initialize();
-    } catch (error) {
-      const transient = UNTIL_THE_SERVER_IS_UP.has(codeOf(error) ?? '');
-      if (!transient) throw error;
-      if (Date.now() + wait.retryEveryMs > deadline) {
-        throw new Error(
-          `${describeTarget(options)} did not answer within ${Math.round(wait.timeoutMs / 1000)} s: ${reasonOf(error)}`,
-          { cause: error },
-        );
-      }
-      wait.onRetry?.(reasonOf(error));
-      await sleep(wait.retryEveryMs);
-    }
-  }
+function connectWithin(options: DataSourceOptions, wait: DatabaseWait): Promise<DataSource> {
+  return retryUntil(() => new DataSource(options).initialize(), {
+    timedOut: `${describeTarget(options)} did not answer`,
+    timeoutMs: wait.timeoutMs,
+    retryEveryMs: wait.retryEveryMs,
+    isTransient: untilTheServerIsUp,
+    onRetry: (error) => wait.onRetry?.(reasonOf(error)),
+  });
 }
 
 /**
@@ -110,4 +88,53 @@ export async function applyMigrations(
     logger.error(errorMessage(error));
     process.exit(1);
   }
+}
+
+/** The names TypeORM records applied migrations under: the `name` field, else the class name. */
+function migrationName(migration: DataSource['migrations'][number]): string {
+  return migration.name ?? migration.constructor.name;
+}
+
+/** The migrations the database has recorded as applied; none before its first migration. */
+async function appliedMigrations(dataSource: DataSource): Promise<Set<string>> {
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  try {
+    const rows: { name: string }[] = await dataSource.query(
+      `SELECT name FROM ${dataSource.driver.escape(table)}`,
+    );
+    return new Set(rows.map((row) => row.name));
+  } catch (error) {
+    // 42P01: no such table, so nothing applied yet.
+    if (errorCodeOf(error) === '42P01') return new Set();
+    throw error;
+  }
+}
+
+/**
+ * A service's migrations as a deploy step its pods wait for (`runDeployGate`): pending while the
+ * database does not answer, or has not recorded a migration the code (`options.migrations`)
+ * brings. It only reads: the migrate step applies them.
+ */
+export function migrationsApplied(options: DataSourceOptions): DeployStep {
+  const target = describeTarget(options);
+  return {
+    pending: async () => {
+      let dataSource: DataSource;
+      try {
+        dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+      } catch (error) {
+        if (untilTheServerIsUp(error)) return [`${target} does not answer: ${reasonOf(error)}`];
+        throw error;
+      }
+      try {
+        const applied = await appliedMigrations(dataSource);
+        return dataSource.migrations
+          .map(migrationName)
+          .filter((name) => !applied.has(name))
+          .map((name) => `migration ${name} on ${target}`);
+      } finally {
+        await dataSource.destroy();
+      }
+    },
+  };
 }

@@ -1,0 +1,2 @@
+export * from './deploy-gate.js';
+export * from './retry-until.js';
