@@ -18,7 +18,13 @@ export function chatService(config: ChatConfig): ServiceDefinition<ChatConfig> {
     rpcQueue: CHAT_QUEUE,
     eventsQueue: CHAT_EVENTS_QUEUE,
     // Nest's Socket.IO adapter, with less state per connection (see ChatIoAdapter).
-    configure: (app) => void app.useWebSocketAdapter(new ChatIoAdapter(app)),
+    configure: (app) =>
+      void app.useWebSocketAdapter(
+        new ChatIoAdapter(
+          app,
+          config.SOCKET_LONG_POLLING ? ['polling', 'websocket'] : ['websocket'],
+        ),
+      ),
   };
 }
 

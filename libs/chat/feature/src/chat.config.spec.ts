@@ -21,6 +21,7 @@ describe('loadChatConfig', () => {
       RATE_LIMIT_DIRECT_OPENS_PER_USER: { points: 20, windowSeconds: 600 },
       RATE_LIMIT_MEMBER_CHANGES_PER_USER: { points: 30, windowSeconds: 600 },
       SOCKETS_PER_USER_MAX: 10,
+      SOCKET_LONG_POLLING: true,
     });
   });
 
@@ -35,6 +36,12 @@ describe('loadChatConfig', () => {
       'RATE_LIMIT_JOINS_PER_USER',
       'SOCKETS_PER_USER_MAX',
     ]);
+  });
+
+  it('turns HTTP long-polling off with SOCKET_LONG_POLLING=false, and refuses anything but true or false', () => {
+    expect(loadChatConfig({ SOCKET_LONG_POLLING: 'false' }).SOCKET_LONG_POLLING).toBe(false);
+    const { problems } = thrownBy(ConfigError, () => loadChatConfig({ SOCKET_LONG_POLLING: 'no' }));
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['SOCKET_LONG_POLLING']);
   });
 
   it('names each wrong variable', () => {

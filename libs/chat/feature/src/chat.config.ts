@@ -33,6 +33,13 @@ export const chatConfigSchema = z.object({
   RATE_LIMIT_MEMBER_CHANGES_PER_USER: env.rate('30/600'),
   /** Connections one user may hold at once, on all instances together. */
   SOCKETS_PER_USER_MAX: env.positiveInt(10),
+  /**
+   * Whether clients may use HTTP long-polling as well as WebSocket. Every polling request of a
+   * session must reach the instance that holds it, so set `false` (WebSocket only, one connection
+   * that stays on its instance) wherever several instances run behind a balancer without sticky
+   * sessions, as in Kubernetes.
+   */
+  SOCKET_LONG_POLLING: env.flag().default(true),
 });
 
 export type ChatConfig = z.infer<typeof chatConfigSchema>;

@@ -1,9 +1,15 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 
 /** A connection of the Socket.IO server Nest's adapter creates (with its own copy of socket.io). */
 type Socket = Parameters<IoAdapter['bindMessageHandlers']>[0];
+
+/** The options of that server, Engine.IO's included. */
+type ServerOptions = NonNullable<Parameters<IoAdapter['createIOServer']>[1]>;
+
+export type SocketTransport = 'polling' | 'websocket';
 
 /** What Nest makes of a handler's result: `{ event, data }` to emit, or an acknowledgement. */
 interface EmitResponse {
@@ -20,8 +26,27 @@ interface EmitResponse {
  * and the handlers Nest bound to it; an event runs its handler, whose result is acknowledged
  * (or emitted) as Nest's adapter does. `onAny` listeners are not wrapped one by one by the
  * OpenTelemetry Socket.IO instrumentation either: each event is traced by `SocketTraceInterceptor`.
+ *
+ * The server accepts only the `transports` given: without `polling`, a long-polling handshake is
+ * refused (400, "Transport unknown") and only WebSocket connections open.
  */
 export class ChatIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly transports: readonly SocketTransport[],
+  ) {
+    super(app);
+  }
+
+  override createIOServer(
+    port: number,
+    options?: ServerOptions,
+  ): ReturnType<IoAdapter['createIOServer']> {
+    // Nest types the options as complete; Socket.IO fills in defaults for any left out.
+    const withTransports = { ...options, transports: [...this.transports] } as ServerOptions;
+    return super.createIOServer(port, withTransports);
+  }
+
   override bindMessageHandlers(
     socket: Socket,
     handlers: MessageMappingProperties[],

@@ -81,8 +81,8 @@ export interface ChatStack {
   /** The chat's MongoDB database, to look at what it stored. */
   db(): Db;
   readonly vhost: TestVhost;
-  /** Starts one more chat instance on a free port; all of them share the stores. */
-  start(): Promise<INestApplication>;
+  /** Starts one more chat instance on a free port, with `settings` changed; all of them share the stores. */
+  start(settings?: Partial<ChatConfig>): Promise<INestApplication>;
   token(user: ChatUser, options?: TokenOptions): Promise<string>;
   close(): Promise<void>;
 }
@@ -115,8 +115,8 @@ async function createChatStack(label: string): Promise<ChatStack> {
     config,
     vhost,
     db: () => mongoClient.db(),
-    start: async () => {
-      const app = await startChatService(config);
+    start: async (settings = {}) => {
+      const app = await startChatService({ ...config, ...settings });
       apps.push(app);
       return app;
     },
@@ -179,7 +179,7 @@ export function useChatStack(label: string): ChatTestStack {
     get vhost() {
       return made().vhost;
     },
-    start: () => made().start(),
+    start: (settings) => made().start(settings),
     token: (user, options) => made().token(user, options),
     client: async (port, user = newUser(), options) =>
       Object.assign(track(await connect(port, await made().token(user, options))), { user }),
