@@ -396,6 +396,15 @@ describe('the components, each in a throwaway overlay of the base', () => {
     expect(apiGroups).not.toContain('cert-manager.io');
   });
 
+  it('load-balancer keeps the browser’s address and trusts no X-Forwarded-For, which no proxy writes there', () => {
+    const manifests = kustomizeOverlay({
+      resources: [base],
+      components: ['k8s/components/images', 'k8s/components/load-balancer'],
+    });
+    expect(named(manifests, Service.is, 'gateway').spec?.externalTrafficPolicy).toBe('Local');
+    expect(gatewayConfig(manifests)['TRUST_PROXY']).toBe('0');
+  });
+
   it('tls, after gateway-api, adds the HTTPS listener and the Let’s Encrypt Issuer', () => {
     const manifests = kustomizeOverlay({
       resources: [base],
