@@ -42,12 +42,15 @@ describe('the production builds, run as their containers run them', () => {
     await stack?.stop();
   });
 
-  it('produces the bundles the images and the migrate services run, where the images copy them from', () => {
+  it('produces the bundles the images, the migrate services and the deploy gates run, where the images copy them from', () => {
     for (const app of apps) {
       const directory = resolve(repoRoot, imageWorkingDirectory(app.name));
       const main = bundleOf(app.name, 'main.ts');
       expect(imageCommand(app.name).at(-1)).toBe(main);
       expect(existsSync(resolve(directory, main)), `${app.name}: ${main}`).toBe(true);
+      // The init container of the app's pods in Kubernetes (k8s/base/<app>/deployment.yaml).
+      const gate = bundleOf(app.name, 'deploy-gate.ts');
+      expect(existsSync(resolve(directory, gate)), `${app.name}: ${gate}`).toBe(true);
     }
     for (const app of migratingApps) {
       const script = commandOf(service(compose, migrateName(app)))?.at(-1) ?? '';
