@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { repoRoot } from './apps.js';
-import { kustomize, type Manifest } from './kubernetes.js';
+import { kustomize, kustomizeOverlay, type Manifest } from './kubernetes.js';
 
 /**
  * The pinned schemas of e2e/deploy/schemas (see its README): Kubernetes' own kinds, and the
@@ -203,22 +202,10 @@ export function kustomizationsUnder(dir: string): KustomizationDir[] {
 
 /**
  * `kubectl kustomize` of the directory. A Component cannot render alone: it is rendered on top
- * of `base`, as an overlay that lists it would, from a throw-away kustomization.
+ * of `base`, as an overlay that lists it would.
  */
 export function renderKustomization(kustomization: KustomizationDir, base: string): Manifest[] {
-  if (kustomization.kind === 'Kustomization') return kustomize(kustomization.path);
-  const dir = mkdtempSync(join(tmpdir(), 'capstone-component-'));
-  try {
-    const from = (path: string) => relative(dir, resolve(repoRoot, path));
-    const overlay = {
-      apiVersion: 'kustomize.config.k8s.io/v1beta1',
-      kind: 'Kustomization',
-      resources: [from(base)],
-      components: [from(kustomization.path)],
-    };
-    writeFileSync(join(dir, 'kustomization.yaml'), stringify(overlay));
-    return kustomize(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return kustomization.kind === 'Component'
+    ? kustomizeOverlay({ resources: [base], components: [kustomization.path] })
+    : kustomize(kustomization.path);
 }
