@@ -2,20 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IContainerPort } from 'kubernetes-models/v1/ContainerPort';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
-import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { z } from 'zod';
 import { repoRoot } from './apps.js';
@@ -24,50 +15,6 @@ export interface Manifest {
   readonly apiVersion: string;
   readonly kind: string;
   readonly metadata?: { readonly name?: string; readonly namespace?: string };
-}
-
-type Validator = (manifest: Manifest) => { validate(): void };
-
-/** The model class of a kind; its `validate()` checks the object against the Kubernetes schema. */
-function model<Data>(Model: new (data?: Data) => { validate(): void }): Validator {
-  // The class checks the shape itself in validate(); here it only receives the parsed document.
-  return (manifest) => new Model(manifest as Data);
-}
-
-/** Every kind the manifests may use. A new kind needs its model here before it can be deployed. */
-const models: Record<string, Validator> = {
-  'v1/Namespace': model(Namespace),
-  'v1/ConfigMap': model(ConfigMap),
-  'v1/Secret': model(Secret),
-  'v1/Service': model(Service),
-  'apps/v1/Deployment': model(Deployment),
-  'apps/v1/StatefulSet': model(StatefulSet),
-  'batch/v1/Job': model(Job),
-  'networking.k8s.io/v1/Ingress': model(Ingress),
-  'networking.k8s.io/v1/NetworkPolicy': model(NetworkPolicy),
-  'autoscaling/v2/HorizontalPodAutoscaler': model(HorizontalPodAutoscaler),
-  'policy/v1/PodDisruptionBudget': model(PodDisruptionBudget),
-};
-
-/** Instantiates the model for the manifest's apiVersion and kind and validates it; throws if invalid. */
-export function validateManifest(manifest: Manifest): void {
-  const validator = models[`${manifest.apiVersion}/${manifest.kind}`];
-  if (!validator) {
-    throw new Error(`no Kubernetes model for ${manifest.apiVersion} ${manifest.kind}`);
-  }
-  validator(withoutBase64LineBreaks(manifest)).validate();
-}
-
-/**
- * Kustomize writes long Secret values as base64 wrapped over several lines. The API server's
- * decoder ignores those line breaks; the schema's "byte" format does not, so they go first.
- */
-function withoutBase64LineBreaks(manifest: Manifest): Manifest {
-  if (!Secret.is(manifest) || !manifest.data) return manifest;
-  const data = Object.fromEntries(
-    Object.entries(manifest.data).map(([key, value]) => [key, value.replace(/[\r\n]/g, '')]),
-  );
-  return { ...manifest, data } as Manifest;
 }
 
 function isCommandError(
