@@ -16,7 +16,13 @@ import { Service, type IService } from 'kubernetes-models/v1/Service';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apps, configShape, migrateName, migratingApps } from './support/apps.js';
-import { loadCompose, namedVolumes, service as composeService } from './support/compose.js';
+import {
+  commandOf,
+  loadCompose,
+  namedVolumes,
+  service as composeService,
+  serviceEnvironment,
+} from './support/compose.js';
 import {
   containerEnvironment,
   kustomize,
@@ -347,6 +353,38 @@ describe(`kubectl kustomize ${DEV_OVERLAY}: the stores in the cluster`, () => {
         ]);
       }
     }
+  });
+
+  describe('Redis', () => {
+    /** What the gateway needs of each of its Redis servers: see gateway-redis.ts. */
+    const evictionPolicies = { REDIS_URL: 'noeviction', CACHE_REDIS_URL: 'allkeys-lru' };
+
+    it.each(Object.entries(evictionPolicies))(
+      'runs the server of the gateway’s %s with maxmemory-policy %s',
+      (variable, policy) => {
+        const gateway = podTemplates(manifests).find(
+          (item) => item.kind === 'Deployment' && item.name === 'gateway',
+        );
+        const container = gateway?.spec.containers[0] as IContainer;
+        const url = containerEnvironment(manifests, container).values[variable];
+        expect(url, variable).toBeDefined();
+        const host = serviceOf(manifests, new URL(url ?? '')).metadata?.name ?? '';
+        const args = serverArguments(manifests, host);
+        expect(optionValue(args, '--maxmemory-policy')).toBe(policy);
+        expect(optionValue(args, '--maxmemory')).toBeDefined();
+      },
+    );
+
+    it.each(Object.entries(evictionPolicies))(
+      'does the same in compose: the server of the gateway’s %s runs with %s',
+      (variable, policy) => {
+        const compose = loadCompose();
+        const url = serviceEnvironment(composeService(compose, 'gateway'))[variable];
+        expect(url, variable).toBeDefined();
+        const args = commandOf(composeService(compose, new URL(url ?? '').hostname)) ?? [];
+        expect(optionValue(args, '--maxmemory-policy')).toBe(policy);
+      },
+    );
   });
 
   describe('PostgreSQL', () => {
