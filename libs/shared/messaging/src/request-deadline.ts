@@ -22,7 +22,7 @@ export function withDeadline<T>(payload: T, timeoutMs: number, now = Date.now())
 
 /** A request delivered after its caller gave up: what it asked for, and how late it is. */
 export interface ExpiredRequest {
-  readonly pattern?: string;
+  readonly pattern: string;
   readonly lateByMs: number;
 }
 
@@ -34,21 +34,16 @@ function deadlineOf(message: ConsumeMessage): number | undefined {
   return typeof deadline === 'string' && /^\d+$/.test(deadline) ? Number(deadline) : undefined;
 }
 
-function patternOf(content: Buffer): string | undefined {
-  try {
-    const { pattern } = JSON.parse(content.toString('utf8')) as { pattern?: unknown };
-    return typeof pattern === 'string' ? pattern.slice(0, 200) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Says whether `message` comes after its deadline; undefined when it has none or is in time. */
+/**
+ * Says whether `message`, a request for `pattern` (read from its body by the caller), comes after
+ * its deadline; undefined when it has none or is in time.
+ */
 export function expiredRequest(
   message: ConsumeMessage,
+  pattern: string,
   now = Date.now(),
 ): ExpiredRequest | undefined {
   const deadline = deadlineOf(message);
   if (deadline === undefined || now <= deadline) return undefined;
-  return { pattern: patternOf(message.content), lateByMs: now - deadline };
+  return { pattern, lateByMs: now - deadline };
 }

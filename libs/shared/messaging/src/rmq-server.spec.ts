@@ -241,6 +241,28 @@ describe('RmqServer, given messages no handler can take', () => {
     );
   });
 
+  it.each([
+    ['a request', '{"pattern":"test.greet","data":"ada","id":"1"}', 'reply-queue', 5_000],
+    [
+      'a request past its deadline',
+      '{"pattern":"test.greet","data":"ada","id":"1"}',
+      'reply-queue',
+      -1_500,
+    ],
+    ['an event', '{"pattern":"test.greet","data":"ada"}', undefined, 5_000],
+  ])('parses the body of %s once', async (_case, body, replyTo, deadlineInMs) => {
+    vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { handle } = greeter({ noAck: false });
+    greet.mockClear();
+    const parse = vi.spyOn(JSON, 'parse');
+    const deadline = String(Date.now() + deadlineInMs);
+
+    await handle(delivery(body, replyTo, { 'x-deadline': deadline }));
+
+    await vi.waitFor(() => expect(greet).toHaveBeenCalledTimes(deadlineInMs > 0 ? 1 : 0));
+    expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+  });
+
   it('runs a request delivered before its deadline', async () => {
     const { handle, channel, replies } = greeter({ noAck: false, answersRequests: true });
     const deadline = String(Date.now() + 5_000);

@@ -1,8 +1,9 @@
 import {
+  RmqContext,
   ServerRMQ,
   type CustomStrategy,
   type OutgoingResponse,
-  type RmqContext,
+  type WritePacket,
 } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { RpcFailure } from '@capstone/contracts';
@@ -13,7 +14,7 @@ import { recordExpiredRequest } from './messaging-metrics.js';
 import { QueueConsumer, type ConsumeArguments } from './queue-consumer.js';
 import { expiredRequest, type ExpiredRequest } from './request-deadline.js';
 import { rpcServerOptions } from './rmq-options.js';
-import { unroutable, type Unroutable } from './unroutable-message.js';
+import { route, type RoutablePacket, type Unroutable } from './unroutable-message.js';
 
 interface SerializedReply {
   readonly options?: Record<string, unknown>;
@@ -85,11 +86,11 @@ export class RmqServer extends ServerRMQ {
   }
 
   /**
-   * Refuses, before Nest reads it, a message no handler here can take: a body that is not JSON, a
-   * pattern missing or unknown. Nest would answer "There is no matching message handler", or
-   * nothing at all to a body that is not JSON; here a caller gets a 400 naming `body` or `pattern`
-   * in the `RpcFailure` shape every handler answers with. An event is logged and acknowledged:
-   * waiting cannot mend it.
+   * Refuses a message no handler here can take: a body that is not JSON, a pattern missing or
+   * unknown. Nest would answer "There is no matching message handler", or nothing at all to a body
+   * that is not JSON; here a caller gets a 400 naming `body` or `pattern` in the `RpcFailure` shape
+   * every handler answers with. An event is logged and acknowledged: waiting cannot mend it. The
+   * body is parsed once, here, and the packet read is handed to the handler (`dispatch`).
    */
   override async handleMessage(message: ConsumeMessage, channel: Channel): Promise<void> {
     // amqplib hands on null when the broker cancels the consumer (Nest's type leaves it out).
@@ -103,19 +104,51 @@ export class RmqServer extends ServerRMQ {
         this.logger.warn(`not consuming ${this.queue} again yet: ${why}`),
       );
     }
-    const refusal = unroutable(message.content, (pattern) => !!this.getHandlerByPattern(pattern), {
+    const routing = route(message.content, (pattern) => !!this.getHandlerByPattern(pattern), {
       requestsOnly: this.answersRequests,
     });
-    if (refusal) return this.refuse(message, channel, refusal);
-    const expired = expiredRequest(message);
+    if (routing.refusal) return this.refuse(message, channel, routing.refusal);
+    const expired = expiredRequest(message, routing.packet.pattern);
     if (expired) return this.drop(message, channel, expired);
-    return super.handleMessage(message, channel);
+    return this.dispatch(message, channel, routing.packet);
+  }
+
+  /**
+   * What `ServerRMQ.handleMessage` does once it has parsed the body, from the packet read already:
+   * through the configured deserializer, to `handleEvent` for an event (a packet without an id),
+   * else to the request's handler, whose replies go to the request's reply queue.
+   */
+  private async dispatch(
+    message: ConsumeMessage,
+    channel: Channel,
+    body: RoutablePacket,
+  ): Promise<void> {
+    const packet = await this.deserializer.deserialize(body, message.properties);
+    const pattern = this.getPatternAsString(packet.pattern);
+    const context = new RmqContext([message, channel, pattern]);
+    if (!('id' in packet) || packet.id === undefined) {
+      return this.handleEvent(pattern, packet, context);
+    }
+    const handler = this.getHandlerByPattern(pattern);
+    // Only a deserializer that rewrites the pattern can lead here.
+    if (!handler) {
+      return this.refuse(message, channel, {
+        pattern,
+        errors: { pattern: ['is not handled here'] },
+      });
+    }
+    const { replyTo, correlationId } = message.properties;
+    // Typed void, it returns the processing's promise, as Nest's own handleMessage relies on.
+    return this.handleRequest(
+      context,
+      async () => this.transformToObservable(await handler(packet.data, context)),
+      (reply: WritePacket) => this.sendMessage(reply, replyTo, correlationId, context),
+    );
   }
 
   /** Acknowledges, unrun and unanswered, a request whose caller has stopped waiting (a 504). */
   private drop(message: ConsumeMessage, channel: Channel, expired: ExpiredRequest): void {
-    const known = expired.pattern && this.getHandlerByPattern(expired.pattern);
-    recordExpiredRequest(known ? expired.pattern : undefined);
+    recordExpiredRequest(expired.pattern);
     this.logger.warn({
       msg: 'request past its deadline dropped',
       queue: this.queue,
