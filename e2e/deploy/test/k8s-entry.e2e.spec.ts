@@ -1,6 +1,7 @@
 import { ensureSigningKeyFile } from '@capstone/auth-feature';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job, type IJob } from 'kubernetes-models/batch/v1/Job';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -30,6 +31,7 @@ import {
   resolvePort,
   type Manifest,
 } from './support/kubernetes.js';
+import { allowedFlows } from './support/network-policies.js';
 
 const DEV_OVERLAY_KEY = resolve(repoRoot, 'k8s/overlays/dev/dev-only/jwt-private.pem');
 const TLS_SETTINGS = 'k8s/components/tls/settings.yaml';
@@ -320,6 +322,36 @@ describe('kubectl kustomize k8s/overlays/prod: HTTPS', () => {
 
   beforeAll(() => {
     manifests = kustomize('k8s/overlays/prod');
+  });
+
+  it('lets the Gateway’s proxy reach the HTTP-01 solver pod cert-manager starts, through the default-deny', () => {
+    const solver = {
+      name: 'acme-solver',
+      namespace: 'capstone',
+      labels: { 'acme.cert-manager.io/http01-solver': 'true' },
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'capstone' },
+      ports: [],
+      governed: true,
+    };
+    const proxy = {
+      name: 'gateway-proxy',
+      namespace: 'envoy-gateway-system',
+      labels: {},
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' },
+      ports: [],
+      governed: false,
+    };
+    const flows = allowedFlows(
+      manifests.filter(NetworkPolicy.is),
+      [proxy],
+      [solver],
+      () => [
+        { port: 8089, protocol: 'TCP' },
+        { port: 8080, protocol: 'TCP' },
+      ],
+      'capstone',
+    );
+    expect([...flows]).toEqual(['gateway-proxy → acme-solver:8089']);
   });
 
   it('serves HTTPS on port 443 for the host of tls/settings.yaml, with a certificate cert-manager gets from Let’s Encrypt', () => {
