@@ -1,32 +1,16 @@
-import {
-  createTestDatabase,
-  TcpProxy,
-  testInfrastructure,
-  type TestDatabase,
-} from '@capstone/testing';
+import { TcpProxy, testInfrastructure } from '@capstone/testing';
 import pg from 'pg';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrateDatabase } from '../src/index.js';
+import {
+  migration,
+  tableMigration,
+  tables,
+  testDatabase,
+  useCleanups,
+} from './support/migrations.js';
 
-/** A migration class that runs one statement up and one down, as TypeORM loads them. */
-function migration(name: string, up: string, down: string): new () => MigrationInterface {
-  return class implements MigrationInterface {
-    name = name;
-    async up(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(up);
-    }
-    async down(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(down);
-    }
-  };
-}
-
-const CreateNotes1700000000000 = migration(
-  'CreateNotes1700000000000',
-  'CREATE TABLE notes (id int PRIMARY KEY)',
-  'DROP TABLE notes',
-);
+const CreateNotes1700000000000 = tableMigration('CreateNotes1700000000000', 'notes');
 const BrokenMigration1700000000001 = migration(
   'BrokenMigration1700000000001',
   'ALTER TABLE no_such_table ADD COLUMN x int',
@@ -36,35 +20,14 @@ const BrokenMigration1700000000001 = migration(
 const postgres = new URL(testInfrastructure.postgresUrl);
 const fastWait = { timeoutMs: 10_000, retryEveryMs: 200 };
 
-async function tables(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result = await client.query<{ tablename: string }>(
-      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
-    );
-    return result.rows.map((row) => row.tablename);
-  } finally {
-    await client.end();
-  }
-}
-
 describe('migrateDatabase, the migrate step of a deployment', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  async function database(): Promise<TestDatabase> {
-    const created = await createTestDatabase('migrate');
-    cleanups.push(() => created.drop());
-    return created;
-  }
+  const defer = useCleanups();
+  const database = () => testDatabase('migrate', defer);
 
   it('waits for a PostgreSQL that is not listening yet, then applies the migrations', async () => {
     const target = await database();
     const proxy = await TcpProxy.start({ host: postgres.hostname, port: Number(postgres.port) });
-    cleanups.push(() => proxy.cut());
+    defer(() => proxy.cut());
     await proxy.cut();
     const retries: string[] = [];
     setTimeout(() => void proxy.restore(), 1_000);
@@ -86,7 +49,7 @@ describe('migrateDatabase, the migrate step of a deployment', () => {
     url.pathname = `/${name}`;
     const admin = new pg.Client({ connectionString: testInfrastructure.postgresUrl });
     await admin.connect();
-    cleanups.push(async () => {
+    defer(async () => {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     });

@@ -1,54 +1,14 @@
-import {
-  createTestDatabase,
-  TcpProxy,
-  testInfrastructure,
-  type TestDatabase,
-} from '@capstone/testing';
-import pg from 'pg';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { TcpProxy, testInfrastructure } from '@capstone/testing';
+import { describe, expect, it } from 'vitest';
 import { migrateDatabase, migrationsApplied } from '../src/index.js';
+import { tableMigration, tables, testDatabase, useCleanups } from './support/migrations.js';
 
-/** A migration class that creates one table, as TypeORM loads them. */
-function migration(name: string, table: string): new () => MigrationInterface {
-  return class implements MigrationInterface {
-    name = name;
-    async up(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
-    }
-    async down(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`DROP TABLE ${table}`);
-    }
-  };
-}
-
-const CreateNotes1700000000000 = migration('CreateNotes1700000000000', 'notes');
-const CreateTags1700000000001 = migration('CreateTags1700000000001', 'tags');
-
-async function tables(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result = await client.query<{ tablename: string }>(
-      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
-    );
-    return result.rows.map((row) => row.tablename);
-  } finally {
-    await client.end();
-  }
-}
+const CreateNotes1700000000000 = tableMigration('CreateNotes1700000000000', 'notes');
+const CreateTags1700000000001 = tableMigration('CreateTags1700000000001', 'tags');
 
 describe('migrationsApplied, the deploy step an app’s pods wait for', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  async function database(): Promise<TestDatabase> {
-    const created = await createTestDatabase('gate');
-    cleanups.push(() => created.drop());
-    return created;
-  }
+  const defer = useCleanups();
+  const database = () => testDatabase('gate', defer);
 
   it('lists every migration of the code until the migrate step has applied them, writing nothing', async () => {
     const target = await database();
@@ -81,7 +41,7 @@ describe('migrationsApplied, the deploy step an app’s pods wait for', () => {
   it('counts a database that does not answer yet as pending, not as a failure', async () => {
     const postgres = new URL(testInfrastructure.postgresUrl);
     const proxy = await TcpProxy.start({ host: postgres.hostname, port: Number(postgres.port) });
-    cleanups.push(() => proxy.cut());
+    defer(() => proxy.cut());
     await proxy.cut();
     const url = proxy.rewrite(`${testInfrastructure.postgresUrl.replace(/\/[^/]*$/, '')}/auth`);
 
