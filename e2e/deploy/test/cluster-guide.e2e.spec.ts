@@ -1,6 +1,7 @@
+import { ensureSigningKeyFile } from '@capstone/auth-feature';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './support/apps.js';
 import { kustomize, type Manifest } from './support/kubernetes.js';
 
@@ -24,6 +25,11 @@ const kindOfShortName: Record<string, string> = {
   service: 'Service',
   svc: 'Service',
 };
+
+// The dev overlay's signing key is made on each machine (`npm run keys:dev`), never committed.
+beforeAll(() =>
+  ensureSigningKeyFile(resolve(repoRoot, 'k8s/overlays/dev/dev-only/jwt-private.pem')),
+);
 
 const rendered = new Map<string, Manifest[]>();
 function objectsOf(namespace: string): Manifest[] {
