@@ -159,13 +159,11 @@ export class Traffic {
         });
         await socket.timeout(CLIENT_TIMEOUT_MS).emitWithAck('room:join', { roomId: this.roomId });
       }
-      const ack = (await socket
-        .timeout(CLIENT_TIMEOUT_MS)
-        .emitWithAck('message:send', {
-          roomId: this.roomId,
-          text: 'drill',
-          clientMessageId: randomUUID(),
-        })) as {
+      const ack = (await socket.timeout(CLIENT_TIMEOUT_MS).emitWithAck('message:send', {
+        roomId: this.roomId,
+        text: 'drill',
+        clientMessageId: randomUUID(),
+      })) as {
         ok: boolean;
         data?: { id: string };
       };
