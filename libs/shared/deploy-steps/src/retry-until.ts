@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorMessage } from '@capstone/errors';
+import { reasonOf } from '@capstone/errors';
 
 export interface RetryPolicy {
   /**
@@ -40,18 +40,4 @@ export async function retryUntil<T>(attempt: () => Promise<T>, policy: RetryPoli
       await sleep(policy.retryEveryMs);
     }
   }
-}
-
-/** The network error code of a failure (`ECONNREFUSED`, a PostgreSQL SQLSTATE), if it has one. */
-export function errorCodeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, errors } = error as { code?: unknown; errors?: unknown[] };
-  if (typeof code === 'string') return code;
-  // Node reports a refused connection to every address of a name as one AggregateError.
-  return Array.isArray(errors) ? errorCodeOf(errors[0]) : undefined;
-}
-
-/** What went wrong, for a log line: the message, else the code (an AggregateError has no message). */
-export function reasonOf(error: unknown): string {
-  return errorMessage(error) || errorCodeOf(error) || 'unknown error';
 }

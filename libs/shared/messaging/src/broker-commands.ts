@@ -1,8 +1,8 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import { brokerTopology, deadLetterQueueOf, retryQueueOf } from '@capstone/contracts';
-import { reasonOf, retryUntil, type DeployStep } from '@capstone/deploy-steps';
-import { errorMessage } from '@capstone/errors';
+import { retryUntil, type DeployStep } from '@capstone/deploy-steps';
+import { errorMessage, reasonOf } from '@capstone/errors';
 import { createLogger, type LogLevel } from '@capstone/logging';
 import { declareBrokerTopology, exchangeIsDeclared, queueIsDeclared } from './broker-topology.js';
 import { replayDeadLetters } from './dead-letters.js';
@@ -26,6 +26,10 @@ function describeBroker(url: string): string {
 /** A refused login or a missing vhost will not mend by waiting. */
 const isFinal = (error: unknown) => /ACCESS_REFUSED|NOT_ALLOWED/.test(errorMessage(error));
 
+/** Such a failure, naming the broker (without the password). */
+const refusedBy = (url: string, error: unknown) =>
+  new Error(`${describeBroker(url)}: ${errorMessage(error)}`, { cause: error });
+
 async function connectWithin(url: string, logger: Logger): Promise<ChannelModel> {
   try {
     return await retryUntil(() => amqp.connect(url), {
@@ -40,9 +44,7 @@ async function connectWithin(url: string, logger: Logger): Promise<ChannelModel>
         ),
     });
   } catch (error) {
-    throw isFinal(error)
-      ? new Error(`${describeBroker(url)}: ${errorMessage(error)}`, { cause: error })
-      : error;
+    throw isFinal(error) ? refusedBy(url, error) : error;
   }
 }
 
@@ -145,7 +147,7 @@ export function brokerTopologyDeclared(url: string): DeployStep {
       try {
         connection = await amqp.connect(url);
       } catch (error) {
-        if (isFinal(error)) throw new Error(`${describeBroker(url)}: ${errorMessage(error)}`);
+        if (isFinal(error)) throw refusedBy(url, error);
         return [`${describeBroker(url)} does not answer: ${reasonOf(error)}`];
       }
       connection.on('error', () => undefined);

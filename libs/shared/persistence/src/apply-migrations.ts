@@ -1,7 +1,7 @@
 import { createLogger } from '@capstone/logging';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { errorMessage } from '@capstone/errors';
-import { errorCodeOf, reasonOf, retryUntil, type DeployStep } from '@capstone/deploy-steps';
+import { errorCodeOf, errorMessage, reasonOf } from '@capstone/errors';
+import { retryUntil, type DeployStep } from '@capstone/deploy-steps';
 
 export interface DatabaseWait {
   /** How long to keep trying to reach the database before giving up. */
