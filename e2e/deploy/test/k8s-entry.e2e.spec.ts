@@ -3,7 +3,6 @@ import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployme
 import { Job, type IJob } from 'kubernetes-models/batch/v1/Job';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Service } from 'kubernetes-models/v1/Service';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +27,7 @@ import {
   kustomizeOverlay,
   matchesSelector,
   named,
+  podSpecOf,
   resolvePort,
   type Manifest,
 } from './support/kubernetes.js';
@@ -153,12 +153,6 @@ function ruleFor(rules: readonly RouteRule[], url: string): RouteRule | undefine
 
 /** A Gateway API duration (GEP-2257) of zero, which turns a timeout off. */
 const isZeroDuration = (value: string) => /^(0+(h|m|s|ms))+$/.test(value);
-
-function podSpecOf(manifest: IDeployment | IJob): IPodSpec {
-  const spec = manifest.spec?.template.spec;
-  if (!spec) throw new Error(`${manifest.metadata?.name} has no pod spec`);
-  return spec;
-}
 
 /** The images of every container of the pod, init containers included. */
 function containerImages(manifest: IDeployment | IJob): string[] {

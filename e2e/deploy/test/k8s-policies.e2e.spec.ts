@@ -6,12 +6,17 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
-import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apps, bundleOf, migrateName, migratingApps, type AppName } from './support/apps.js';
-import { containerEnvironment, kustomize, named, type Manifest } from './support/kubernetes.js';
+import {
+  containerEnvironment,
+  kustomize,
+  named,
+  podSpecOf,
+  type Manifest,
+} from './support/kubernetes.js';
 import { podContainers, restrictedProblems } from './support/pod-security.js';
 import {
   allowedFlows,
@@ -30,12 +35,6 @@ interface Workload extends Manifest {
 
 const isWorkload = (manifest: Manifest): manifest is Workload =>
   ['Deployment', 'Job', 'StatefulSet', 'DaemonSet'].includes(manifest.kind);
-
-const podSpecOf = (workload: Workload): IPodSpec => {
-  const spec = workload.spec.template.spec;
-  if (!spec) throw new Error(`${workload.kind} ${workload.metadata?.name} has no pod spec`);
-  return spec;
-};
 
 const podLabels = (workload: Workload): Record<string, string> =>
   workload.spec.template.metadata?.labels ?? {};

@@ -28,6 +28,7 @@ import {
   kustomize,
   matchesSelector,
   named,
+  podSpecOf,
   resolvePort,
   secretValues,
   type Manifest,
@@ -66,16 +67,12 @@ function podTemplates(manifests: readonly Manifest[]): PodTemplate[] {
     ...manifests.filter(Job.is),
     ...manifests.filter(StatefulSet.is),
   ];
-  return workloads.map((workload) => {
-    const template = workload.spec?.template;
-    if (!template?.spec) throw new Error(`${workload.metadata?.name} has no pod spec`);
-    return {
-      kind: workload.kind,
-      name: workload.metadata?.name ?? '',
-      labels: template.metadata?.labels ?? {},
-      spec: template.spec,
-    };
-  });
+  return workloads.map((workload) => ({
+    kind: workload.kind,
+    name: workload.metadata?.name ?? '',
+    labels: workload.spec?.template.metadata?.labels ?? {},
+    spec: podSpecOf(workload),
+  }));
 }
 
 /** Kubernetes' `$(VAR)` references in a command, an argument or a value, with `$$` escaping them. */
@@ -90,9 +87,7 @@ function statefulSet(manifests: readonly Manifest[], name: string): IStatefulSet
 }
 
 function storePod(manifests: readonly Manifest[], name: string): IPodSpec {
-  const spec = statefulSet(manifests, name).spec?.template.spec;
-  if (!spec) throw new Error(`the ${name} StatefulSet has no pod spec`);
-  return spec;
+  return podSpecOf(statefulSet(manifests, name));
 }
 
 /** The store's one container, the server. */

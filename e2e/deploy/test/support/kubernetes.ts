@@ -6,6 +6,7 @@ import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IContainerPort } from 'kubernetes-models/v1/ContainerPort';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { z } from 'zod';
@@ -172,4 +173,15 @@ export function matchesSelector(
 ): boolean {
   const wanted = Object.entries(selector ?? {});
   return wanted.length > 0 && wanted.every(([key, value]) => labels?.[key] === value);
+}
+
+/** The pod spec of a workload (a Deployment, a StatefulSet, a Job), which it must have. */
+export function podSpecOf(workload: {
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string };
+  readonly spec?: { readonly template: IPodTemplateSpec };
+}): IPodSpec {
+  const spec = workload.spec?.template.spec;
+  if (!spec) throw new Error(`${workload.kind} ${workload.metadata?.name} has no pod spec`);
+  return spec;
 }
